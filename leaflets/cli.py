@@ -1,0 +1,184 @@
+"""The command line: thin click commands that import the heavy parts only when needed.
+
+`--help`, `list` and `check` never import WeasyPrint, so they answer at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+EPILOG_BUILD = """\b
+Examples:
+  leaflets build                          every leaflet, every branch
+  leaflets build milia --branch wolverhampton
+  leaflets build --format a4 --out /tmp/leaflets
+"""
+
+
+class Context:
+    def __init__(self, root: Path | None, debug: bool) -> None:
+        self.root = root
+        self.debug = debug
+
+    def library(self):
+        from .load import load_library
+        from .project import find_project
+
+        return load_library(find_project(self.root))
+
+
+def friendly_errors(command):
+    """Show a user's mistake as one clear message and exit 2 (or 1); bugs keep their traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context().find_object(Context)
+        try:
+            return command(*args, **kwargs)
+        except UserError as error:
+            if ctx and ctx.debug:
+                raise
+            click.echo(f"error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The leaflet project folder (holding data/, templates/, styles/). Default: the current folder.",
+)
+@click.option("--debug", is_flag=True, help="Show a full traceback for every error.")
+@click.version_option(__version__, prog_name="leaflets")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
+    """Build branded patient leaflets (PDF) from reviewed YAML content.
+
+    \b
+    A project folder holds:
+      data/        leaflets, treatments and clinic branches (YAML)
+      templates/   Jinja2 layouts, one per format
+      styles/      CSS, one base stylesheet and one per format
+      assets/      logos
+
+    \b
+    Examples:
+      leaflets check                    validate all data
+      leaflets list                     show what would be built
+      leaflets build                    build every leaflet into out/
+      leaflets --root ../other build    work on another project
+    """
+    ctx.obj = Context(root, debug)
+
+
+def selection_options(command):
+    command = click.argument("leaflet_ids", metavar="[LEAFLET]...", nargs=-1)(command)
+    command = click.option(
+        "--branch", "branch_ids", multiple=True, metavar="ID",
+        help="Only this branch (repeat for more). Default: every branch.",
+    )(command)
+    command = click.option(
+        "--format", "format_ids", multiple=True, metavar="FORMAT",
+        help="Only this format (repeat for more): a4. Default: a4.",
+    )(command)
+    return command
+
+
+@main.command(epilog=EPILOG_BUILD)
+@selection_options
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Output folder. Default: out/ in the project folder.",
+)
+@click.pass_obj
+@friendly_errors
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, out_dir: Path | None) -> None:
+    """Build the PDFs for the chosen leaflets, branches and formats.
+
+    Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
+    temporary file and renamed, and OUT/manifest.json lists every output
+    with its checksum and page count. Treatment leaflets are built only for
+    the branches that offer the treatment.
+    """
+    from .build import build as run_build
+    from .plan import plan_variants
+
+    library = obj.library()
+    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids)
+    out = out_dir if out_dir is not None else library.project.root / "out"
+    result = run_build(library, variants, out)
+    drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
+    if drafts:
+        click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(drafts)}", err=True)
+    click.echo(
+        f"built {len(result.written)} of {len(variants)} in {result.seconds:.1f} s; "
+        f"manifest: {out / 'manifest.json'}",
+        err=True,
+    )
+    if result.failed:
+        for variant, reason in result.failed:
+            click.echo(f"failed: {reason}", err=True)
+        sys.exit(1)
+
+
+@main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent")
+@selection_options
+@click.pass_obj
+@friendly_errors
+def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids) -> None:
+    """Show the variants (leaflet, branch, format, language) that build would make."""
+    from .plan import not_offered, plan_variants
+
+    library = obj.library()
+    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids)
+    rows = [("LEAFLET", "BRANCH", "FORMAT", "LANG", "STATUS", "PATH")] + [
+        (v.leaflet, v.branch, v.format, v.lang, library.leaflets[v.leaflet].record.status, v.path)
+        for v in variants
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    click.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''}")
+    for leaflet_id, treatment_id in not_offered(library):
+        if not leaflet_ids or leaflet_id in leaflet_ids:
+            click.echo(f"not built: {leaflet_id} (no branch offers {treatment_id})")
+
+
+@main.command(epilog="\b\nExamples:\n  leaflets check\n  leaflets --root ../clinic-b check")
+@click.pass_obj
+@friendly_errors
+def check(obj: Context) -> None:
+    """Validate all data files and report every problem with file, line and field.
+
+    Exits 0 when the data is valid and 2 when anything is wrong.
+    """
+    library = obj.library()
+    click.echo(
+        f"ok: {len(library.leaflets)} leaflets, {len(library.treatments)} treatments, "
+        f"{len(library.branches)} branches"
+    )
+    for leaflet in sorted(library.leaflets.values(), key=lambda x: x.id):
+        if leaflet.record.status == "draft":
+            click.echo(f"info: {library.files[('leaflet', leaflet.id)]}: {leaflet.id} is a draft (not approved)")
+    for branch in sorted(library.branches.values(), key=lambda x: x.id):
+        if branch.clinic_placeholder:
+            click.echo(
+                f"info: {library.files[('branch', branch.id)]}: clinic name {branch.clinic!r} is a "
+                "placeholder; replace it and set clinic_placeholder: false"
+            )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

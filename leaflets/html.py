@@ -1,0 +1,105 @@
+"""Turn one variant into HTML with Jinja2 (autoescaped) and the project's CSS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .fonts import font_face_css
+from .formats import FORMATS, Format
+from .load import Library
+from .model import Branch, Labels, Leaflet, Offer, Treatment
+from .plan import Variant
+from .qr import QrCode, qr_for
+
+
+@dataclass(frozen=True)
+class OfferedTreatment:
+    treatment: Treatment
+    offer: Offer
+
+
+def long_date(value: dt.date) -> str:
+    """22 November 2026: the date style of UK health information."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def display_url(url: str) -> str:
+    """A web address as printed: without the scheme or a trailing slash."""
+    return url.removeprefix("https://").rstrip("/")
+
+
+@cache
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,  # every data value is untrusted text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(long_date=long_date, display_url=display_url)
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal safe inside a <style> element, whatever ``text`` holds."""
+    safe = "".join(
+        ch if ch.isalnum() and ch.isascii() or ch in " .,:;!?()-" else f"\\{ord(ch):x} "
+        for ch in text
+    )
+    return Markup(f'"{safe}"')
+
+
+def page_label_css(labels: Labels) -> Markup:
+    """CSS ``content`` value for "Page 1 of 2", from the label's {page} and {pages}."""
+    parts: list[str] = []
+    rest = labels.page_of
+    while rest:
+        positions = [(rest.find(k), k) for k in ("{page}", "{pages}") if k in rest]
+        if not positions:
+            parts.append(css_string(rest))
+            break
+        index, key = min(positions)
+        if index:
+            parts.append(css_string(rest[:index]))
+        parts.append("counter(page)" if key == "{page}" else "counter(pages)")
+        rest = rest[index + len(key):]
+    return Markup(" ".join(parts))
+
+
+def stylesheet_urls(fmt: Format) -> list[str]:
+    return ["styles/base.css", f"styles/{fmt.stylesheet}"]
+
+
+def render_html(library: Library, variant: Variant, qr: QrCode | None = None) -> str:
+    """The complete HTML document for a variant; URLs are relative to the project."""
+    leaflet: Leaflet = library.leaflets[variant.leaflet]
+    branch: Branch = library.branches[variant.branch]
+    labels = library.labels[leaflet.lang]
+    fmt = FORMATS[variant.format]
+    offered = [OfferedTreatment(t, branch.offer(t.id)) for t in library.offered(leaflet, branch)]
+    this_offer = branch.offer(leaflet.treatment) if leaflet.treatment else None
+    template = _environment(library.project.templates).get_template(fmt.template)
+    return template.render(
+        leaflet=leaflet,
+        record=leaflet.record,
+        branch=branch,
+        labels=labels,
+        format=fmt,
+        offered=offered,
+        this_treatment=library.treatments.get(leaflet.treatment) if leaflet.treatment else None,
+        this_offer=this_offer,
+        qr=qr or qr_for(branch, labels),
+        font_css=Markup(font_face_css()),
+        page_label=page_label_css(labels),
+        running_footer=css_string(
+            f"{labels.reference} {leaflet.record.reference}, {labels.version} {leaflet.record.version}"
+        ),
+        stylesheets=stylesheet_urls(fmt),
+    )

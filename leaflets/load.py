@@ -1,0 +1,224 @@
+"""Load and validate every data file of a project, reporting all problems together."""
+
+from __future__ import annotations
+
+import difflib
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataProblems, Problem, display_path
+from .model import Branch, Labels, Leaflet, Treatment, TreatmentCatalogue, TreatmentList
+from .project import Project
+from .yamlsource import Source, read_yaml
+
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything a project's data says, validated."""
+
+    project: Project
+    leaflets: dict[str, Leaflet]
+    treatments: dict[str, Treatment]
+    branches: dict[str, Branch]
+    labels: dict[str, Labels]
+    files: dict[tuple[str, str], str]  # (kind, id) -> file, for messages
+
+    def offered(self, leaflet: Leaflet, branch: Branch) -> list[Treatment]:
+        """The leaflet's treatments that the branch offers, in the leaflet's order."""
+        return [self.treatments[t] for t in leaflet.treatments if branch.offer(t)]
+
+
+class _Loader:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.problems: list[Problem] = []
+        self.sources: dict[tuple[str, str], Source] = {}
+        self.files: dict[tuple[str, str], str] = {}
+
+    def read(self, path: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
+        source, problems = read_yaml(path, display_path(path, self.project.root))
+        self.problems += problems
+        if source is None or problems:
+            return source, None
+        if not isinstance(source.data, dict):
+            self.problems.append(source.problem((), "the file must hold a mapping of keys to values"))
+            return source, None
+        try:
+            return source, model.model_validate(source.data)
+        except ValidationError as error:
+            for item in error.errors():
+                at_key = item["type"] == "extra_forbidden"
+                self.problems.append(source.problem(item["loc"], _message(item, model), at_key))
+            return source, None
+
+    def collect(self, kind: str, source: Source, items: dict[str, Any], item: Any, loc: tuple) -> None:
+        if item.id in items:
+            first = self.files[(kind, item.id)]
+            self.problems.append(
+                source.problem(loc + ("id",), f"duplicate {kind} id {item.id!r} (also in {first}); ids must be unique")
+            )
+            return
+        items[item.id] = item
+        self.sources[(kind, item.id)] = source
+        self.files[(kind, item.id)] = source.display
+
+    def at(self, kind: str, item_id: str, loc: tuple, message: str) -> None:
+        self.problems.append(self.sources[(kind, item_id)].problem(loc, message))
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def load_library(project: Project) -> Library:
+    """Read and check all data; raise ``DataProblems`` listing everything wrong."""
+    loader = _Loader(project)
+    data = project.data
+    treatments: dict[str, Treatment] = {}
+    branches: dict[str, Branch] = {}
+    leaflets: dict[str, Leaflet] = {}
+    labels: dict[str, Labels] = {}
+    treatment_locs: dict[str, tuple] = {}
+
+    catalogue_path = data / "treatments.yaml"
+    if catalogue_path.exists():
+        source, catalogue = loader.read(catalogue_path, TreatmentCatalogue)
+        for i, treatment in enumerate(catalogue.treatments if catalogue else []):
+            loader.collect("treatment", source, treatments, treatment, ("treatments", i))
+            treatment_locs[treatment.id] = ("treatments", i)
+    for kind, folder, model, items in (
+        ("branch", "branches", Branch, branches),
+        ("leaflet", "leaflets", Leaflet, leaflets),
+        ("labels", "labels", Labels, labels),
+    ):
+        paths = _files(data / folder)
+        if not paths and kind != "labels":
+            loader.problems.append(
+                Problem(display_path(data / folder, project.root), 0, 0, "",
+                        f"no {kind} files (*.yaml) here; add at least one (see docs/data-format.md)")
+            )
+        for path in paths:
+            source, item = loader.read(path, model)
+            if item is not None:
+                if kind == "labels":
+                    if item.lang in labels:
+                        loader.problems.append(source.problem(("lang",), f"labels for {item.lang!r} are defined twice"))
+                    labels[item.lang] = item
+                    loader.sources[("labels", item.lang)] = source
+                else:
+                    loader.collect(kind, source, items, item, ())
+
+    _check_references(loader, treatments, branches, leaflets, labels)
+    if loader.problems:
+        raise DataProblems(loader.problems)
+    return Library(project, leaflets, treatments, branches, labels, loader.files)
+
+
+def _check_references(
+    loader: _Loader,
+    treatments: dict[str, Treatment],
+    branches: dict[str, Branch],
+    leaflets: dict[str, Leaflet],
+    labels: dict[str, Labels],
+) -> None:
+    def unknown(treatment_id: str) -> str:
+        close = difflib.get_close_matches(treatment_id, list(treatments), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known treatments: {', '.join(sorted(treatments)) or 'none'}"
+        return f"unknown treatment {treatment_id!r} (not in data/treatments.yaml){hint}"
+
+    for branch in branches.values():
+        seen: set[str] = set()
+        for i, offer in enumerate(branch.treatments):
+            if offer.id not in treatments:
+                loader.at("branch", branch.id, ("treatments", i, "id"), unknown(offer.id))
+            if offer.id in seen:
+                loader.at("branch", branch.id, ("treatments", i, "id"), f"treatment {offer.id!r} is listed twice")
+            seen.add(offer.id)
+        logo = loader.project.inside(branch.brand.logo)
+        if logo is None:
+            loader.at("branch", branch.id, ("brand", "logo"),
+                      "the logo must be a file inside the project folder, e.g. assets/logos/clinic.svg")
+        elif logo.suffix.lower() not in LOGO_TYPES:
+            loader.at("branch", branch.id, ("brand", "logo"), f"the logo must be one of {', '.join(LOGO_TYPES)}")
+        elif not logo.is_file():
+            loader.at("branch", branch.id, ("brand", "logo"),
+                      f"logo file {branch.brand.logo!r} not found; add it or correct the path (relative to the project folder)")
+
+    for leaflet in leaflets.values():
+        if leaflet.treatment and leaflet.treatment not in treatments:
+            loader.at("leaflet", leaflet.id, ("treatment",), unknown(leaflet.treatment))
+        for i, treatment_id in enumerate(leaflet.treatments):
+            if treatment_id not in treatments:
+                loader.at("leaflet", leaflet.id, ("treatments", i), unknown(treatment_id))
+        lists = [
+            (s, b) for s, section in enumerate(leaflet.sections)
+            for b, block in enumerate(section.body) if isinstance(block, TreatmentList)
+        ]
+        if lists and not leaflet.treatments:
+            s, b = lists[0]
+            loader.at("leaflet", leaflet.id, ("sections", s, "body", b),
+                      "a treatments_offered block needs the leaflet's `treatments` list; add the treatment ids")
+        if leaflet.lang not in labels:
+            loader.at("leaflet", leaflet.id, ("lang",),
+                      f"no labels for language {leaflet.lang!r}; add data/labels/{leaflet.lang}.yaml")
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+    kind, loc = error["type"], error["loc"]
+    if kind == "missing":
+        return f"missing required field {loc[-1]!r}; add it (see docs/data-format.md)"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        return f"unknown key {loc[-1]!r}{hint}"
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) != 1:
+                return tp
+            tp = members[0]
+        else:
+            return tp
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed at ``loc`` in ``model``, for "did you mean" hints."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if get_origin(tp) in (Union, types.UnionType) and isinstance(part, str):
+            members = [_unwrap(a) for a in get_args(tp)]
+            tp = next((m for m in members if isinstance(m, type) and part in getattr(m, "model_fields", {})), None)
+            if tp is None:
+                return []
+            continue  # the part was a union tag; the same name follows as the field
+        if isinstance(part, int):
+            args = get_args(tp)
+            tp = args[0] if get_origin(tp) is list and args else None
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return []
+        if tp is None:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []

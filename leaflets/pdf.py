@@ -1,0 +1,89 @@
+"""HTML to PDF with WeasyPrint: the only module that imports it.
+
+The renderer may read only files inside the project and the font package.
+Anything else (another local file, the network, any other scheme) stops the
+render with an error naming the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from .errors import BuildFailed
+
+
+class ForbiddenResource(FatalURLFetchingError):
+    """A document asked for something outside the project."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves ``data:`` URLs and files under the allowed folders; refuses the rest."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.allowed = [folder.resolve() for folder in allowed]
+
+    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.netloc in ("", "localhost") and any(path.is_relative_to(a) for a in self.allowed):
+                if not path.is_file():
+                    raise ForbiddenResource(f"file not found: {path}")
+                return super().fetch(path.as_uri(), headers)
+            raise ForbiddenResource(f"refused to read {path}: only files inside the project may be used")
+        raise ForbiddenResource(f"refused to fetch {url}: leaflets never use the network")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def write_pdf(html: str, base: Path, allowed: list[Path], max_pages: int | None, what: str) -> Rendered:
+    """Render ``html`` (URLs relative to ``base``) to tagged PDF bytes."""
+    warnings = _Warnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(warnings)
+    try:
+        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=ProjectFetcher(allowed)).render()
+        pages = len(document.pages)
+        if max_pages is not None and pages > max_pages:
+            raise BuildFailed(
+                f"{what}: the content needs {pages} pages but the format allows {max_pages}; "
+                "shorten the content or choose another format"
+            )
+        pdf = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            # The same HTML gives the same identifier, so builds are reproducible.
+            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+        )
+    except FatalURLFetchingError as error:
+        cause = error.__cause__ or error
+        raise BuildFailed(f"{what}: {cause}") from None
+    finally:
+        logger.removeHandler(warnings)
+    problems = [m for m in warnings.messages if "Failed to load" in m or "Error" in m]
+    if problems:
+        raise BuildFailed(f"{what}: {problems[0]}")
+    return Rendered(pdf, pages)

@@ -1,0 +1,75 @@
+"""Plan the variants: which leaflet, for which branch, in which format."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from collections.abc import Iterable
+
+from .errors import UserError
+from .formats import DEFAULT_FORMATS, FORMATS
+from .load import Library
+
+
+@dataclass(frozen=True, order=True)
+class Variant:
+    """One PDF to build."""
+
+    branch: str
+    leaflet: str
+    format: str
+    lang: str
+
+    @property
+    def path(self) -> str:
+        """Where the PDF goes, relative to the output folder (ids are [a-z0-9-] only)."""
+        suffix = "" if self.lang == "en-GB" else f".{self.lang}"
+        return f"{self.branch}/{self.leaflet}-{self.format}{suffix}.pdf"
+
+    @property
+    def name(self) -> str:
+        return f"{self.leaflet} / {self.branch} / {self.format}"
+
+
+def _pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
+    known = sorted(known)
+    chosen = list(dict.fromkeys(asked)) or known
+    bad = [x for x in chosen if x not in known]
+    if bad:
+        lines = []
+        for item in bad:
+            close = difflib.get_close_matches(item, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"choose from: {', '.join(known)}"
+            lines.append(f"unknown {kind} {item!r}; {hint}")
+        raise UserError("\n".join(lines))
+    return chosen
+
+
+def plan_variants(
+    library: Library,
+    leaflets: Iterable[str] = (),
+    branches: Iterable[str] = (),
+    formats: Iterable[str] = (),
+) -> list[Variant]:
+    """Every variant the selection asks for; treatment leaflets only where offered."""
+    leaflet_ids = _pick("leaflet", leaflets, library.leaflets)
+    branch_ids = _pick("branch", branches, library.branches)
+    format_ids = _pick("format", formats or DEFAULT_FORMATS, FORMATS)
+    variants = []
+    for leaflet_id in leaflet_ids:
+        leaflet = library.leaflets[leaflet_id]
+        for branch_id in branch_ids:
+            branch = library.branches[branch_id]
+            if leaflet.treatment and not branch.offer(leaflet.treatment):
+                continue
+            variants += [Variant(branch_id, leaflet_id, f, leaflet.lang) for f in format_ids]
+    return sorted(variants)
+
+
+def not_offered(library: Library) -> list[tuple[str, str]]:
+    """Treatment leaflets no branch offers: (leaflet id, treatment id)."""
+    return [
+        (leaflet.id, leaflet.treatment)
+        for leaflet in library.leaflets.values()
+        if leaflet.treatment and not any(b.offer(leaflet.treatment) for b in library.branches.values())
+    ]
