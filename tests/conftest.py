@@ -1,0 +1,42 @@
+"""Shared fixtures: a scratch copy of the default project, and one real build of it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leaflets.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("data", "templates", "styles", "assets")
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        shutil.copytree(REPO / part, target / part)
+    return target
+
+
+def run(*args: str):
+    """Invoke the CLI in-process, as a user would from the shell."""
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the default project that a test may change."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def default_build(tmp_path_factory) -> tuple[Path, dict]:
+    """Every default variant, built once for the whole session: (out folder, manifest)."""
+    out = tmp_path_factory.mktemp("out")
+    result = run("--root", REPO, "build", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out, json.loads((out / "manifest.json").read_text())

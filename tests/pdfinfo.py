@@ -1,0 +1,41 @@
+"""Small readers for what a PDF holds, built on pypdf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+PT_PER_MM = 72 / 25.4
+
+
+def size_mm(box) -> tuple[float, float]:
+    return float(box.width) / PT_PER_MM, float(box.height) / PT_PER_MM
+
+
+def text(reader: PdfReader) -> str:
+    """All the text, with line breaks and runs of spaces made single spaces."""
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def link_uris(reader: PdfReader) -> list[str]:
+    uris = []
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                uris.append(str(action["/URI"]))
+    return uris
+
+
+def font_names(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def open_pdf(path: Path) -> PdfReader:
+    return PdfReader(path)
