@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -22,6 +23,20 @@ class BuildResult:
     written: list[Output] = field(default_factory=list)
     failed: list[tuple[Variant, str]] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def refuse_unreleasable(library: Library, leaflet_ids: list[str], today: dt.date) -> None:
+    """A release holds only approved leaflets still within their review date."""
+    reasons = []
+    for leaflet_id in leaflet_ids:
+        record = library.leaflets[leaflet_id].record
+        file = library.files[("leaflet", leaflet_id)]
+        if record.status != "approved":
+            reasons.append(f"{file}: {leaflet_id} is a draft; a clinician must approve it before release (see README)")
+        elif record.review_due is not None and record.review_due < today:
+            reasons.append(f"{file}: {leaflet_id} was due for review on {record.review_due.isoformat()}; review it before release")
+    if reasons:
+        raise UserError("release refused:\n" + "\n".join(reasons))
 
 
 def build_one(library: Library, variant: Variant, out_dir: Path) -> Output:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from pathlib import Path
@@ -96,15 +97,31 @@ def selection_options(command):
     return command
 
 
+def today_option(command):
+    return click.option(
+        "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        help="Judge review dates as of this day instead of today (for reproducible CI runs).",
+    )(command)
+
+
+def _today(value) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
 @main.command(epilog=EPILOG_BUILD)
 @selection_options
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Output folder. Default: out/ in the project folder.",
 )
+@click.option(
+    "--release", is_flag=True,
+    help="Refuse drafts and leaflets whose review date has passed (exit 2): for files patients will see.",
+)
+@today_option
 @click.pass_obj
 @friendly_errors
-def build(obj: Context, leaflet_ids, branch_ids, format_ids, out_dir: Path | None) -> None:
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, out_dir: Path | None, release: bool, today) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
 
     Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
@@ -113,10 +130,13 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, out_dir: Path | Non
     the branches that offer the treatment.
     """
     from .build import build as run_build
+    from .build import refuse_unreleasable
     from .plan import plan_variants
 
     library = obj.library()
     variants = plan_variants(library, leaflet_ids, branch_ids, format_ids)
+    if release:
+        refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
     out = out_dir if out_dir is not None else library.project.root / "out"
     result = run_build(library, variants, out)
     drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
@@ -156,28 +176,85 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids) -> None:
             click.echo(f"not built: {leaflet_id} (no branch offers {treatment_id})")
 
 
-@main.command(epilog="\b\nExamples:\n  leaflets check\n  leaflets --root ../clinic-b check")
+EPILOG_CHECK = """\b
+Examples:
+  leaflets check                     readable report
+  leaflets check --strict            warnings fail too (for CI)
+  leaflets check --json > report.json
+"""
+
+
+@main.command(epilog=EPILOG_CHECK)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2): for CI.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@today_option
 @click.pass_obj
 @friendly_errors
-def check(obj: Context) -> None:
-    """Validate all data files and report every problem with file, line and field.
+def check(obj: Context, strict: bool, as_json: bool, today) -> None:
+    """Validate all data and check the content, per leaflet and branch.
 
-    Exits 0 when the data is valid and 2 when anything is wrong.
+    \b
+    - every data file against the model (file, line, field for each problem)
+    - readability of the body text: Flesch Reading Ease, Flesch-Kincaid
+      grade, SMOG; warns below Flesch 60 or above grade 8, and lists
+      sentences over 20 words
+    - review dates: overdue is an error, due within 60 days a warning
+    - brand colours: WCAG contrast of at least 4.5:1 for text
+    - images without alt text
+    Drafts are reported as information; build --release refuses them.
+
+    Exits 0 when there are no errors (and, with --strict, no warnings), else 2.
     """
+    import json
+
+    from .checks import MAX_GRADE, MIN_FLESCH, check_library
+
     library = obj.library()
-    click.echo(
-        f"ok: {len(library.leaflets)} leaflets, {len(library.treatments)} treatments, "
-        f"{len(library.branches)} branches"
-    )
-    for leaflet in sorted(library.leaflets.values(), key=lambda x: x.id):
-        if leaflet.record.status == "draft":
-            click.echo(f"info: {library.files[('leaflet', leaflet.id)]}: {leaflet.id} is a draft (not approved)")
-    for branch in sorted(library.branches.values(), key=lambda x: x.id):
-        if branch.clinic_placeholder:
-            click.echo(
-                f"info: {library.files[('branch', branch.id)]}: clinic name {branch.clinic!r} is a "
-                "placeholder; replace it and set clinic_placeholder: false"
-            )
+    report = check_library(library, _today(today))
+    errors, warnings = report.count("error"), report.count("warning")
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        rows = [("LEAFLET", "BRANCH", "WORDS", "SENTENCES", "FLESCH", "GRADE", "SMOG", "LONG")] + [
+            (r.leaflet, r.branch, str(r.scores.words), str(r.scores.sentences), f"{r.scores.flesch:.1f}",
+             f"{r.scores.grade:.1f}", f"{r.scores.smog:.1f}", str(len(r.scores.long_sentences)))
+            for r in report.readability
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        click.echo(f"Readability of body text (targets: Flesch {MIN_FLESCH:g} or more, grade {MAX_GRADE:g} or less)")
+        for row in rows:
+            click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        if report.findings:
+            click.echo("")
+        for finding in sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.level)):
+            click.echo(str(finding))
+        click.echo(
+            f"\n{len(library.leaflets)} leaflets, {len(library.treatments)} treatments, {len(library.branches)} branches: "
+            f"{errors} errors, {warnings} warnings, {report.count('info')} notes"
+        )
+    if errors or (strict and warnings):
+        sys.exit(2)
+
+
+@main.command(epilog="\b\nExamples:\n  leaflets schema\n  leaflets schema --out /tmp/schema")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the schema files. Default: schema/ in the project folder.")
+@click.pass_obj
+@friendly_errors
+def schema(obj: Context, out_dir: Path | None) -> None:
+    """Write JSON Schema files for the data, so editors can check YAML as you type.
+
+    Data files point at them with a first line such as
+    `# yaml-language-server: $schema=../../schema/leaflet.schema.json`.
+    """
+    from .output import write_atomic
+    from .project import find_project
+    from .schema import schema_files
+
+    folder = out_dir if out_dir is not None else find_project(obj.root).root / "schema"
+    for name, text in schema_files().items():
+        write_atomic(folder / name, text.encode("utf-8"))
+        click.echo(f"wrote {folder / name}")
 
 
 if __name__ == "__main__":  # pragma: no cover

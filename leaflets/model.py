@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -89,11 +90,19 @@ def _check_version(value: Any) -> Any:
     return value
 
 
-Id = Annotated[str, AfterValidator(_check_id)]
+Id = Annotated[
+    str, AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_RE.pattern, "maxLength": 64}),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Colour = Annotated[str, AfterValidator(_check_colour)]
-HttpsUrl = Annotated[str, StringConstraints(max_length=300), AfterValidator(_check_https)]
+Colour = Annotated[
+    str, AfterValidator(_check_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})
+]
+HttpsUrl = Annotated[
+    str, StringConstraints(max_length=300), AfterValidator(_check_https),
+    WithJsonSchema({"type": "string", "pattern": "^https://", "maxLength": 300}),
+]
 Email = Annotated[str, StringConstraints(max_length=200), AfterValidator(_check_email)]
 UkPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_check_uk_phone)]
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]

@@ -1,0 +1,172 @@
+"""Content checks a clinician and CI rely on: readability, review dates, contrast, alt text.
+
+Findings are errors (must fix), warnings (should fix; errors under --strict)
+or information (such as a draft, which --release enforces instead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+
+from .load import Library
+from .model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
+from .plan import plan_variants
+from .readability import Scores, score
+
+MIN_FLESCH = 60.0
+MAX_GRADE = 8.0
+LONG_SENTENCE_WORDS = 20
+REVIEW_WARNING_DAYS = 60
+MIN_CONTRAST = 4.5
+BODY_TEXT = "#111111"  # the body text colour in styles/base.css
+PAGE = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error" | "warning" | "info"
+    file: str
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.file}: {self.subject}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ReadabilityRow:
+    leaflet: str
+    branch: str
+    scores: Scores
+
+
+@dataclass
+class Report:
+    readability: list[ReadabilityRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, level: str) -> int:
+        return sum(1 for f in self.findings if f.level == level)
+
+    def as_json(self) -> dict:
+        return {
+            "readability": [
+                {"leaflet": r.leaflet, "branch": r.branch, **{k: v for k, v in asdict(r.scores).items()}}
+                for r in self.readability
+            ],
+            "findings": [asdict(f) for f in self.findings],
+            "summary": {level: self.count(level) for level in ("error", "warning", "info")},
+        }
+
+
+def body_text(library: Library, leaflet: Leaflet, branch: Branch | None) -> list[str]:
+    """The text a patient reads, one unit per heading, paragraph or bullet.
+
+    Names, addresses, contact details, prices and the layout's own labels are
+    left out: they are not prose and would distort the scores.
+    """
+    units = [leaflet.title, leaflet.summary]
+    offered = library.offered(leaflet, branch) if branch else [library.treatments[t] for t in leaflet.treatments]
+    for section in leaflet.sections:
+        units.append(section.heading)
+        for block in section.body:
+            if isinstance(block, Paragraph):
+                units.append(block.p)
+            elif isinstance(block, Bullets):
+                units += block.bullets
+            elif isinstance(block, Callout):
+                units += [block.callout.title, *(filter(None, [block.callout.text])), *block.callout.bullets]
+            elif isinstance(block, TreatmentList):
+                if offered:
+                    units.append(block.treatments_offered.intro)
+                    units += [t.summary for t in offered]
+                else:
+                    units.append(block.treatments_offered.none)
+    for entry in leaflet.faq:
+        units += [entry.question, entry.answer]
+    return units
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio between two #rrggbb colours (1 to 21)."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing_alt: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            values = dict(attrs)
+            if not (values.get("alt") or "").strip():
+                self.missing_alt.append((values.get("src") or "")[:60])
+
+
+def check_library(library: Library, today: dt.date) -> Report:
+    """Run every check on every leaflet and branch."""
+    from .html import render_html  # Jinja2 only; no PDF engine
+
+    report = Report()
+    add = report.findings.append
+    variants = plan_variants(library)
+
+    for leaflet in sorted(library.leaflets.values(), key=lambda x: x.id):
+        file = library.files[("leaflet", leaflet.id)]
+        branches = sorted({v.branch for v in variants if v.leaflet == leaflet.id})
+        for branch_id in branches or ["-"]:
+            branch = library.branches.get(branch_id)
+            scores = score(body_text(library, leaflet, branch), LONG_SENTENCE_WORDS)
+            report.readability.append(ReadabilityRow(leaflet.id, branch_id, scores))
+            subject = f"{leaflet.id} for {branch_id}" if branch else leaflet.id
+            if scores.flesch < MIN_FLESCH:
+                add(Finding("warning", file, subject, f"Flesch Reading Ease {scores.flesch} is below {MIN_FLESCH:g}; use shorter words and sentences"))
+            if scores.grade > MAX_GRADE:
+                add(Finding("warning", file, subject, f"reading grade {scores.grade} is above {MAX_GRADE:g}; use shorter words and sentences"))
+        for sentence in score(body_text(library, leaflet, None), LONG_SENTENCE_WORDS).long_sentences:
+            add(Finding("warning", file, leaflet.id, f"sentence of {sentence.words} words (at most {LONG_SENTENCE_WORDS}): \"{sentence.text}\""))
+        if not branches and leaflet.treatment:
+            add(Finding("info", file, leaflet.id, f"not built: no branch offers {leaflet.treatment}"))
+
+        record = leaflet.record
+        due = record.review_due
+        if record.status == "draft":
+            add(Finding("info", file, leaflet.id, "draft: not approved by a clinician; marked DRAFT and refused by build --release"))
+        if due is not None and due < today:
+            add(Finding("error", file, leaflet.id, f"review overdue since {due.isoformat()}; review the content, then update record.approved and record.next_review"))
+        elif due is not None and (due - today).days <= REVIEW_WARNING_DAYS:
+            add(Finding("warning", file, leaflet.id, f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days"))
+
+    for branch in sorted(library.branches.values(), key=lambda x: x.id):
+        file = library.files[("branch", branch.id)]
+        brand = branch.brand
+        for foreground, background, where in (
+            (brand.primary, PAGE, "primary colour on white (headings)"),
+            (BODY_TEXT, brand.accent, "body text on the accent colour (masthead, boxes)"),
+            (brand.primary, brand.accent, "primary colour on the accent colour (masthead phone number)"),
+        ):
+            ratio = contrast_ratio(foreground, background)
+            if ratio < MIN_CONTRAST:
+                add(Finding("error", file, branch.id, f"contrast {ratio:.2f}:1 for {where} ({foreground} on {background}) is below {MIN_CONTRAST}:1; choose a darker or lighter colour"))
+        if branch.clinic_placeholder:
+            add(Finding("info", file, branch.id, f"clinic name {branch.clinic!r} is a placeholder; replace it and set clinic_placeholder: false"))
+
+    for variant in variants:
+        images = _Images()
+        images.feed(render_html(library, variant))
+        for src in images.missing_alt:
+            add(Finding("error", f"templates/", variant.name, f"image without alt text: {src}"))
+    return report
