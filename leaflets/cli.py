@@ -14,12 +14,14 @@ import click
 
 from . import __version__
 from .errors import UserError
+from .formats import FORMATS, PROFILES
 
 EPILOG_BUILD = """\b
 Examples:
   leaflets build                          every leaflet, every branch
   leaflets build milia --branch wolverhampton
   leaflets build --format a4 --out /tmp/leaflets
+  leaflets build milia --format a5 --for print-shop
 """
 
 
@@ -91,8 +93,14 @@ def selection_options(command):
         help="Only this branch (repeat for more). Default: every branch.",
     )(command)
     command = click.option(
-        "--format", "format_ids", multiple=True, metavar="FORMAT",
-        help="Only this format (repeat for more): a4. Default: a4.",
+        "--format", "format_ids", multiple=True, type=click.Choice(list(FORMATS)), metavar="FORMAT",
+        help="Only this format (repeat for more): " + "; ".join(f"{f.id}: {f.description}" for f in FORMATS.values())
+        + ". Default: every format.",
+    )(command)
+    command = click.option(
+        "--for", "profile", type=click.Choice(list(PROFILES)), default="office", show_default=True,
+        help="Who prints it: office (trimmed pages; A5 also gets an imposed -print.pdf for duplex office "
+        "printing) or print-shop (3 mm bleed on every edge, TrimBox at the finished size).",
     )(command)
     return command
 
@@ -121,29 +129,40 @@ def _today(value) -> dt.date:
 @today_option
 @click.pass_obj
 @friendly_errors
-def build(obj: Context, leaflet_ids, branch_ids, format_ids, out_dir: Path | None, release: bool, today) -> None:
+@click.option("--marks", is_flag=True, help="With --for print-shop: add crop marks, for a proof (most print shops add their own).")
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_dir: Path | None, release: bool, today, marks: bool) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
 
     Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
     temporary file and renamed, and OUT/manifest.json lists every output
     with its checksum and page count. Treatment leaflets are built only for
     the branches that offer the treatment.
+
+    An A5 booklet also gets <leaflet>-a5-print.pdf: its pages imposed two-up
+    on A4 landscape, to print duplex ("flip on short edge") and fold. With
+    --for print-shop, files end in -print-shop.pdf and keep pages in reading
+    order. A leaflet whose content outgrows its format (A4: 2 pages, A5: 8,
+    DL: one sheet) fails with a message naming the section.
     """
     from .build import build as run_build
     from .build import refuse_unreleasable
     from .plan import plan_variants
 
     library = obj.library()
-    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids)
+    if marks and profile != "print-shop":
+        raise UserError("--marks adds crop marks in the bleed: use it with --for print-shop")
+    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, marks)
     if release:
         refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
     out = out_dir if out_dir is not None else library.project.root / "out"
     result = run_build(library, variants, out)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
     if drafts:
         click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(drafts)}", err=True)
     click.echo(
-        f"built {len(result.written)} of {len(variants)} in {result.seconds:.1f} s; "
+        f"built {len(variants) - len(result.failed)} of {len(variants)} variants ({len(result.written)} files) in {result.seconds:.1f} s; "
         f"manifest: {out / 'manifest.json'}",
         err=True,
     )
@@ -157,12 +176,12 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, out_dir: Path | Non
 @selection_options
 @click.pass_obj
 @friendly_errors
-def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids) -> None:
+def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str) -> None:
     """Show the variants (leaflet, branch, format, language) that build would make."""
     from .plan import not_offered, plan_variants
 
     library = obj.library()
-    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids)
+    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile)
     rows = [("LEAFLET", "BRANCH", "FORMAT", "LANG", "STATUS", "PATH")] + [
         (v.leaflet, v.branch, v.format, v.lang, library.leaflets[v.leaflet].record.status, v.path)
         for v in variants

@@ -1,10 +1,11 @@
-"""The print formats a leaflet can be built in.
+"""The print formats a leaflet can be built in, and the print profiles.
 
 Adding a format is a template, a stylesheet and one entry here.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -14,14 +15,59 @@ class Format:
     description: str
     template: str  # in templates/
     stylesheet: str  # in styles/, applied after styles/base.css
-    max_pages: int | None  # the page budget; more is an error
+    max_pages: int | None  # the page budget of the rendered document; more is an error
+    multiple: int = 1  # pad the page count to a multiple of this, with blanks before the back cover
+    back_pages: int = 0  # pages after the content (a back cover), not available to content
+    layout: str = "pages"  # "pages": PDF as rendered; "dl": 6 panels composed onto 2 sheets
+    booklet_companion: bool = False  # also write an imposed file for office printing
+    logo_height_mm: float = 16.0  # printed logo height, to judge raster resolution
+
+    def padded(self, pages: int) -> int:
+        """The page count after padding; may exceed the budget (the caller checks)."""
+        return math.ceil(pages / self.multiple) * self.multiple
+
+    @property
+    def content_page_limit(self) -> int | None:
+        """Index (0-based) of the first page content may not reach."""
+        return None if self.max_pages is None else self.max_pages - self.back_pages
 
 
 FORMATS: dict[str, Format] = {
     f.id: f
     for f in (
         Format("a4", "A4, two pages, for duplex printing at reception", "a4.html", "a4.css", 2),
+        Format(
+            "a5", "A5 booklet, 4 or 8 pages in reading order, plus an imposed A4 file for office printing",
+            "a5.html", "a5.css", 8, multiple=4, back_pages=1, booklet_companion=True, logo_height_mm=14,
+        ),
+        Format(
+            "dl", "DL roll-fold leaflet: one A4 landscape sheet, two sides, three panels each",
+            "dl.html", "dl.css", 6, multiple=6, back_pages=1, layout="dl", logo_height_mm=14,
+        ),
+        Format(
+            "large-print", "A4 large print: 18 pt single column, as many pages as needed",
+            "large-print.html", "large-print.css", None, logo_height_mm=18,
+        ),
     )
 }
 
-DEFAULT_FORMATS = ("a4",)
+DEFAULT_FORMATS = tuple(FORMATS)
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    description: str
+    bleed_mm: float
+    suffix: str  # added to the file name
+
+
+PROFILES: dict[str, Profile] = {
+    p.id: p
+    for p in (
+        Profile("office", "for office and reception printers: trimmed to the page", 0.0, ""),
+        Profile("print-shop", "for a print shop: 3 mm bleed, TrimBox at the finished size", 3.0, "-print-shop"),
+    )
+}
+SAFE_MARGIN_MM = 5.0  # print shops ask for text at least this far inside the trim
+MIN_PPI = 300

@@ -11,11 +11,11 @@ import jinja2
 from markupsafe import Markup
 
 from .fonts import font_face_css
-from .formats import FORMATS, Format
+from .formats import FORMATS, PROFILES, Format
 from .load import Library
 from .model import Branch, Labels, Leaflet, Offer, Treatment
 from .plan import Variant
-from .qr import QrCode, qr_for
+from .qr import qr_for
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def stylesheet_urls(fmt: Format) -> list[str]:
     return ["styles/base.css", f"styles/{fmt.stylesheet}"]
 
 
-def render_html(library: Library, variant: Variant, qr: QrCode | None = None) -> str:
+def render_html(library: Library, variant: Variant, padding: int = 0) -> str:
     """The complete HTML document for a variant; URLs are relative to the project."""
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]
@@ -95,7 +95,10 @@ def render_html(library: Library, variant: Variant, qr: QrCode | None = None) ->
         offered=offered,
         this_treatment=library.treatments.get(leaflet.treatment) if leaflet.treatment else None,
         this_offer=this_offer,
-        qr=qr or qr_for(branch, labels),
+        qr=qr_for(branch, labels),
+        padding=padding,  # blank pages before the back cover, to fill a booklet
+        profile=PROFILES[variant.profile],
+        marks=variant.marks,
         font_css=Markup(font_face_css()),
         page_label=page_label_css(labels),
         running_footer=css_string(

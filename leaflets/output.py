@@ -22,6 +22,8 @@ class Output:
     branch: str
     format: str
     lang: str
+    profile: str  # "office" or "print-shop"
+    companion_of: str | None  # for an imposed print file: the reading-order file it was made from
     path: str  # relative to the output folder, with forward slashes
     sha256: str
     pages: int

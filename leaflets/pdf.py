@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -45,12 +44,6 @@ class ProjectFetcher(URLFetcher):
         raise ForbiddenResource(f"refused to fetch {url}: leaflets never use the network")
 
 
-@dataclass(frozen=True)
-class Rendered:
-    pdf: bytes
-    pages: int
-
-
 class _Warnings(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -60,24 +53,27 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def write_pdf(html: str, base: Path, allowed: list[Path], max_pages: int | None, what: str) -> Rendered:
-    """Render ``html`` (URLs relative to ``base``) to tagged PDF bytes."""
+class Rendered:
+    """A laid-out document: its page count and anchors, and its PDF on demand."""
+
+    def __init__(self, document, identifier: bytes) -> None:
+        self._document = document
+        self._identifier = identifier
+        self.pages = len(document.pages)
+        #: the element ids (anchors) on each page, to tell which section overflowed
+        self.anchors: list[list[str]] = [list(page.anchors) for page in document.pages]
+
+    def pdf(self) -> bytes:
+        return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier)
+
+
+def render(html: str, base: Path, allowed: list[Path], what: str) -> Rendered:
+    """Lay out ``html`` (URLs relative to ``base``), reading only files under ``allowed``."""
     warnings = _Warnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(warnings)
     try:
         document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=ProjectFetcher(allowed)).render()
-        pages = len(document.pages)
-        if max_pages is not None and pages > max_pages:
-            raise BuildFailed(
-                f"{what}: the content needs {pages} pages but the format allows {max_pages}; "
-                "shorten the content or choose another format"
-            )
-        pdf = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            # The same HTML gives the same identifier, so builds are reproducible.
-            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
-        )
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error
         raise BuildFailed(f"{what}: {cause}") from None
@@ -86,4 +82,5 @@ def write_pdf(html: str, base: Path, allowed: list[Path], max_pages: int | None,
     problems = [m for m in warnings.messages if "Failed to load" in m or "Error" in m]
     if problems:
         raise BuildFailed(f"{what}: {problems[0]}")
-    return Rendered(pdf, pages)
+    # The same HTML gives the same identifier, so builds are reproducible.
+    return Rendered(document, hashlib.sha256(html.encode()).hexdigest()[:32].encode())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from collections.abc import Iterable
 
 from .errors import UserError
-from .formats import DEFAULT_FORMATS, FORMATS
+from .formats import DEFAULT_FORMATS, FORMATS, PROFILES
 from .load import Library
 
 
@@ -19,16 +19,23 @@ class Variant:
     leaflet: str
     format: str
     lang: str
+    profile: str = "office"
+    marks: bool = False  # crop marks, for a proof
+
+    def file(self, companion: str = "") -> str:
+        """Where the PDF goes, relative to the output folder (ids are [a-z0-9-] only)."""
+        lang = "" if self.lang == "en-GB" else f".{self.lang}"
+        profile = PROFILES[self.profile].suffix + ("-proof" if self.marks else "")
+        return f"{self.branch}/{self.leaflet}-{self.format}{companion}{profile}{lang}.pdf"
 
     @property
     def path(self) -> str:
-        """Where the PDF goes, relative to the output folder (ids are [a-z0-9-] only)."""
-        suffix = "" if self.lang == "en-GB" else f".{self.lang}"
-        return f"{self.branch}/{self.leaflet}-{self.format}{suffix}.pdf"
+        return self.file()
 
     @property
     def name(self) -> str:
-        return f"{self.leaflet} / {self.branch} / {self.format}"
+        profile = "" if self.profile == "office" else f" / {self.profile}"
+        return f"{self.leaflet} / {self.branch} / {self.format}{profile}"
 
 
 def _pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
@@ -50,6 +57,8 @@ def plan_variants(
     leaflets: Iterable[str] = (),
     branches: Iterable[str] = (),
     formats: Iterable[str] = (),
+    profile: str = "office",
+    marks: bool = False,
 ) -> list[Variant]:
     """Every variant the selection asks for; treatment leaflets only where offered."""
     leaflet_ids = _pick("leaflet", leaflets, library.leaflets)
@@ -62,7 +71,7 @@ def plan_variants(
             branch = library.branches[branch_id]
             if leaflet.treatment and not branch.offer(leaflet.treatment):
                 continue
-            variants += [Variant(branch_id, leaflet_id, f, leaflet.lang) for f in format_ids]
+            variants += [Variant(branch_id, leaflet_id, f, leaflet.lang, profile, marks) for f in format_ids]
     return sorted(variants)
 
 

@@ -39,3 +39,24 @@ def font_names(reader: PdfReader) -> set[str]:
 
 def open_pdf(path: Path) -> PdfReader:
     return PdfReader(path)
+
+
+def positioned_text(page) -> list[tuple[str, float, float, float]]:
+    """(text, x mm, y mm, font size pt) for every text run on a page, in page coordinates."""
+    runs: list[tuple[str, float, float, float]] = []
+
+    def visit(content, cm, tm, font, size):
+        if not content.strip():
+            return
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        runs.append((content.strip(), x / PT_PER_MM, y / PT_PER_MM, size * (a * a + b * b) ** 0.5))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def box_mm(box) -> tuple[float, float, float, float]:
+    return tuple(float(v) / PT_PER_MM for v in (box.left, box.bottom, box.right, box.top))

@@ -108,11 +108,14 @@ def test_manifest_records_every_output_with_its_checksum(default_build):
     out, manifest = default_build
     assert manifest["outputs"], "empty manifest"
     for item in manifest["outputs"]:
-        assert set(item) == {"leaflet", "branch", "format", "lang", "path", "sha256", "pages", "bytes"}
+        assert set(item) == {
+            "leaflet", "branch", "format", "lang", "profile", "companion_of", "path", "sha256", "pages", "bytes",
+        }
         data = (out / item["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == item["sha256"]
         assert len(data) == item["bytes"]
-        assert item["path"] == f"{item['branch']}/{item['leaflet']}-{item['format']}.pdf"
+        companion = "-print" if item["companion_of"] else ""
+        assert item["path"] == f"{item['branch']}/{item['leaflet']}-{item['format']}{companion}.pdf"
     assert not list(out.rglob("*.tmp")), "temporary files left behind"
 
 
@@ -161,8 +164,8 @@ def test_missing_details_leave_no_empty_labels(default_build):
 
 def test_rebuilding_one_branch_keeps_the_others_in_the_manifest(project, tmp_path):
     out = tmp_path / "out"
-    assert run("--root", project, "build", "milia", "--out", out).exit_code == 0
-    result = run("--root", project, "build", "milia", "--branch", "wolverhampton", "--out", out)
+    assert run("--root", project, "build", "milia", "--format", "a4", "--out", out).exit_code == 0
+    result = run("--root", project, "build", "milia", "--format", "a4", "--branch", "wolverhampton", "--out", out)
     assert result.exit_code == 0, result.output
     import json
 
@@ -175,7 +178,7 @@ def test_overlong_content_fails_the_build_and_names_the_variant(project, tmp_pat
     filler = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 4
     path.write_text(path.read_text().replace("sections:\n", "sections:\n" + filler, 1))
     out = tmp_path / "out"
-    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--out", out)
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--out", out)
     assert result.exit_code == 1
     assert "milia / stoke-on-trent / a4: the content needs" in result.output
     assert "allows 2" in result.output
