@@ -116,6 +116,41 @@ def _today(value) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        k, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise click.BadParameter(f"{value!r}: write K/N with 1 <= K <= N, e.g. 2/4", param_hint="--shard")
+    return k, n
+
+
+class Reporter:
+    """Progress as variants finish: a one-line bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total, self.quiet, self.count = total, quiet, 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, variant, status: str, outputs, message: str) -> None:
+        self.count += 1
+        if self.quiet:
+            return
+        if self.tty:
+            line = f"[{self.count}/{self.total}] {status}: {variant.name}"
+            click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
+        elif status == "built":
+            for output in outputs:
+                click.echo(f"wrote {output.path} ({output.pages} pages, {output.bytes // 1024} KB)", err=True)
+
+    def close(self) -> None:
+        if self.tty and not self.quiet and self.count:
+            click.echo("\r" + " " * 100 + "\r", nl=False, err=True)
+
+
 @main.command(epilog=EPILOG_BUILD)
 @selection_options
 @click.option(
@@ -124,52 +159,109 @@ def _today(value) -> dt.date:
 )
 @click.option(
     "--release", is_flag=True,
-    help="Refuse drafts and leaflets whose review date has passed (exit 2): for files patients will see.",
+    help="Refuse drafts and leaflets whose review date has passed (exit 2); then also write a zip "
+    "per branch and SHA256SUMS in the output folder.",
 )
 @today_option
+@click.option("--marks", is_flag=True, help="With --for print-shop: add crop marks, for a proof (most print shops add their own).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Render this many variants at once, in worker processes. Default: the number of CPUs.")
+@click.option("--force", is_flag=True, help="Render every variant, even those whose inputs have not changed.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output; only problems are printed.")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Build only the K-th of N stable shares of the variants (for a CI matrix); join with merge-manifests.")
 @click.pass_obj
 @friendly_errors
-@click.option("--marks", is_flag=True, help="With --for print-shop: add crop marks, for a proof (most print shops add their own).")
-def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_dir: Path | None, release: bool, today, marks: bool) -> None:
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_dir: Path | None,
+          release: bool, today, marks: bool, jobs: int | None, force: bool, quiet: bool, shard: str | None) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
 
     Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
     temporary file and renamed, and OUT/manifest.json lists every output
-    with its checksum and page count. Treatment leaflets are built only for
-    the branches that offer the treatment.
+    with its checksum, page count and input fingerprint. A variant whose
+    inputs have not changed since the last build is not rendered again;
+    outputs of removed branches or leaflets are deleted. Treatment leaflets
+    are built only for the branches that offer the treatment.
 
     An A5 booklet also gets <leaflet>-a5-print.pdf: its pages imposed two-up
     on A4 landscape, to print duplex ("flip on short edge") and fold. With
     --for print-shop, files end in -print-shop.pdf and keep pages in reading
     order. A leaflet whose content outgrows its format (A4: 2 pages, A5: 8,
-    DL: one sheet) fails with a message naming the section.
+    DL: one sheet) fails with a message naming the section; the others are
+    still built, and the exit status is 1.
     """
+    import os
+    import signal
+
     from .build import build as run_build
     from .build import refuse_unreleasable
-    from .plan import plan_variants
+    from .plan import in_shard, plan_variants
 
-    library = obj.library()
+    shard_of = parse_shard(shard)
     if marks and profile != "print-shop":
         raise UserError("--marks adds crop marks in the bleed: use it with --for print-shop")
+    library = obj.library()
     variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, marks)
+    if shard_of:
+        variants = [v for v in variants if in_shard(v, *shard_of)]
     if release:
         refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
     out = out_dir if out_dir is not None else library.project.root / "out"
-    result = run_build(library, variants, out)
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    reporter = Reporter(len(variants), quiet)
+    try:
+        result = run_build(library, variants, out, jobs=jobs or os.cpu_count() or 1, force=force, progress=reporter)
+    finally:
+        reporter.close()
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
-    if drafts:
+    if drafts and not quiet:
         click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(drafts)}", err=True)
-    click.echo(
-        f"built {len(variants) - len(result.failed)} of {len(variants)} variants ({len(result.written)} files) in {result.seconds:.1f} s; "
-        f"manifest: {out / 'manifest.json'}",
-        err=True,
-    )
+    if result.removed and not quiet:
+        click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: {', '.join(result.removed)}", err=True)
+    if release and not result.failed:
+        from .release import write_release
+
+        content_date = max(library.leaflets[v.leaflet].record.content_date for v in variants)
+        for name in write_release(out, content_date):
+            if not quiet:
+                click.echo(f"wrote {name}", err=True)
+    if not quiet or result.failed:
+        click.echo(
+            f"{len(variants)} variants: {len(result.built)} built, {len(result.unchanged)} unchanged, "
+            f"{len(result.failed)} failed, in {result.seconds:.1f} s; manifest: {out / 'manifest.json'}",
+            err=True,
+        )
     if result.failed:
+        click.echo("failed:", err=True)
         for variant, reason in result.failed:
-            click.echo(f"failed: {reason}", err=True)
+            click.echo(f"  {reason}", err=True)
         sys.exit(1)
+
+
+@main.command(name="merge-manifests", epilog="\b\nExample (CI, after a 4-way shard matrix):\n  leaflets merge-manifests shard-1 shard-2 shard-3 shard-4 --out out --release")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the joined outputs and manifest.")
+@click.option("--release", is_flag=True, help="Also write a zip per branch and SHA256SUMS.")
+@click.pass_obj
+@friendly_errors
+def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool) -> None:
+    """Join build folders (one per CI shard) into one, checking every file against its checksum."""
+    from .release import merge_manifests, write_release
+
+    outputs = merge_manifests(list(sources), out_dir)
+    click.echo(f"merged {len(outputs)} outputs from {len(sources)} folders into {out_dir}")
+    if release:
+        import datetime as dt_
+
+        write_release(out_dir, dt_.date(1980, 1, 1))
+        click.echo(f"wrote zips and SHA256SUMS in {out_dir}")
 
 
 @main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent")

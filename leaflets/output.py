@@ -28,6 +28,8 @@ class Output:
     sha256: str
     pages: int
     bytes: int
+    fingerprint: str  # of the inputs it was built from: unchanged inputs are not rebuilt
+    content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
 
 
 def target_path(out_dir: Path, relative: str) -> Path:
@@ -69,9 +71,12 @@ def read_manifest(out_dir: Path) -> list[Output]:
 
 
 def write_manifest(out_dir: Path, outputs: list[Output]) -> Path:
-    """Record ``outputs`` (sorted by path) as out/manifest.json."""
+    """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
+    from .fingerprint import tool_versions
+
     ordered = sorted(outputs, key=lambda o: o.path)
-    text = json.dumps({"outputs": [asdict(o) for o in ordered]}, indent=2) + "\n"
+    versions = {k: v for k, v in tool_versions().items() if k in ("leaflets", "weasyprint")}
+    text = json.dumps({"tool": versions, "outputs": [asdict(o) for o in ordered]}, indent=2) + "\n"
     target = out_dir / MANIFEST
     write_atomic(target, text.encode("utf-8"))
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from collections.abc import Iterable
 
@@ -82,3 +83,9 @@ def not_offered(library: Library) -> list[tuple[str, str]]:
         for leaflet in library.leaflets.values()
         if leaflet.treatment and not any(b.offer(leaflet.treatment) for b in library.branches.values())
     ]
+
+
+def in_shard(variant: Variant, k: int, n: int) -> bool:
+    """Whether ``variant`` is in the K-th of N shares: stable across runs and machines."""
+    digest = hashlib.sha256(variant.path.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % n == k - 1
