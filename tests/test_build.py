@@ -110,6 +110,7 @@ def test_manifest_records_every_output_with_its_checksum(default_build):
     for item in manifest["outputs"]:
         assert set(item) == {
             "leaflet", "branch", "format", "lang", "profile", "companion_of", "path", "sha256", "pages", "bytes",
+            "fingerprint", "content_version",
         }
         data = (out / item["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == item["sha256"]
