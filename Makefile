@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: leaflets test check list clean
+.PHONY: leaflets test check list bench clean
 
 leaflets: $(STAMP)
 	$(BIN)/leaflets build
@@ -20,6 +20,9 @@ check: $(STAMP)
 
 list: $(STAMP)
 	$(BIN)/leaflets list
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) scripts/check_system.py

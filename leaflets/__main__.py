@@ -1,3 +1,4 @@
 from .cli import main
 
-main(prog_name="leaflets")
+if __name__ == "__main__":  # guarded: worker processes may import this module
+    main(prog_name="leaflets")

@@ -11,35 +11,20 @@ checksums.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import multiprocessing
-import os
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BuildFailed, UserError
+from .errors import UserError
 from .fingerprint import fingerprint
 from .fonts import font_folders
-from .formats import FORMATS, MIN_PPI, PROFILES, Format
-from .html import render_html
+from .formats import FORMATS, MIN_PPI, PROFILES
+from .html import blank_page_html, render_html
 from .load import Library
-from .model import Leaflet
 from .output import Output, read_manifest, sha256, target_path, write_atomic, write_manifest
 from .plan import Variant, plan_variants
-
-_USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
-
-
-@dataclass(frozen=True)
-class RenderedFile:
-    path: str
-    data: bytes
-    pages: int
-    companion_of: str | None
+from .render import Job, Renderer
 
 
 @dataclass
@@ -71,29 +56,6 @@ def refuse_unreleasable(library: Library, leaflet_ids: list[str], today: dt.date
         raise UserError("release refused:\n" + "\n".join(reasons))
 
 
-def section_at(anchors: list[list[str]], limit: int, leaflet: Leaflet) -> str:
-    """The heading of the section that runs onto page ``limit`` (0-based)."""
-    seen = [a for page in anchors[:limit] for a in page] or [a for page in anchors[limit:] for a in page]
-    for anchor in reversed(seen):
-        if anchor == "faq":
-            return "questions (FAQ)"
-        if anchor.startswith("section-"):
-            return leaflet.sections[int(anchor.removeprefix("section-")) - 1].heading
-    return leaflet.title
-
-
-def check_budget(fmt: Format, pages: int, anchors: list[list[str]], leaflet: Leaflet, what: str) -> None:
-    """Fail loudly, naming the section, when the content outgrows the format."""
-    if fmt.max_pages is None or fmt.padded(pages) <= fmt.max_pages:
-        return
-    unit = "panels" if fmt.layout == "dl" else "pages"
-    section = section_at(anchors, fmt.content_page_limit, leaflet)
-    raise BuildFailed(
-        f"{what}: the content needs {pages} {unit} but the format allows {fmt.max_pages}; "
-        f"section {section!r} does not fit. Shorten the content or choose another format"
-    )
-
-
 def low_resolution_images(library: Library, variant: Variant) -> list[str]:
     """Raster logos below 300 ppi at their printed size (print shops need 300)."""
     logo = library.branches[variant.branch].brand.logo
@@ -122,117 +84,24 @@ def expected_paths(variant: Variant) -> list[str]:
     return paths
 
 
-def _pages(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def render_variant(library: Library, variant: Variant) -> list[RenderedFile]:
-    """Lay out one variant, check its page budget and make its PDF bytes (no files written)."""
-    from .pdf import render  # WeasyPrint is imported only when something is built
-
+def prepare(library: Library, variant: Variant) -> Job:
+    """The job for one variant: its HTML and what the renderer must know (runs in this process)."""
     project = library.project
-    fmt = FORMATS[variant.format]
-    profile = PROFILES[variant.profile]
     leaflet = library.leaflets[variant.leaflet]
-    allowed = [project.root, *font_folders()]
-    if _USER_EPOCH is None:
-        # fontTools stamps this time into subset fonts; the content date keeps builds reproducible
-        day = leaflet.record.content_date
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
-
-    def lay_out(padding: int):
-        return render(render_html(library, variant, padding=padding), project.root, allowed, variant.name)
-
-    document = lay_out(0)
-    check_budget(fmt, document.pages, document.anchors, leaflet, variant.name)
-    wanted = fmt.padded(document.pages)
-    if wanted != document.pages:
-        document = lay_out(wanted - document.pages)
-        if document.pages != wanted:
-            raise BuildFailed(f"{variant.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
-    pdf = document.pdf()
-    if fmt.layout == "dl":
-        from .impose import compose_dl
-
-        pdf = compose_dl(pdf, profile.bleed_mm)
-    files = [RenderedFile(variant.path, pdf, _pages(pdf), None)]
-    if len(expected_paths(variant)) > 1:
-        from .impose import impose_booklet
-
-        sheets = impose_booklet(pdf)
-        files.append(RenderedFile(variant.file("-print"), sheets, _pages(sheets), variant.path))
-    return files
-
-
-# --- worker processes -------------------------------------------------------------
-
-_LIBRARY: Library | None = None
-
-
-def _init_worker(root: str | None) -> None:
-    """Run once per worker: ignore Ctrl-C (the parent handles it) and load the data if not inherited."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _LIBRARY
-    if root is not None:
-        from .load import load_library
-        from .project import find_project
-
-        _LIBRARY = load_library(find_project(Path(root)))
-    from . import pdf  # noqa: F401  (imports WeasyPrint once, before the first task)
-
-
-def _render_task(variant: Variant) -> tuple[list[RenderedFile] | None, str | None]:
-    assert _LIBRARY is not None
-    try:
-        return render_variant(_LIBRARY, variant), None
-    except BuildFailed as error:
-        return None, str(error)
-    except Exception:  # a bug: report it with its traceback, keep building the rest
-        return None, f"{variant.name}: internal error, please report it:\n{traceback.format_exc()}"
-
-
-def _render_all(library: Library, variants: list[Variant], jobs: int) -> Iterator[tuple[Variant, list[RenderedFile] | None, str | None]]:
-    """Render in this process (one job) or in a pool of long-lived workers."""
-    global _LIBRARY
-    _LIBRARY = library
-    if jobs <= 1 or len(variants) <= 1:
-        for variant in variants:
-            yield (variant, *_render_task(variant))
-        return
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        from . import pdf  # noqa: F401  (imported before forking: workers inherit it and the data)
-
-        context, root = multiprocessing.get_context("fork"), None
-    else:  # pragma: no cover - macOS/Windows
-        context, root = multiprocessing.get_context("spawn"), str(library.project.root)
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(variants)), mp_context=context,
-                               initializer=_init_worker, initargs=(root,))
-    completed = False
-    try:
-        pending = {pool.submit(_render_task, v): v for v in variants}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                variant = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except Exception as error:  # a worker died (killed, out of memory)
-                    outcome = None, f"{variant.name}: the worker process failed ({type(error).__name__}: {error})"
-                yield (variant, *outcome)
-        completed = True
-    finally:
-        if completed:
-            pool.shutdown(wait=True)
-        else:  # interrupted: stop the workers now rather than let them finish
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
+    day = leaflet.record.content_date
+    return Job(
+        name=variant.name,
+        html=render_html(library, variant),
+        blank_page=blank_page_html(library),
+        format=variant.format,
+        bleed_mm=PROFILES[variant.profile].bleed_mm,
+        paths=tuple(expected_paths(variant)),
+        headings=tuple(section.heading for section in leaflet.sections),
+        title=leaflet.title,
+        epoch=int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()),
+        base=str(project.root),
+        allowed=(str(project.root), *map(str, font_folders())),
+    )
 
 
 # --- the build --------------------------------------------------------------------
@@ -250,7 +119,7 @@ def build(
     library: Library,
     variants: list[Variant],
     out_dir: Path,
-    jobs: int = 1,
+    renderer: Renderer | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
@@ -279,9 +148,12 @@ def build(
         if variant.profile == "print-shop":
             result.warnings += low_resolution_images(library, variant)
 
+    renderer = renderer or Renderer(1)
+    by_name = {v.name: v for v in todo}
     finished = False
     try:
-        for variant, files, error in _render_all(library, todo, jobs):
+        for job, files, error in renderer.render(prepare(library, v) for v in todo):
+            variant = by_name[job.name]
             if files is None:
                 result.failed.append((variant, error or "failed"))
                 report(variant, "failed", [], error or "")

@@ -168,5 +168,5 @@ def check_library(library: Library, today: dt.date) -> Report:
         images = _Images()
         images.feed(render_html(library, variant))
         for src in images.missing_alt:
-            add(Finding("error", f"templates/", variant.name, f"image without alt text: {src}"))
+            add(Finding("error", "templates/", variant.name, f"image without alt text: {src}"))
     return report

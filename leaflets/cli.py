@@ -192,31 +192,53 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     """
     import os
     import signal
+    import time
 
-    from .build import build as run_build
-    from .build import refuse_unreleasable
-    from .plan import in_shard, plan_variants
+    from .project import find_project
+    from .render import Renderer
+    from .stamp import inputs_key, record_stamp, unchanged_count
 
+    started = time.perf_counter()
     shard_of = parse_shard(shard)
     if marks and profile != "print-shop":
         raise UserError("--marks adds crop marks in the bleed: use it with --for print-shop")
-    library = obj.library()
-    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, marks)
-    if shard_of:
-        variants = [v for v in variants if in_shard(v, *shard_of)]
-    if release:
-        refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
-    out = out_dir if out_dir is not None else library.project.root / "out"
+    project = find_project(obj.root)
+    out = out_dir if out_dir is not None else project.root / "out"
+    options = {"leaflets": sorted(leaflet_ids), "branches": sorted(branch_ids), "formats": sorted(format_ids),
+               "profile": profile, "marks": marks, "shard": shard}
 
     def terminate(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
-    reporter = Reporter(len(variants), quiet)
-    try:
-        result = run_build(library, variants, out, jobs=jobs or os.cpu_count() or 1, force=force, progress=reporter)
-    finally:
-        reporter.close()
+    # The first worker starts now and imports WeasyPrint while this process checks and loads the data.
+    with Renderer(jobs or os.cpu_count() or 1) as renderer:
+        key = inputs_key(project.root, options)
+        if not force and not release:  # a release re-checks review dates, which depend on the day
+            count = unchanged_count(out, key)
+            if count is not None:
+                renderer.close(interrupted=True)  # nothing to render: stop the worker at once
+                if not quiet:
+                    click.echo(f"{count} variants: 0 built, {count} unchanged (no input changed), in "
+                               f"{time.perf_counter() - started:.1f} s; manifest: {out / 'manifest.json'}", err=True)
+                return
+        from .build import build as run_build
+        from .build import expected_paths, refuse_unreleasable
+        from .plan import in_shard, plan_variants
+
+        library = obj.library()
+        variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, marks)
+        if shard_of:
+            variants = [v for v in variants if in_shard(v, *shard_of)]
+        if release:
+            refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
+        reporter = Reporter(len(variants), quiet)
+        try:
+            result = run_build(library, variants, out, renderer=renderer, force=force, progress=reporter)
+        finally:
+            reporter.close()
+    if not result.failed:
+        record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)])
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
@@ -239,7 +261,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
         )
     if result.failed:
         click.echo("failed:", err=True)
-        for variant, reason in result.failed:
+        for _variant, reason in result.failed:
             click.echo(f"  {reason}", err=True)
         sys.exit(1)
 

@@ -12,44 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
 from .fonts import font_files
 from .formats import FORMATS
 from .load import Library
 from .plan import Variant
-
-LIBRARIES = ("weasyprint", "pypdf", "segno", "jinja2", "pydantic")
-
-
-@cache
-def _file_hash(path: Path, _mtime_ns: int, _size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    """sha256 of a file, cached while its size and modification time are unchanged."""
-    stat = path.stat()
-    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
-
-
-@cache
-def tool_versions() -> dict[str, str]:
-    """Versions that shape the output bytes, plus a hash of the tool's own code."""
-    versions = {"leaflets": __version__}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:  # pragma: no cover - all are dependencies
-            versions[name] = "missing"
-    code = Path(__file__).parent
-    versions["leaflets-code"] = hashlib.sha256(
-        b"".join(file_hash(p).encode() for p in sorted(code.glob("*.py")))
-    ).hexdigest()
-    return versions
+from .stamp import file_hash, tool_versions
 
 
 def _folder_hashes(folder: Path, names: list[str]) -> dict[str, str]:

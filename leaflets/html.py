@@ -77,7 +77,12 @@ def stylesheet_urls(fmt: Format) -> list[str]:
     return ["styles/base.css", f"styles/{fmt.stylesheet}"]
 
 
-def render_html(library: Library, variant: Variant, padding: int = 0) -> str:
+def blank_page_html(library: Library) -> str:
+    """The markup of one padding page, from templates/partials/blank-page.html."""
+    return _environment(library.project.templates).get_template("partials/blank-page.html").render().strip()
+
+
+def render_html(library: Library, variant: Variant) -> str:
     """The complete HTML document for a variant; URLs are relative to the project."""
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]
@@ -96,7 +101,6 @@ def render_html(library: Library, variant: Variant, padding: int = 0) -> str:
         this_treatment=library.treatments.get(leaflet.treatment) if leaflet.treatment else None,
         this_offer=this_offer,
         qr=qr_for(branch, labels),
-        padding=padding,  # blank pages before the back cover, to fill a booklet
         profile=PROFILES[variant.profile],
         marks=variant.marks,
         font_css=Markup(font_face_css()),

@@ -72,7 +72,7 @@ def read_manifest(out_dir: Path) -> list[Output]:
 
 def write_manifest(out_dir: Path, outputs: list[Output]) -> Path:
     """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
-    from .fingerprint import tool_versions
+    from .stamp import tool_versions
 
     ordered = sorted(outputs, key=lambda o: o.path)
     versions = {k: v for k, v in tool_versions().items() if k in ("leaflets", "weasyprint")}
