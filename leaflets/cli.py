@@ -249,8 +249,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     if release and not result.failed:
         from .release import write_release
 
-        content_date = max(library.leaflets[v.leaflet].record.content_date for v in variants)
-        for name in write_release(out, content_date):
+        for name in write_release(out):
             if not quiet:
                 click.echo(f"wrote {name}", err=True)
     if not quiet or result.failed:
@@ -280,9 +279,7 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
     outputs = merge_manifests(list(sources), out_dir)
     click.echo(f"merged {len(outputs)} outputs from {len(sources)} folders into {out_dir}")
     if release:
-        import datetime as dt_
-
-        write_release(out_dir, dt_.date(1980, 1, 1))
+        write_release(out_dir)
         click.echo(f"wrote zips and SHA256SUMS in {out_dir}")
 
 

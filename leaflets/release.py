@@ -1,7 +1,7 @@
 """Release artefacts: a zip per branch and SHA256SUMS, and joining shard manifests.
 
-Zips are reproducible: entries sorted, fixed timestamps (the newest content
-date, or SOURCE_DATE_EPOCH), fixed permissions.
+Zips are reproducible: entries sorted, a fixed timestamp (1980-01-01, the
+earliest a zip can hold, or SOURCE_DATE_EPOCH when set), fixed permissions.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from .output import Output, read_manifest, sha256, target_path, write_atomic, wr
 SUMS = "SHA256SUMS"
 
 
-def release_date(default: dt.date) -> dt.datetime:
+def release_date() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime(default.year, default.month, default.day, tzinfo=dt.UTC)
+    return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
 def _zip(out_dir: Path, outputs: list[Output], when: dt.datetime) -> bytes:
@@ -39,10 +39,10 @@ def _zip(out_dir: Path, outputs: list[Output], when: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
-def write_release(out_dir: Path, content_date: dt.date) -> list[str]:
+def write_release(out_dir: Path) -> list[str]:
     """Write <branch>.zip for each branch in the manifest, then SHA256SUMS over everything."""
     outputs = read_manifest(out_dir)
-    when = release_date(content_date)
+    when = release_date()
     written = []
     sums = {o.path: o.sha256 for o in outputs}
     for branch in sorted({o.branch for o in outputs}):
