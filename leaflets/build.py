@@ -127,10 +127,7 @@ def build(
     if not variants:
         raise UserError("nothing to build: no variant matches the leaflets, branches and formats asked for")
     started = time.perf_counter()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserError(f"cannot create the output folder {out_dir}: {error.strerror}") from None
+    out_dir.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda *args: None)
     result = BuildResult()
     old = {o.path: o for o in read_manifest(out_dir)}
@@ -161,7 +158,10 @@ def build(
             outputs = []
             for file in files:
                 entries.pop(file.path, None)  # the old entry is wrong once the file is replaced
-                write_atomic(target_path(out_dir, file.path), file.data)
+                try:
+                    write_atomic(target_path(out_dir, file.path), file.data)
+                except OSError as error:
+                    raise UserError(f"cannot write {out_dir / file.path}: {error.strerror}", exit_code=1) from None
                 output = Output(
                     leaflet=variant.leaflet, branch=variant.branch, format=variant.format, lang=variant.lang,
                     profile=variant.profile, companion_of=file.companion_of, path=file.path,

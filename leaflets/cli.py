@@ -194,6 +194,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     import signal
     import time
 
+    from .output import output_folder
     from .project import find_project
     from .render import Renderer
     from .stamp import inputs_key, record_stamp, unchanged_count
@@ -212,7 +213,8 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
 
     signal.signal(signal.SIGTERM, terminate)
     # The first worker starts now and imports WeasyPrint while this process checks and loads the data.
-    with Renderer(jobs or os.cpu_count() or 1) as renderer:
+    say = (lambda message: None) if quiet else (lambda message: click.echo(f"note: {message}", err=True))
+    with output_folder(out, say), Renderer(jobs or os.cpu_count() or 1) as renderer:
         key = inputs_key(project.root, options)
         if not force and not release:  # a release re-checks review dates, which depend on the day
             count = unchanged_count(out, key)
@@ -237,8 +239,14 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
             result = run_build(library, variants, out, renderer=renderer, force=force, progress=reporter)
         finally:
             reporter.close()
-    if not result.failed:
-        record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)])
+        if not result.failed:
+            record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)])
+        if release and not result.failed:
+            from .release import write_release
+
+            for name in write_release(out):
+                if not quiet:
+                    click.echo(f"wrote {name}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
@@ -246,12 +254,6 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
         click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(drafts)}", err=True)
     if result.removed and not quiet:
         click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: {', '.join(result.removed)}", err=True)
-    if release and not result.failed:
-        from .release import write_release
-
-        for name in write_release(out):
-            if not quiet:
-                click.echo(f"wrote {name}", err=True)
     if not quiet or result.failed:
         click.echo(
             f"{len(variants)} variants: {len(result.built)} built, {len(result.unchanged)} unchanged, "
@@ -274,12 +276,15 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
 @friendly_errors
 def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool) -> None:
     """Join build folders (one per CI shard) into one, checking every file against its checksum."""
+    from .output import output_folder
     from .release import merge_manifests, write_release
 
-    outputs = merge_manifests(list(sources), out_dir)
+    with output_folder(out_dir, lambda message: click.echo(f"note: {message}", err=True)):
+        outputs = merge_manifests(list(sources), out_dir)
+        if release:
+            write_release(out_dir)
     click.echo(f"merged {len(outputs)} outputs from {len(sources)} folders into {out_dir}")
     if release:
-        write_release(out_dir)
         click.echo(f"wrote zips and SHA256SUMS in {out_dir}")
 
 

@@ -16,6 +16,8 @@ from .project import Project
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+MAX_LOGO_BYTES = 2_000_000
+MAX_LOGO_PIXELS = 25_000_000  # 5000 x 5000: far more than a 300 ppi logo needs
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,10 @@ def _check_references(
         elif not logo.is_file():
             loader.at("branch", branch.id, ("brand", "logo"),
                       f"logo file {branch.brand.logo!r} not found; add it or correct the path (relative to the project folder)")
+        else:
+            problem = _logo_problem(logo)
+            if problem:
+                loader.at("branch", branch.id, ("brand", "logo"), f"logo file {branch.brand.logo!r} {problem}")
 
     for leaflet in leaflets.values():
         if leaflet.treatment and leaflet.treatment not in treatments:
@@ -167,6 +173,30 @@ def _check_references(
         if leaflet.lang not in labels:
             loader.at("leaflet", leaflet.id, ("lang",),
                       f"no labels for language {leaflet.lang!r}; add data/labels/{leaflet.lang}.yaml")
+
+
+def _logo_problem(path: Path) -> str | None:
+    """Why a logo file cannot be used (unreadable, too large, not an image), or None."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(512)
+    except OSError as error:
+        return f"cannot be read ({error.strerror}); check its permissions"
+    if size > MAX_LOGO_BYTES:
+        return f"is {size:,} bytes; logos may be at most {MAX_LOGO_BYTES:,} bytes"
+    if path.suffix.lower() == ".svg":
+        return None if b"<svg" in head or b"<?xml" in head else "is not an SVG image"
+    from PIL import Image, UnidentifiedImageError  # installed with WeasyPrint; raster logos only
+
+    try:
+        with Image.open(path) as image:  # reads the header only
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return "is not a PNG or JPEG image this tool can read"
+    if width * height > MAX_LOGO_PIXELS:
+        return f"is {width} x {height} pixels; at most {MAX_LOGO_PIXELS:,} pixels are allowed: scale it down"
+    return None
 
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:

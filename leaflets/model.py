@@ -84,6 +84,27 @@ def _check_uk_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X}, which cannot be printed; remove it"
+        )
+    return value
+
+
+def _check_asset_path(value: str) -> str:
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or value.startswith(("/", "\\")):
+        raise ValueError(
+            f"{value!r} must be a path inside the project folder, such as assets/logos/clinic.svg "
+            "(not a URL or an absolute path)"
+        )
+    return value
+
+
 def _check_version(value: Any) -> Any:
     if isinstance(value, (int, float)):
         raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
@@ -94,8 +115,13 @@ Id = Annotated[
     str, AfterValidator(_check_id),
     WithJsonSchema({"type": "string", "pattern": ID_RE.pattern, "maxLength": 64}),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_no_control_characters)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_characters)
+]
+MAX_LEAFLET_CHARACTERS = 30_000  # about 40 large-print pages; the default leaflets are ~5,000
 Colour = Annotated[
     str, AfterValidator(_check_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})
 ]
@@ -255,6 +281,16 @@ class Leaflet(Strict):
     faq: list[FaqEntry] = Field(default_factory=list, max_length=30)
     record: Record
 
+    @model_validator(mode="after")
+    def _bounded_length(self) -> Leaflet:
+        size = len(self.model_dump_json(include={"title", "summary", "sections", "faq"}))
+        if size > MAX_LEAFLET_CHARACTERS:
+            raise ValueError(
+                f"the leaflet holds about {size:,} characters of content; at most {MAX_LEAFLET_CHARACTERS:,} "
+                "(about 40 large-print pages) are allowed: split it into several leaflets"
+            )
+        return self
+
 
 class Treatment(Strict):
     id: Id
@@ -270,7 +306,7 @@ class TreatmentCatalogue(Strict):
 
 
 class Brand(Strict):
-    logo: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+    logo: Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_asset_path)] = Field(
         description="Path of the logo file, relative to the project folder."
     )
     logo_alt: ShortText

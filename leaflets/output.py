@@ -6,12 +6,17 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import UserError
 
 MANIFEST = "manifest.json"
+LOCK = ".leaflets.lock"
+LOCK_WAIT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -80,3 +85,42 @@ def write_manifest(out_dir: Path, outputs: list[Output]) -> Path:
     target = out_dir / MANIFEST
     write_atomic(target, text.encode("utf-8"))
     return target
+
+
+@contextmanager
+def output_folder(out_dir: Path, say: Callable[[str], None]) -> Iterator[Path]:
+    """Create and lock the output folder for one build; another build waits its turn.
+
+    While locked, temporary files left by a build that was killed are removed.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot create the output folder {out_dir}: {error.strerror}; choose another with --out") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write to the output folder {out_dir} (permission denied); choose another with --out")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no locking
+        yield out_dir
+        return
+    with open(out_dir / LOCK, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"another build is writing to {out_dir}; waiting for it to finish")
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while True:
+                time.sleep(0.2)
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise UserError(
+                            f"another build has been writing to {out_dir} for {LOCK_WAIT_SECONDS // 60} minutes; "
+                            "try again when it has finished", exit_code=1,
+                        ) from None
+        for leftover in out_dir.rglob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+        yield out_dir

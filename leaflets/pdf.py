@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,11 +24,20 @@ class ForbiddenResource(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    """Serves ``data:`` URLs and files under the allowed folders; refuses the rest."""
+    """Serves ``data:`` URLs and files under the allowed folders; refuses the rest.
+
+    Every refusal is also recorded, because WeasyPrint swallows exceptions
+    while drawing SVG images: the build checks ``refused`` after each stage.
+    """
 
     def __init__(self, allowed: list[Path]) -> None:
         super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.refused: list[str] = []
+
+    def refuse(self, message: str) -> ForbiddenResource:
+        self.refused.append(message)
+        return ForbiddenResource(message)
 
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         scheme = url.split(":", 1)[0].lower()
@@ -35,13 +45,13 @@ class ProjectFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file":
             parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve()
+            path = Path(unquote(parts.path)).resolve()  # follows symlinks: a link out is refused
             if parts.netloc in ("", "localhost") and any(path.is_relative_to(a) for a in self.allowed):
                 if not path.is_file():
-                    raise ForbiddenResource(f"file not found: {path}")
+                    raise self.refuse(f"file not found: {path}")
                 return super().fetch(path.as_uri(), headers)
-            raise ForbiddenResource(f"refused to read {path}: only files inside the project may be used")
-        raise ForbiddenResource(f"refused to fetch {url}: leaflets never use the network")
+            raise self.refuse(f"refused to read {path}: only files inside the project may be used")
+        raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
 
 
 class _Warnings(logging.Handler):
@@ -56,31 +66,44 @@ class _Warnings(logging.Handler):
 class Rendered:
     """A laid-out document: its page count and anchors, and its PDF on demand."""
 
-    def __init__(self, document, identifier: bytes) -> None:
+    def __init__(self, document, identifier: bytes, fetcher: ProjectFetcher, what: str) -> None:
         self._document = document
         self._identifier = identifier
+        self._fetcher = fetcher
+        self._what = what
         self.pages = len(document.pages)
         #: the element ids (anchors) on each page, to tell which section overflowed
         self.anchors: list[list[str]] = [list(page.anchors) for page in document.pages]
 
     def pdf(self) -> bytes:
-        return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier)
+        with _checked(self._fetcher, self._what):
+            return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier)
 
 
-def render(html: str, base: Path, allowed: list[Path], what: str) -> Rendered:
-    """Lay out ``html`` (URLs relative to ``base``), reading only files under ``allowed``."""
+@contextmanager
+def _checked(fetcher: ProjectFetcher, what: str):
+    """Turn refused resources and WeasyPrint's logged failures into a failed build."""
     warnings = _Warnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(warnings)
     try:
-        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=ProjectFetcher(allowed)).render()
+        yield
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error
         raise BuildFailed(f"{what}: {cause}") from None
     finally:
         logger.removeHandler(warnings)
-    problems = [m for m in warnings.messages if "Failed to load" in m or "Error" in m]
+    if fetcher.refused:
+        raise BuildFailed(f"{what}: {fetcher.refused[0]}")
+    problems = [m for m in warnings.messages if "Failed to" in m or "Error" in m]
     if problems:
         raise BuildFailed(f"{what}: {problems[0]}")
+
+
+def render(html: str, base: Path, allowed: list[Path], what: str) -> Rendered:
+    """Lay out ``html`` (URLs relative to ``base``), reading only files under ``allowed``."""
+    fetcher = ProjectFetcher(allowed)
+    with _checked(fetcher, what):
+        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
     # The same HTML gives the same identifier, so builds are reproducible.
-    return Rendered(document, hashlib.sha256(html.encode()).hexdigest()[:32].encode())
+    return Rendered(document, hashlib.sha256(html.encode()).hexdigest()[:32].encode(), fetcher, what)
