@@ -85,6 +85,9 @@ def _check_uk_phone(value: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Explicit bidi embeddings and overrides can make printed text read differently from
+# the source (a phone number shown reversed); right-to-left text never needs them.
+_BIDI_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _no_control_characters(value: str) -> str:
@@ -92,6 +95,12 @@ def _no_control_characters(value: str) -> str:
     if found:
         raise ValueError(
             f"contains the control character U+{ord(found.group()):04X}, which cannot be printed; remove it"
+        )
+    found = _BIDI_OVERRIDE.search(value)
+    if found:
+        raise ValueError(
+            f"contains the bidirectional control character U+{ord(found.group()):04X}, which can make the "
+            "printed text read differently from what was written; remove it"
         )
     return value
 

@@ -1,0 +1,79 @@
+"""Property tests: any text a data file can hold builds, printed as text, or fails cleanly."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+
+from conftest import copy_project, run
+from leaflets.html import render_html
+from leaflets.load import load_library
+from leaflets.plan import plan_variants
+from leaflets.project import find_project
+from pdfinfo import open_pdf, text
+
+RIGHT_TO_LEFT = ["שלום עולם", "مرحبا بالعالم", "‏עברית‏", "سلام 123"]
+ANY_TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60),
+    st.sampled_from(RIGHT_TO_LEFT),
+    st.lists(st.sampled_from(["\x00", "\x07", "\x1b", "\u202e", "\u2066", "\t", "\n", "a", "<", "{{", "}}"]), min_size=1, max_size=12).map("".join),
+)
+# What the bundled typeface covers: its glyphs carry their own text in the PDF.
+LATIN = st.text(
+    st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x7E), st.sampled_from("éèàçñöüßÉ£€–—‘’“”")),
+    min_size=1, max_size=60,
+).filter(lambda s: s.strip())
+
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def build_with_summary(summary: str):
+    """Build the Stoke-on-Trent milia leaflet whose summary is ``summary``; (result, project, out)."""
+    folder = Path(tempfile.mkdtemp(prefix="leaflets-hostile-"))
+    project = copy_project(folder / "project")
+    path = project / "data/leaflets/milia.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["summary"] = summary
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    out = folder / "out"
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1", "--out", out)
+    return result, project, out, folder
+
+
+@SETTINGS
+@given(summary=ANY_TEXT)
+def test_any_text_is_printed_literally_or_refused_cleanly(summary):
+    result, project, out, folder = build_with_summary(summary)
+    try:
+        assert "Traceback" not in result.output
+        assert result.exit_code in (0, 2), result.output
+        if result.exit_code == 2:
+            assert "data/leaflets/milia.yaml:" in result.output and "summary" in result.output, result.output
+            assert not list(out.rglob("*.pdf")) if out.exists() else True
+            return
+        library = load_library(find_project(project))
+        stored = library.leaflets["milia"].summary
+        html = render_html(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0])
+        assert str(escape(stored)) in html, "the text was not placed in the page as escaped text"
+        reader = open_pdf(out / "stoke-on-trent/milia-a4.pdf")
+        assert len(reader.pages) == 2
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@SETTINGS
+@given(summary=LATIN)
+def test_latin_text_appears_in_the_pdf_exactly(summary):
+    result, project, out, folder = build_with_summary(summary)
+    try:
+        assert result.exit_code == 0, result.output
+        content = text(open_pdf(out / "stoke-on-trent/milia-a4.pdf"))
+        assert " ".join(summary.split()) in content
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
