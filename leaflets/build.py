@@ -22,7 +22,7 @@ from .fonts import font_folders
 from .formats import FORMATS, MIN_PPI, PROFILES
 from .html import blank_page_html, render_html
 from .load import Library
-from .output import Output, read_manifest, sha256, target_path, write_atomic, write_manifest
+from .output import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
 from .plan import Variant, plan_variants
 from .render import Job, Renderer
 
@@ -107,14 +107,6 @@ def prepare(library: Library, variant: Variant) -> Job:
 # --- the build --------------------------------------------------------------------
 
 
-def _intact(out_dir: Path, output: Output) -> bool:
-    path = out_dir / output.path
-    try:
-        return path.stat().st_size == output.bytes and sha256(path.read_bytes()) == output.sha256
-    except OSError:
-        return False
-
-
 def build(
     library: Library,
     variants: list[Variant],
@@ -137,7 +129,7 @@ def build(
     todo = []
     for variant in variants:
         paths = expected_paths(variant)
-        if not force and all(p in old and old[p].fingerprint == prints[variant] and _intact(out_dir, old[p]) for p in paths):
+        if not force and all(p in old and old[p].fingerprint == prints[variant] and is_intact(out_dir, old[p]) for p in paths):
             result.unchanged.append(variant)
             report(variant, "unchanged", [old[p] for p in paths], "")
         else:
@@ -178,7 +170,7 @@ def build(
         finished = True
     finally:
         written = {o.path for o in result.written}
-        entries = {p: o for p, o in entries.items() if p in written or _intact(out_dir, o)}
+        entries = {p: o for p, o in entries.items() if p in written or is_intact(out_dir, o)}
         if finished:
             result.removed = _remove_stale(library, out_dir, entries)
         write_manifest(out_dir, list(entries.values()))

@@ -66,6 +66,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def is_intact(out_dir: Path, output: Output) -> bool:
+    """Whether the file a manifest entry lists is there, whole, with its checksum."""
+    path = out_dir / output.path
+    try:
+        return path.stat().st_size == output.bytes and sha256(path.read_bytes()) == output.sha256
+    except OSError:
+        return False
+
+
 def read_manifest(out_dir: Path) -> list[Output]:
     """The outputs an earlier build recorded; an unreadable manifest counts as empty."""
     try:

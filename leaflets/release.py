@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 from .errors import UserError
-from .output import Output, read_manifest, sha256, target_path, write_atomic, write_manifest
+from .output import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
 
 SUMS = "SHA256SUMS"
 
@@ -66,7 +66,7 @@ def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
             problems.append(f"{source}: no readable manifest.json with outputs")
         for output in outputs:
             data_path = source / output.path
-            if not data_path.is_file() or sha256(data_path.read_bytes()) != output.sha256:
+            if not is_intact(source, output):
                 problems.append(f"{data_path}: missing or does not match its checksum in {source}/manifest.json")
                 continue
             earlier = merged.get(output.path)

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import __version__
-from .output import read_manifest, sha256, write_atomic
+from .output import is_intact, read_manifest, write_atomic
 
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets")
@@ -82,13 +82,8 @@ def unchanged_count(out_dir: Path, key: tuple[str, str]) -> int | None:
     paths = entry.get("paths")
     if not isinstance(paths, list) or not paths or any(p not in listed for p in paths):
         return None
-    for output in (listed[p] for p in paths):
-        path = out_dir / output.path
-        try:
-            if path.stat().st_size != output.bytes or sha256(path.read_bytes()) != output.sha256:
-                return None
-        except OSError:
-            return None
+    if not all(is_intact(out_dir, listed[p]) for p in paths):
+        return None
     return entry.get("variants")
 
 
