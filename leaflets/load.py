@@ -56,7 +56,11 @@ class _Loader:
         except ValidationError as error:
             for item in error.errors():
                 at_key = item["type"] == "extra_forbidden"
-                self.problems.append(source.problem(item["loc"], _message(item, model), at_key))
+                message = _message(item, model)
+                if item["type"] == "version_number":
+                    written = source.raw.get(source.located(item["loc"]), item["ctx"]["written"])
+                    message = f'write the version in quotes, e.g. version: "{written}"'
+                self.problems.append(source.problem(item["loc"], message, at_key))
             return source, None
 
     def collect(self, kind: str, source: Source, items: dict[str, Any], item: Any, loc: tuple) -> None:
@@ -89,11 +93,14 @@ def load_library(project: Project) -> Library:
     treatment_locs: dict[str, tuple] = {}
 
     catalogue_path = data / "treatments.yaml"
+    problems_before = len(loader.problems)
     if catalogue_path.exists():
         source, catalogue = loader.read(catalogue_path, TreatmentCatalogue)
         for i, treatment in enumerate(catalogue.treatments if catalogue else []):
             loader.collect("treatment", source, treatments, treatment, ("treatments", i))
             treatment_locs[treatment.id] = ("treatments", i)
+    catalogue_broken = len(loader.problems) > problems_before
+    labels_broken = False
     for kind, folder, model, items in (
         ("branch", "branches", Branch, branches),
         ("leaflet", "leaflets", Leaflet, leaflets),
@@ -107,6 +114,11 @@ def load_library(project: Project) -> Library:
             )
         for path in paths:
             source, item = loader.read(path, model)
+            labels_broken |= kind == "labels" and item is None
+            if item is not None and kind != "labels" and item.id != path.stem:
+                loader.problems.append(source.problem(
+                    ("id",), f"the id {item.id!r} does not match the file name {path.name!r}; "
+                    f"rename the file to {item.id}.yaml or change the id"))
             if item is not None:
                 if kind == "labels":
                     if item.lang in labels:
@@ -116,7 +128,8 @@ def load_library(project: Project) -> Library:
                 else:
                     loader.collect(kind, source, items, item, ())
 
-    _check_references(loader, treatments, branches, leaflets, labels)
+    # A broken catalogue or labels file is reported once, not again at every reference to it.
+    _check_references(loader, treatments, branches, leaflets, labels, catalogue_broken, labels_broken)
     if loader.problems:
         raise DataProblems(loader.problems)
     return Library(project, leaflets, treatments, branches, labels, loader.files)
@@ -128,6 +141,8 @@ def _check_references(
     branches: dict[str, Branch],
     leaflets: dict[str, Leaflet],
     labels: dict[str, Labels],
+    catalogue_broken: bool,
+    labels_broken: bool,
 ) -> None:
     def unknown(treatment_id: str) -> str:
         close = difflib.get_close_matches(treatment_id, list(treatments), n=1)
@@ -137,7 +152,7 @@ def _check_references(
     for branch in branches.values():
         seen: set[str] = set()
         for i, offer in enumerate(branch.treatments):
-            if offer.id not in treatments:
+            if offer.id not in treatments and not catalogue_broken:
                 loader.at("branch", branch.id, ("treatments", i, "id"), unknown(offer.id))
             if offer.id in seen:
                 loader.at("branch", branch.id, ("treatments", i, "id"), f"treatment {offer.id!r} is listed twice")
@@ -157,10 +172,10 @@ def _check_references(
                 loader.at("branch", branch.id, ("brand", "logo"), f"logo file {branch.brand.logo!r} {problem}")
 
     for leaflet in leaflets.values():
-        if leaflet.treatment and leaflet.treatment not in treatments:
+        if leaflet.treatment and leaflet.treatment not in treatments and not catalogue_broken:
             loader.at("leaflet", leaflet.id, ("treatment",), unknown(leaflet.treatment))
         for i, treatment_id in enumerate(leaflet.treatments):
-            if treatment_id not in treatments:
+            if treatment_id not in treatments and not catalogue_broken:
                 loader.at("leaflet", leaflet.id, ("treatments", i), unknown(treatment_id))
         lists = [
             (s, b) for s, section in enumerate(leaflet.sections)
@@ -170,7 +185,7 @@ def _check_references(
             s, b = lists[0]
             loader.at("leaflet", leaflet.id, ("sections", s, "body", b),
                       "a treatments_offered block needs the leaflet's `treatments` list; add the treatment ids")
-        if leaflet.lang not in labels:
+        if leaflet.lang not in labels and not labels_broken:
             loader.at("leaflet", leaflet.id, ("lang",),
                       f"no labels for language {leaflet.lang!r}; add data/labels/{leaflet.lang}.yaml")
 
@@ -180,13 +195,19 @@ def _logo_problem(path: Path) -> str | None:
     try:
         size = path.stat().st_size
         with path.open("rb") as stream:
-            head = stream.read(512)
+            stream.read(1)
     except OSError as error:
         return f"cannot be read ({error.strerror}); check its permissions"
     if size > MAX_LOGO_BYTES:
         return f"is {size:,} bytes; logos may be at most {MAX_LOGO_BYTES:,} bytes"
     if path.suffix.lower() == ".svg":
-        return None if b"<svg" in head or b"<?xml" in head else "is not an SVG image"
+        from xml.etree import ElementTree
+
+        try:
+            root = ElementTree.fromstring(path.read_bytes())
+        except ElementTree.ParseError as error:
+            return f"is not a well-formed SVG image ({error}); fix or re-export it"
+        return None if root.tag.rsplit("}", 1)[-1] == "svg" else "is not an SVG image (its root element is not <svg>)"
     from PIL import Image, UnidentifiedImageError  # installed with WeasyPrint; raster logos only
 
     try:
@@ -199,6 +220,13 @@ def _logo_problem(path: Path) -> str | None:
     return None
 
 
+PATTERN_HINTS = {
+    "reference": "write the reference as 2 to 6 capital letters, a hyphen and 2 or 3 digits, e.g. MIL-01",
+    "lang": "write the language as a code such as en-GB",
+    "version": 'write the version as numbers with dots, in quotes, e.g. "1.0"',
+}
+
+
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
@@ -208,6 +236,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
         return f"unknown key {loc[-1]!r}{hint}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "should be a mapping of keys to values here (see docs/data-format.md)"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in PATTERN_HINTS:
+        return PATTERN_HINTS[loc[-1]]
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

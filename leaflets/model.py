@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal, Union
 from urllib.parse import urlsplit
 
+from pydantic_core import PydanticCustomError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -116,7 +117,15 @@ def _check_asset_path(value: str) -> str:
 
 def _check_version(value: Any) -> Any:
     if isinstance(value, (int, float)):
-        raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
+        # load.py replaces {written} with the number as written (YAML reads 1.10 as 1.1)
+        raise PydanticCustomError("version_number", 'write the version in quotes, e.g. version: "{written}"',
+                                  {"written": str(value)})
+    return value
+
+
+def _colour_given(value: Any) -> Any:
+    if value is None:
+        raise ValueError('no colour given: write it in quotes, e.g. primary: "#1d4f6e" (unquoted, # starts a comment)')
     return value
 
 
@@ -132,7 +141,7 @@ ShortText = Annotated[
 ]
 MAX_LEAFLET_CHARACTERS = 30_000  # about 40 large-print pages; the default leaflets are ~5,000
 Colour = Annotated[
-    str, AfterValidator(_check_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})
+    str, BeforeValidator(_colour_given), AfterValidator(_check_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})
 ]
 HttpsUrl = Annotated[
     str, StringConstraints(max_length=300), AfterValidator(_check_https),

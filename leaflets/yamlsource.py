@@ -20,6 +20,7 @@ MAX_BYTES = 1_000_000  # a leaflet is a few KB; anything this big is a mistake
 MAX_NODES = 50_000  # stops alias bombs ("billion laughs") before they use up memory
 
 Path_ = tuple[Any, ...]
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass
@@ -30,12 +31,24 @@ class Source:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)  # scalars as written, e.g. "1.10"
+
+    def located(self, loc: Path_) -> Path_:
+        """The path in the data that a pydantic-style location points at."""
+        return self._walk(loc)[0]
 
     def problem(self, loc: Path_, message: str, at_key: bool = False) -> Problem:
         """A problem at ``loc`` (pydantic-style location; tag segments are skipped)."""
+        where, shown = self._walk(loc)
+        line, col = (self.keys.get(where) if at_key else None) or self.values.get(where) or (0, 0)
+        return Problem(self.display, line, col, ".".join(shown), message)
+
+    def _walk(self, loc: Path_) -> tuple[Path_, list[str]]:
         found: list[Any] = []
         shown: list[str] = []
         node = self.data
+        # A tagged union puts its tag before the field of the same name: ("p", "p") is one step.
+        loc = tuple(part for i, part in enumerate(loc) if i == 0 or part != loc[i - 1] or isinstance(part, int))
         for i, part in enumerate(loc):
             if isinstance(node, dict) and part in node:
                 node = node[part]
@@ -48,9 +61,7 @@ class Source:
                 continue  # a union tag that pydantic adds to the location
             found.append(part)
             shown.append(str(part))
-        where = tuple(found)
-        line, col = (self.keys.get(where) if at_key else None) or self.values.get(where) or (0, 0)
-        return Problem(self.display, line, col, ".".join(shown), message)
+        return tuple(found), shown
 
 
 class _Builder:
@@ -68,6 +79,12 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooBig
         self.source.values.setdefault(path, self.mark(node))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
+            line, col = self.mark(node)
+            self.problems.append(
+                Problem(self.source.display, line, col, _dotted(path), f"the tag {node.tag} is not allowed; write plain YAML")
+            )
+            return None
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)  # resolves "<<" merge keys
             result: dict[Any, Any] = {}
@@ -93,7 +110,21 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        self.source.raw[path] = node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            line, col = self.mark(node)
+            self.problems.append(
+                Problem(self.source.display, line, col, _dotted(path), f"the tag {node.tag} is not allowed; write plain YAML")
+            )
+            return None
+        except (ValueError, OverflowError) as error:  # e.g. a date such as 2026-02-30
+            line, col = self.mark(node)
+            self.problems.append(
+                Problem(self.source.display, line, col, _dotted(path), f"{node.value!r} is not a valid value ({error})")
+            )
+            return None
 
 
 class _TooBig(Exception):
@@ -123,19 +154,20 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         line = raw[: error.start].count(b"\n") + 1
         return fail("the file is not UTF-8 text; save it with UTF-8 encoding", line, 1)
 
-    loader = yaml.SafeLoader(text)
     source = Source(display, None)
-    builder = _Builder(loader, source)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
+        builder = _Builder(loader, source)
         node = loader.get_single_node()
         if node is None:
             return fail("the file is empty; see docs/data-format.md for what it should hold", 1, 1)
         source.data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        reason = error.problem or error.context or "malformed YAML"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return fail(f"malformed YAML: {reason}; check indentation, colons and quotes here", line, col)
+        return fail(*_describe(error))
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        return fail(f"the file holds the character U+{error.character:04X}, which YAML does not allow; remove it", line, 1)
     except yaml.YAMLError as error:
         return fail(f"malformed YAML: {error}")
     except _TooBig:
@@ -144,7 +176,22 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
             "write the data out plainly"
         )
     except RecursionError:
-        return fail("the file nests too deeply (recursive aliases?); write the data out plainly")
+        return fail("the file nests too deeply; write the data out plainly")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return source, builder.problems
+
+
+def _describe(error: yaml.MarkedYAMLError) -> tuple[str, int, int]:
+    """A message and position for a YAML syntax error, pointing where the mistake is."""
+    mark = error.problem_mark or error.context_mark
+    reason = error.problem or error.context or "malformed YAML"
+    context = error.context or ""
+    # An unclosed bracket or quote, or a missing space after a colon, is found only on a
+    # later line; the parser's context mark says where it started.
+    if error.context_mark and context.startswith(("while scanning", "while parsing a flow")):
+        mark = error.context_mark
+        reason = f"{reason} ({context} that starts here)"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return f"malformed YAML: {reason}; check indentation, colons, brackets and quotes here", line, col

@@ -83,7 +83,7 @@ CASES = [
         "malformed YAML",
         "data/branches/extra.yaml",
         GOOD_BRANCH.replace("name: Extra", "name: [Extra"),
-        "data/branches/extra.yaml:4:6",
+        "data/branches/extra.yaml:3:7",
         "malformed YAML",
     ),
     (

@@ -1,0 +1,92 @@
+"""The bad-input corpus: every folder in tests/bad_inputs/ is one case, run through the CLI.
+
+Each case is ``tests/bad_inputs/<name>/case.yaml`` (what to run and what to expect)
+plus ``files/`` (files laid over a fresh copy of the default project, at the same
+relative paths). See tests/bad_inputs/README.md for the fields.
+"""
+
+from __future__ import annotations
+
+import shutil
+import traceback
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import copy_project, run
+from pdfinfo import open_pdf, text
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+DEFAULT_COMMAND = ["build", "milia", "--format", "a4"]
+FIELDS = {"description", "command", "exit", "file", "line", "message", "remove", "expect_text", "xfail"}
+
+
+def load_cases() -> list[tuple[str, dict]]:
+    cases = []
+    for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        case = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+        assert isinstance(case, dict), f"{folder.name}/case.yaml must be a mapping"
+        unknown = set(case) - FIELDS
+        assert not unknown, f"{folder.name}/case.yaml: unknown fields {sorted(unknown)}"
+        cases.append((folder.name, case))
+    return cases
+
+
+CASES = load_cases()
+
+
+def _param(name: str, case: dict):
+    marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+    return pytest.param(name, case, id=name, marks=marks)
+
+
+@pytest.mark.parametrize("name, case", [_param(n, c) for n, c in CASES])
+def test_bad_input(name: str, case: dict, tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    for relative in case.get("remove", []):
+        (project / relative).unlink()
+    files = CORPUS / name / "files"
+    if files.is_dir():
+        for source in sorted(files.rglob("*")):
+            if source.is_file():
+                target = project / source.relative_to(files)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+
+    command = [str(part) for part in case.get("command", DEFAULT_COMMAND)]
+    out = tmp_path / "out"
+    extra = ["--out", out] if command[0] == "build" else []
+    result = run("--root", project, *command, *extra)
+    output = result.output
+
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        trace = "".join(traceback.format_exception(result.exception)[-4:])
+        pytest.fail(f"the CLI raised {result.exception!r} (a traceback for the user):\n{trace}")
+    assert "Traceback" not in output, output
+    assert result.exit_code == case["exit"], f"exit {result.exit_code}, expected {case['exit']}:\n{output}"
+    message = case.get("message")
+    if message:
+        assert message in output, f"expected {message!r} in:\n{output}"
+    if case.get("file"):
+        file = case["file"]
+        lines = [line for line in output.splitlines() if file in line and (not message or message in line)]
+        assert lines, f"no line names both {file!r} and {message!r}:\n{output}"
+        if case.get("line"):
+            where = f"{file}:{case['line']}:"
+            assert any(where in line for line in lines), f"expected {where!r} in one of:\n" + "\n".join(lines)
+
+    pdfs = sorted(out.rglob("*.pdf")) if out.exists() else []
+    if case["exit"] == 2:
+        assert not pdfs, f"a PDF was written despite bad input: {pdfs}"
+    if case["exit"] == 0 and case.get("expect_text"):
+        assert pdfs, f"no PDF was built:\n{output}"
+        texts = [text(open_pdf(pdf)) for pdf in pdfs]
+        for expected in case["expect_text"]:
+            assert any(expected in t for t in texts), f"{expected!r} is not in the text of {[p.name for p in pdfs]}"
+
+
+def test_corpus_is_substantial():
+    assert len(CASES) >= 30, len(CASES)
+    successes = [name for name, case in CASES if case["exit"] == 0 and case.get("expect_text")]
+    assert len(successes) >= 3, successes
