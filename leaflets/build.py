@@ -148,6 +148,7 @@ def build(
                 report(variant, "failed", [], error or "")
                 continue
             outputs = []
+            record = library.leaflets[variant.leaflet].record
             for file in files:
                 entries.pop(file.path, None)  # the old entry is wrong once the file is replaced
                 try:
@@ -159,8 +160,7 @@ def build(
                     profile=variant.profile, companion_of=file.companion_of, path=file.path,
                     sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
                     fingerprint=prints[variant],
-                    content_version=library.leaflets[variant.leaflet].record.reference
-                    + " v" + library.leaflets[variant.leaflet].record.version,
+                    content_version=f"{record.reference} v{record.version}",
                 )
                 entries[file.path] = output
                 outputs.append(output)
