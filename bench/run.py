@@ -87,10 +87,10 @@ def main() -> None:
         html = work / "milia.html"
         subprocess.run([PYTHON, "-c", (
             "import sys; from pathlib import Path; from leaflets.project import find_project;"
-            "from leaflets.load import load_library; from leaflets.plan import plan_variants;"
-            "from leaflets.html import render_html; lib = load_library(find_project(Path('.')));"
+            "from leaflets.content.load import load_library; from leaflets.content.plan import plan_variants;"
+            "from leaflets.layout.html import leaflet_html; lib = load_library(find_project(Path('.')));"
             "v = plan_variants(lib, ['milia'], ['stoke-on-trent'], ['a4'])[0];"
-            f"Path({str(html)!r}).write_text(render_html(lib, v), encoding='utf-8')"
+            f"Path({str(html)!r}).write_text(leaflet_html(lib, v), encoding='utf-8')"
         )], check=True, cwd=REPO)
         ours = median_of(args.repeat, lambda: timed(leaflets(
             "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--force", "-q",

@@ -31,7 +31,7 @@ class Context:
         self.debug = debug
 
     def library(self):
-        from .load import load_library
+        from .content.load import load_library
         from .project import find_project
 
         return load_library(find_project(self.root))
@@ -194,10 +194,10 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     import signal
     import time
 
-    from .output import output_folder
+    from .build.outputs import output_folder
     from .project import find_project
-    from .render import Renderer
-    from .stamp import inputs_key, record_stamp, unchanged_count
+    from .pdf.workers import WorkerPool
+    from .build.changes import inputs_key, record_stamp, unchanged_count
 
     started = time.perf_counter()
     shard_of = parse_shard(shard)
@@ -214,19 +214,19 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     signal.signal(signal.SIGTERM, terminate)
     # The first worker starts now and imports WeasyPrint while this process checks and loads the data.
     say = (lambda message: None) if quiet else (lambda message: click.echo(f"note: {message}", err=True))
-    with output_folder(out, say), Renderer(jobs or os.cpu_count() or 1) as renderer:
+    with output_folder(out, say), WorkerPool(jobs or os.cpu_count() or 1) as pool:
         key = inputs_key(project.root, options)
         if not force and not release:  # a release re-checks review dates, which depend on the day
             count = unchanged_count(out, key)
             if count is not None:
-                renderer.close(interrupted=True)  # nothing to render: stop the worker at once
+                pool.close(interrupted=True)  # nothing to render: stop the worker at once
                 if not quiet:
                     click.echo(f"{count} variants: 0 built, {count} unchanged (no input changed), in "
                                f"{time.perf_counter() - started:.1f} s; manifest: {out / 'manifest.json'}", err=True)
                 return
-        from .build import build as run_build
-        from .build import expected_paths, refuse_unreleasable
-        from .plan import in_shard, plan_variants
+        from .build.run import build as run_build
+        from .build.run import expected_paths, refuse_unreleasable
+        from .content.plan import in_shard, plan_variants
 
         library = obj.library()
         variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, marks)
@@ -236,13 +236,13 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
             refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
         reporter = Reporter(len(variants), quiet)
         try:
-            result = run_build(library, variants, out, renderer=renderer, force=force, progress=reporter)
+            result = run_build(library, variants, out, pool=pool, force=force, progress=reporter)
         finally:
             reporter.close()
         if not result.failed:
             record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)])
         if release and not result.failed:
-            from .release import write_release
+            from .build.release import write_release
 
             for name in write_release(out):
                 if not quiet:
@@ -276,8 +276,8 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
 @friendly_errors
 def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool) -> None:
     """Join build folders (one per CI shard) into one, checking every file against its checksum."""
-    from .output import output_folder
-    from .release import merge_manifests, write_release
+    from .build.outputs import output_folder
+    from .build.release import merge_manifests, write_release
 
     with output_folder(out_dir, lambda message: click.echo(f"note: {message}", err=True)):
         outputs = merge_manifests(list(sources), out_dir)
@@ -294,7 +294,7 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
 @friendly_errors
 def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str) -> None:
     """Show the variants (leaflet, branch, format, language) that build would make."""
-    from .plan import not_offered, plan_variants
+    from .content.plan import not_offered, plan_variants
 
     library = obj.library()
     variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile)
@@ -342,7 +342,7 @@ def check(obj: Context, strict: bool, as_json: bool, today) -> None:
     """
     import json
 
-    from .checks import MAX_GRADE, MIN_FLESCH, check_library
+    from .gate.checks import MAX_GRADE, MIN_FLESCH, check_library
 
     library = obj.library()
     report = check_library(library, _today(today))
@@ -382,9 +382,9 @@ def schema(obj: Context, out_dir: Path | None) -> None:
     Data files point at them with a first line such as
     `# yaml-language-server: $schema=../../schema/leaflet.schema.json`.
     """
-    from .output import write_atomic
+    from .build.outputs import write_atomic
     from .project import find_project
-    from .schema import schema_files
+    from .content.schema import schema_files
 
     folder = out_dir if out_dir is not None else find_project(obj.root).root / "schema"
     for name, text in schema_files().items():

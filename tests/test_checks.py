@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import REPO, run
 from test_governance import TODAY, approve
 
-from leaflets.checks import contrast_ratio
+from leaflets.gate.checks import contrast_ratio
 
 
 def test_default_content_passes_strict_check():

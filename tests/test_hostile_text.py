@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from conftest import copy_project, run
-from leaflets.html import render_html
-from leaflets.load import load_library
-from leaflets.plan import plan_variants
+from leaflets.layout.html import leaflet_html
+from leaflets.content.load import load_library
+from leaflets.content.plan import plan_variants
 from leaflets.project import find_project
 from pdfinfo import open_pdf, text
 
@@ -59,7 +59,7 @@ def test_any_text_is_printed_literally_or_refused_cleanly(summary):
             return
         library = load_library(find_project(project))
         stored = library.leaflets["milia"].summary
-        html = render_html(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0])
+        html = leaflet_html(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0])
         assert str(escape(stored)) in html, "the text was not placed in the page as escaped text"
         reader = open_pdf(out / "stoke-on-trent/milia-a4.pdf")
         assert len(reader.pages) == 2

@@ -1,9 +1,9 @@
-"""Tests for leaflets.readability: syllables, sentences, metrics, edge cases."""
+"""Tests for leaflets.gate.readability: syllables, sentences, metrics, edge cases."""
 
 import pytest
 
-from leaflets import readability
-from leaflets.readability import Scores, Sentence, count_syllables, score, split_sentences
+from leaflets.gate import readability
+from leaflets.gate.readability import Scores, Sentence, count_syllables, score, split_sentences
 
 
 # --- syllables ---------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO, run
-from leaflets.schema import schema_files
+from leaflets.content.schema import schema_files
 
 
 @pytest.mark.parametrize("name, content", sorted(schema_files().items()))

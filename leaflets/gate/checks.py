@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
-from .load import Library
-from .model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
-from .plan import plan_variants
+from ..content.load import Library
+from ..content.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
+from ..content.plan import plan_variants
 from .readability import Scores, score
 
 MIN_FLESCH = 60.0
@@ -118,7 +118,7 @@ class _Images(HTMLParser):
 
 def check_library(library: Library, today: dt.date) -> Report:
     """Run every check on every leaflet and branch."""
-    from .html import render_html  # Jinja2 only; no PDF engine
+    from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
 
     report = Report()
     add = report.findings.append
@@ -166,7 +166,7 @@ def check_library(library: Library, today: dt.date) -> Report:
 
     for variant in variants:
         images = _Images()
-        images.feed(render_html(library, variant))
+        images.feed(leaflet_html(library, variant))
         for src in images.missing_alt:
             add(Finding("error", "templates/", variant.name, f"image without alt text: {src}"))
     return report

@@ -1,4 +1,4 @@
-"""Rendering jobs to PDF bytes, in this process or in a pool of worker processes.
+"""A pool of worker processes that turn jobs into PDF bytes.
 
 Kept apart from the data model on purpose: a worker gets a ``Job`` (HTML and a
 few facts), never the data, so the pool can start and import WeasyPrint
@@ -8,106 +8,17 @@ before the data is even loaded, and workers never import pydantic or Jinja2.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from .errors import BuildFailed
-from .formats import FORMATS, Format
+from ..errors import BuildFailed
+from .job import Job, RenderedFile, make_pdfs
 
-_USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
-PADDING_MARKER = "<!-- leaflets:padding -->"
-
-
-def pad(html: str, blank_page: str, pages: int) -> str:
-    """``html`` with ``pages`` blank pages where the padding partial put its marker."""
-    if pages and PADDING_MARKER not in html:
-        raise BuildFailed("the template has no padding marker: include partials/padding.html before the back cover")
-    return html.replace(PADDING_MARKER, blank_page * pages, 1)
-
-
-@dataclass(frozen=True)
-class RenderedFile:
-    path: str
-    data: bytes
-    pages: int
-    companion_of: str | None
-
-
-@dataclass(frozen=True)
-class Job:
-    """Everything a worker needs to render one variant: no data model, just HTML and facts."""
-
-    name: str
-    html: str
-    blank_page: str
-    format: str
-    bleed_mm: float
-    paths: tuple[str, ...]  # the reading-order file, then the imposed companion if any
-    headings: tuple[str, ...]  # section headings, to name the one that does not fit
-    title: str
-    epoch: int  # the content date, for reproducible font subsets
-    base: str
-    allowed: tuple[str, ...]
-
-
-def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], title: str) -> str:
-    """The heading of the section that runs onto page ``limit`` (0-based)."""
-    seen = [a for page in anchors[:limit] for a in page] or [a for page in anchors[limit:] for a in page]
-    for anchor in reversed(seen):
-        if anchor == "faq":
-            return "questions (FAQ)"
-        if anchor.startswith("section-"):
-            return headings[int(anchor.removeprefix("section-")) - 1]
-    return title
-
-
-def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) -> None:
-    """Fail loudly, naming the section, when the content outgrows the format."""
-    if fmt.max_pages is None or fmt.padded(pages) <= fmt.max_pages:
-        return
-    unit = "panels" if fmt.layout == "dl" else "pages"
-    section = section_at(anchors, fmt.content_page_limit, job.headings, job.title)
-    raise BuildFailed(
-        f"{job.name}: the content needs {pages} {unit} but the format allows {fmt.max_pages}; "
-        f"section {section!r} does not fit. Shorten the content or choose another format"
-    )
-
-
-def render_job(job: Job) -> list[RenderedFile]:
-    """Lay out a job, check its page budget and make its PDF bytes (no files written)."""
-    from .pdf import render  # WeasyPrint is imported only when something is built
-
-    fmt = FORMATS[job.format]
-    if _USER_EPOCH is None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)  # fontTools stamps this into font subsets
-    base, allowed = Path(job.base), [Path(a) for a in job.allowed]
-    document = render(job.html, base, allowed, job.name)
-    check_budget(fmt, document.pages, document.anchors, job)
-    wanted = fmt.padded(document.pages)
-    if wanted != document.pages:
-        document = render(pad(job.html, job.blank_page, wanted - document.pages), base, allowed, job.name)
-        if document.pages != wanted:
-            raise BuildFailed(f"{job.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
-    pdf, pages = document.pdf(), document.pages
-    if fmt.layout == "dl":
-        from .impose import compose_dl
-
-        pdf, pages = compose_dl(pdf, job.bleed_mm), 2
-    files = [RenderedFile(job.paths[0], pdf, pages, None)]
-    if len(job.paths) > 1:
-        from .impose import impose_booklet
-
-        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0]))
-    return files
-
-
-def _render_task(job: Job) -> tuple[list[RenderedFile] | None, str | None]:
+def _run_job(job: Job) -> tuple[list[RenderedFile] | None, str | None]:
     try:
-        return render_job(job), None
+        return make_pdfs(job), None
     except BuildFailed as error:
         return None, str(error)
     except Exception:  # a bug: report it with its traceback, keep building the rest
@@ -120,7 +31,7 @@ def _worker_main(conn) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
-    from . import pdf  # noqa: F401
+    from . import engine  # noqa: F401
 
     conn.send("ready")
     while True:
@@ -130,7 +41,7 @@ def _worker_main(conn) -> None:
             return
         if job is None:
             return
-        conn.send(_render_task(job))
+        conn.send(_run_job(job))
 
 
 @dataclass
@@ -141,7 +52,7 @@ class _Worker:
     job: Job | None = None
 
 
-class Renderer:
+class WorkerPool:
     """Renders jobs in this process, or in up to ``jobs`` long-lived worker processes.
 
     The first worker starts at once, so it imports WeasyPrint while this
@@ -166,10 +77,10 @@ class Renderer:
         child.close()
         self.workers.append(_Worker(process, parent))
 
-    def render(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[RenderedFile] | None, str | None]]:
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[RenderedFile] | None, str | None]]:
         if self.context is None:
             for job in jobs:
-                yield (job, *_render_task(job))
+                yield (job, *_run_job(job))
             return
         from multiprocessing.connection import wait as wait_for
 
@@ -234,7 +145,7 @@ class Renderer:
             worker.conn.close()
         self.workers = []
 
-    def __enter__(self) -> Renderer:
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, kind, value, tb) -> None:

@@ -13,8 +13,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .errors import UserError
-from .output import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
+from ..errors import UserError
+from .outputs import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
 
 SUMS = "SHA256SUMS"
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 MANIFEST = "manifest.json"
 LOCK = ".leaflets.lock"
@@ -86,7 +86,7 @@ def read_manifest(out_dir: Path) -> list[Output]:
 
 def write_manifest(out_dir: Path, outputs: list[Output]) -> Path:
     """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
-    from .stamp import tool_versions
+    from .changes import tool_versions
 
     ordered = sorted(outputs, key=lambda o: o.path)
     versions = {k: v for k, v in tool_versions().items() if k in ("leaflets", "weasyprint")}

@@ -18,7 +18,7 @@ def font_files() -> tuple[tuple[int, str, Path], ...]:
 
 
 def font_folders() -> list[Path]:
-    """Folders the renderer may read fonts from."""
+    """Folders the pool may read fonts from."""
     return sorted({path.parent for _, _, path in font_files()})
 
 

@@ -11,10 +11,10 @@ import jinja2
 from markupsafe import Markup
 
 from .fonts import font_face_css
-from .formats import FORMATS, PROFILES, Format
-from .load import Library
-from .model import Branch, Labels, Leaflet, Offer, Treatment
-from .plan import Variant
+from ..formats import FORMATS, PROFILES, Format
+from ..content.load import Library
+from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
+from ..content.plan import Variant
 from .qr import qr_for
 
 
@@ -82,7 +82,7 @@ def blank_page_html(library: Library) -> str:
     return _environment(library.project.templates).get_template("partials/blank-page.html").render().strip()
 
 
-def render_html(library: Library, variant: Variant) -> str:
+def leaflet_html(library: Library, variant: Variant) -> str:
     """The complete HTML document for a variant; URLs are relative to the project."""
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]

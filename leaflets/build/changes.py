@@ -1,21 +1,29 @@
-"""Cheap answers to "has anything changed?", without loading the data model.
+"""Change detection: has anything a build reads changed since the last build?
 
-``file_hash`` and ``tool_versions`` feed the per-variant fingerprints. The
-build stamp records, per set of build options, a hash of every input file of
-the project; when it still matches and every output in the manifest is
-intact, a rebuild is a no-op that need not even parse the data.
+Two levels in one module. ``fingerprint`` covers what one variant reads (its
+leaflet, branch, treatments, labels, templates, stylesheets, logo, fonts,
+tool versions and options): editing one branch's phone number changes only
+that branch's fingerprints; a shared template changes them all. The build
+stamp records, per set of build options, a hash of every input file of the
+project; when it still matches and every output in the manifest is intact, a
+rebuild is a no-op that need not even parse the data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__
-from .output import is_intact, read_manifest, write_atomic
+from .. import __version__
+from ..content.load import Library
+from ..content.plan import Variant
+from ..formats import FORMATS
+from ..layout.fonts import font_files
+from .outputs import is_intact, read_manifest, write_atomic
 
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets")
@@ -42,17 +50,15 @@ def tool_versions() -> dict[str, str]:
             versions[name] = version(name)
         except PackageNotFoundError:  # pragma: no cover - all are dependencies
             versions[name] = "missing"
-    code = Path(__file__).parent
+    code = Path(__file__).parent.parent
     versions["leaflets-code"] = hashlib.sha256(
-        b"".join(file_hash(p).encode() for p in sorted(code.glob("*.py")))
+        b"".join(file_hash(p).encode() for p in sorted(code.rglob("*.py")))
     ).hexdigest()
     return versions
 
 
 def inputs_key(root: Path, options: dict) -> tuple[str, str]:
     """(key of the build options, hash of every input file and tool version)."""
-    from .fonts import font_files
-
     files = {}
     for folder in INPUT_FOLDERS:
         for path in sorted((root / folder).rglob("*")):
@@ -92,3 +98,32 @@ def record_stamp(out_dir: Path, key: tuple[str, str], variants: int, paths: list
     data = _read(out_dir)
     data[key[0]] = {"inputs": key[1], "variants": variants, "paths": sorted(paths)}
     write_atomic(out_dir / STAMP, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
+
+
+def _folder_hashes(folder: Path, names: list[str]) -> dict[str, str]:
+    return {name: file_hash(folder / name) for name in names if (folder / name).is_file()}
+
+
+def fingerprint(library: Library, variant: Variant) -> str:
+    """sha256 over everything that can change this variant's PDF bytes."""
+    project = library.project
+    leaflet = library.leaflets[variant.leaflet]
+    branch = library.branches[variant.branch]
+    fmt = FORMATS[variant.format]
+    treatment_ids = sorted({*leaflet.treatments, *filter(None, [leaflet.treatment])})
+    templates = ["base.html", fmt.template] + sorted(
+        str(p.relative_to(project.templates)) for p in (project.templates / "partials").glob("*.html")
+    )
+    inputs = {
+        "variant": asdict(variant),
+        "leaflet": leaflet.model_dump(mode="json"),
+        "branch": branch.model_dump(mode="json"),
+        "treatments": [library.treatments[t].model_dump(mode="json") for t in treatment_ids if t in library.treatments],
+        "labels": library.labels[leaflet.lang].model_dump(mode="json"),
+        "templates": _folder_hashes(project.templates, templates),
+        "styles": _folder_hashes(project.styles, ["base.css", fmt.stylesheet]),
+        "logo": file_hash(project.root / branch.brand.logo),
+        "fonts": [file_hash(path) for _, _, path in font_files()],
+        "versions": tool_versions(),
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()

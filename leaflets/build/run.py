@@ -16,15 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .fingerprint import fingerprint
-from .fonts import font_folders
-from .formats import FORMATS, MIN_PPI, PROFILES
-from .html import blank_page_html, render_html
-from .load import Library
-from .output import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
-from .plan import Variant, plan_variants
-from .render import Job, Renderer
+from ..errors import UserError
+from .changes import fingerprint
+from ..layout.fonts import font_folders
+from ..formats import FORMATS, MIN_PPI, PROFILES
+from ..layout.html import blank_page_html, leaflet_html
+from ..content.load import Library
+from .outputs import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
+from ..content.plan import Variant, plan_variants
+from ..pdf.job import Job
+from ..pdf.workers import WorkerPool
 
 
 @dataclass
@@ -85,13 +86,13 @@ def expected_paths(variant: Variant) -> list[str]:
 
 
 def prepare(library: Library, variant: Variant) -> Job:
-    """The job for one variant: its HTML and what the renderer must know (runs in this process)."""
+    """The job for one variant: its HTML and what the pool must know (runs in this process)."""
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
     day = leaflet.record.content_date
     return Job(
         name=variant.name,
-        html=render_html(library, variant),
+        html=leaflet_html(library, variant),
         blank_page=blank_page_html(library),
         format=variant.format,
         bleed_mm=PROFILES[variant.profile].bleed_mm,
@@ -111,7 +112,7 @@ def build(
     library: Library,
     variants: list[Variant],
     out_dir: Path,
-    renderer: Renderer | None = None,
+    pool: WorkerPool | None = None,
     force: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
@@ -137,11 +138,11 @@ def build(
         if variant.profile == "print-shop":
             result.warnings += low_resolution_images(library, variant)
 
-    renderer = renderer or Renderer(1)
+    pool = pool or WorkerPool(1)
     by_name = {v.name: v for v in todo}
     finished = False
     try:
-        for job, files, error in renderer.render(prepare(library, v) for v in todo):
+        for job, files, error in pool.run(prepare(library, v) for v in todo):
             variant = by_name[job.name]
             if files is None:
                 result.failed.append((variant, error or "failed"))

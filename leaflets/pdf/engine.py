@@ -1,6 +1,6 @@
 """HTML to PDF with WeasyPrint: the only module that imports it.
 
-The renderer may read only files inside the project and the font package.
+The pool may read only files inside the project and the font package.
 Anything else (another local file, the network, any other scheme) stops the
 render with an error naming the address.
 """
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from .errors import BuildFailed
+from ..errors import BuildFailed
 
 
 class ForbiddenResource(FatalURLFetchingError):
@@ -63,7 +63,7 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-class Rendered:
+class LaidOut:
     """A laid-out document: its page count and anchors, and its PDF on demand."""
 
     def __init__(self, document, identifier: bytes, fetcher: ProjectFetcher, what: str) -> None:
@@ -100,10 +100,10 @@ def _checked(fetcher: ProjectFetcher, what: str):
         raise BuildFailed(f"{what}: {problems[0]}")
 
 
-def render(html: str, base: Path, allowed: list[Path], what: str) -> Rendered:
+def lay_out(html: str, base: Path, allowed: list[Path], what: str) -> LaidOut:
     """Lay out ``html`` (URLs relative to ``base``), reading only files under ``allowed``."""
     fetcher = ProjectFetcher(allowed)
     with _checked(fetcher, what):
         document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
     # The same HTML gives the same identifier, so builds are reproducible.
-    return Rendered(document, hashlib.sha256(html.encode()).hexdigest()[:32].encode(), fetcher, what)
+    return LaidOut(document, hashlib.sha256(html.encode()).hexdigest()[:32].encode(), fetcher, what)

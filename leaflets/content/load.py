@@ -10,9 +10,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataProblems, Problem, display_path
+from ..errors import DataProblems, Problem, display_path
 from .model import Branch, Labels, Leaflet, Treatment, TreatmentCatalogue, TreatmentList
-from .project import Project
+from ..project import Project
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_BYTES = 1_000_000  # a leaflet is a few KB; anything this big is a mistake
 MAX_NODES = 50_000  # stops alias bombs ("billion laughs") before they use up memory

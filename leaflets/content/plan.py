@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-from .errors import UserError
-from .formats import DEFAULT_FORMATS, FORMATS, PROFILES
+from ..errors import UserError
+from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES
 from .load import Library
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Branch, Labels
+from ..content.model import Branch, Labels
 
 QUIET_ZONE = 4  # modules, as the QR standard asks
 
