@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .errors import UserError
 from .formats import FORMATS, PROFILES
+from .pdf.workers import DEFAULT_TIMEOUT_SECONDS
 
 EPILOG_BUILD = """\b
 Examples:
@@ -57,7 +58,21 @@ def friendly_errors(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class FullHelpGroup(click.Group):
+    """Lists each command with its whole first sentence, not a cut-off fragment."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=FullHelpGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -93,7 +108,7 @@ def selection_options(command):
         help="Only this branch (repeat for more). Default: every branch.",
     )(command)
     command = click.option(
-        "--format", "format_ids", multiple=True, type=click.Choice(list(FORMATS)), metavar="FORMAT",
+        "--format", "format_ids", multiple=True, type=click.Choice(list(FORMATS), case_sensitive=False), metavar="FORMAT",
         help="Only this format (repeat for more): " + "; ".join(f"{f.id}: {f.description}" for f in FORMATS.values())
         + ". Default: every format.",
     )(command)
@@ -112,8 +127,8 @@ def today_option(command):
     )(command)
 
 
-def _today(value) -> dt.date:
-    return value.date() if value else dt.date.today()
+def _day(value) -> dt.date | None:
+    return value.date() if value else None
 
 
 def parse_shard(value: str | None) -> tuple[int, int] | None:
@@ -129,10 +144,10 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
 
 
 class Reporter:
-    """Progress as variants finish: a one-line bar on a terminal, plain lines otherwise."""
+    """Progress as variants finish: a one-line counter on a terminal, plain lines otherwise."""
 
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.total, self.quiet, self.count = total, quiet, 0
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self.count = quiet, 0
         self.tty = sys.stderr.isatty()
 
     def __call__(self, variant, status: str, outputs, message: str) -> None:
@@ -140,7 +155,7 @@ class Reporter:
         if self.quiet:
             return
         if self.tty:
-            line = f"[{self.count}/{self.total}] {status}: {variant.name}"
+            line = f"[{self.count}] {status}: {variant.name}"
             click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
         elif status == "built":
             for output in outputs:
@@ -159,21 +174,27 @@ class Reporter:
 )
 @click.option(
     "--release", is_flag=True,
-    help="Refuse drafts and leaflets whose review date has passed (exit 2); then also write a zip "
-    "per branch and SHA256SUMS in the output folder.",
+    help="Refuse anything a release may not hold (exit 2, nothing written): drafts, leaflets past their "
+    "review date, placeholder clinic names, brand colours below WCAG AA contrast, anything check --strict "
+    "fails. Then write OUT/release/: a zip per branch of exactly these variants, release.json and SHA256SUMS.",
 )
 @today_option
 @click.option("--marks", is_flag=True, help="With --for print-shop: add crop marks, for a proof (most print shops add their own).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render this many variants at once, in worker processes. Default: the number of CPUs.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
+              metavar="SECONDS", help="Stop a variant whose layout takes longer than this; it fails alone.")
 @click.option("--force", is_flag=True, help="Render every variant, even those whose inputs have not changed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output; only problems are printed.")
 @click.option("--shard", metavar="K/N", default=None,
-              help="Build only the K-th of N stable shares of the variants (for a CI matrix); join with merge-manifests.")
+              help="Build only the K-th of N stable shares of the variants (for a CI matrix); join with "
+              "merge-manifests. With --release the gate refuses as for a release, and merge-manifests "
+              "--release writes the release folder.")
 @click.pass_obj
 @friendly_errors
 def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_dir: Path | None,
-          release: bool, today, marks: bool, jobs: int | None, force: bool, quiet: bool, shard: str | None) -> None:
+          release: bool, today, marks: bool, jobs: int | None, timeout: float, force: bool, quiet: bool,
+          shard: str | None) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
 
     Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
@@ -183,87 +204,65 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     outputs of removed branches or leaflets are deleted. Treatment leaflets
     are built only for the branches that offer the treatment.
 
+    Before anything is written, the gate checks the content as `check`
+    does: errors stop the build (exit 2); what a release would refuse is
+    printed as a warning, and drafts and leaflets past their review date
+    are marked on every page.
+
     An A5 booklet also gets <leaflet>-a5-print.pdf: its pages imposed two-up
     on A4 landscape, to print duplex ("flip on short edge") and fold. With
     --for print-shop, files end in -print-shop.pdf and keep pages in reading
     order. A leaflet whose content outgrows its format (A4: 2 pages, A5: 8,
     DL: one sheet) fails with a message naming the section; the others are
-    still built, and the exit status is 1.
+    still built, the failed variant's old files are moved to OUT/.failed/,
+    and the exit status is 1.
     """
-    import os
-    import signal
-    import time
+    from .build.run import BuildRequest, run
 
-    from .build.outputs import output_folder
-    from .project import find_project
-    from .pdf.workers import WorkerPool
-    from .build.changes import inputs_key, record_stamp, unchanged_count
-
-    started = time.perf_counter()
-    shard_of = parse_shard(shard)
-    if marks and profile != "print-shop":
-        raise UserError("--marks adds crop marks in the bleed: use it with --for print-shop")
-    project = find_project(obj.root)
-    out = out_dir if out_dir is not None else project.root / "out"
-    options = {"leaflets": sorted(leaflet_ids), "branches": sorted(branch_ids), "formats": sorted(format_ids),
-               "profile": profile, "marks": marks, "shard": shard}
-
-    def terminate(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    # The first worker starts now and imports WeasyPrint while this process checks and loads the data.
+    request = BuildRequest(
+        root=obj.root, out_dir=out_dir, leaflets=tuple(leaflet_ids), branches=tuple(branch_ids),
+        formats=tuple(format_ids), profile=profile, marks=marks, release=release, today=_day(today),
+        jobs=jobs, force=force, shard=parse_shard(shard), timeout=timeout,
+    )
     say = (lambda message: None) if quiet else (lambda message: click.echo(f"note: {message}", err=True))
-    with output_folder(out, say), WorkerPool(jobs or os.cpu_count() or 1) as pool:
-        key = inputs_key(project.root, options)
-        if not force and not release:  # a release re-checks review dates, which depend on the day
-            count = unchanged_count(out, key)
-            if count is not None:
-                pool.close(interrupted=True)  # nothing to render: stop the worker at once
-                if not quiet:
-                    click.echo(f"{count} variants: 0 built, {count} unchanged (no input changed), in "
-                               f"{time.perf_counter() - started:.1f} s; manifest: {out / 'manifest.json'}", err=True)
-                return
-        from .build.run import build as run_build
-        from .build.run import expected_paths, refuse_unreleasable
-        from .content.plan import in_shard, plan_variants
-
-        library = obj.library()
-        variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, marks)
-        if shard_of:
-            variants = [v for v in variants if in_shard(v, *shard_of)]
-        if release:
-            refuse_unreleasable(library, sorted({v.leaflet for v in variants}), _today(today))
-        reporter = Reporter(len(variants), quiet)
-        try:
-            result = run_build(library, variants, out, pool=pool, force=force, progress=reporter)
-        finally:
-            reporter.close()
-        if not result.failed:
-            record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)])
-        if release and not result.failed:
-            from .build.release import write_release
-
-            for name in write_release(out):
-                if not quiet:
-                    click.echo(f"wrote {name}", err=True)
+    reporter = Reporter(quiet)
+    try:
+        result = run(request, progress=reporter, say=say)
+    finally:
+        reporter.close()
+    if result.noop:
+        if not quiet:
+            click.echo(f"{result.count} variants: 0 built, {result.count} unchanged (no input changed), in "
+                       f"{result.seconds:.1f} s; manifest: {result.manifest}", err=True)
+        return
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
-    if drafts and not quiet:
-        click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(drafts)}", err=True)
+    for finding in result.blockers:
+        if finding.message.startswith("draft:"):
+            continue  # summarised in one line below
+        click.echo(f"warning (a release would refuse it): {finding.file}: {finding.subject}: {finding.message}", err=True)
+    if result.drafts and not quiet:
+        click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(result.drafts)}", err=True)
     if result.removed and not quiet:
         click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: {', '.join(result.removed)}", err=True)
+    for name in result.released:
+        if not quiet:
+            click.echo(f"wrote {result.out_dir / name}", err=True)
     if not quiet or result.failed:
         click.echo(
-            f"{len(variants)} variants: {len(result.built)} built, {len(result.unchanged)} unchanged, "
-            f"{len(result.failed)} failed, in {result.seconds:.1f} s; manifest: {out / 'manifest.json'}",
+            f"{result.count} variants: {len(result.built)} built, {len(result.unchanged)} unchanged, "
+            f"{len(result.failed)} failed, in {result.seconds:.1f} s; manifest: {result.manifest}",
             err=True,
         )
     if result.failed:
         click.echo("failed:", err=True)
         for _variant, reason in result.failed:
             click.echo(f"  {reason}", err=True)
+        if result.set_aside:
+            click.echo(f"their previous files are no longer current and were moved aside: "
+                       f"{', '.join(str(result.out_dir / p) for p in result.set_aside)}", err=True)
+        if request.release:
+            click.echo("release not written: every variant must build first", err=True)
         sys.exit(1)
 
 
@@ -271,41 +270,45 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the joined outputs and manifest.")
-@click.option("--release", is_flag=True, help="Also write a zip per branch and SHA256SUMS.")
+@click.option("--release", is_flag=True, help="Ask the gate about every joined variant (as build --release "
+              "does), then write OUT/release/: a zip per branch, release.json and SHA256SUMS.")
+@today_option
 @click.pass_obj
 @friendly_errors
-def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool) -> None:
+def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool, today) -> None:
     """Join build folders (one per CI shard) into one, checking every file against its checksum."""
-    from .build.outputs import output_folder
-    from .build.release import merge_manifests, write_release
+    from .build.run import merge
 
-    with output_folder(out_dir, lambda message: click.echo(f"note: {message}", err=True)):
-        outputs = merge_manifests(list(sources), out_dir)
-        if release:
-            write_release(out_dir)
+    outputs, released = merge(list(sources), out_dir, obj.root, release, _day(today),
+                              lambda message: click.echo(f"note: {message}", err=True))
     click.echo(f"merged {len(outputs)} outputs from {len(sources)} folders into {out_dir}")
-    if release:
-        click.echo(f"wrote zips and SHA256SUMS in {out_dir}")
+    for name in released:
+        click.echo(f"wrote {out_dir / name}")
 
 
-@main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent")
+@main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent\n  leaflets list --for print-shop")
 @selection_options
+@today_option
 @click.pass_obj
 @friendly_errors
-def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str) -> None:
-    """Show the variants (leaflet, branch, format, language) that build would make."""
-    from .content.plan import not_offered, plan_variants
+def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, today) -> None:
+    """Show every file a build would write: one line per file, companions (the imposed A5 print file) included."""
+    from .content.plan import expected_paths, not_offered, plan_variants
 
     library = obj.library()
+    day = _day(today) or dt.date.today()
     variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile)
-    rows = [("LEAFLET", "BRANCH", "FORMAT", "LANG", "STATUS", "PATH")] + [
-        (v.leaflet, v.branch, v.format, v.lang, library.leaflets[v.leaflet].record.status, v.path)
-        for v in variants
-    ]
+    rows = [("LEAFLET", "BRANCH", "FORMAT", "LANG", "STATUS", "FILE")]
+    for v in variants:
+        record = library.leaflets[v.leaflet].record
+        overdue = record.overdue_since(day)
+        status = record.status + (f", review overdue since {overdue.isoformat()}" if overdue else "")
+        rows += [(v.leaflet, v.branch, v.format, v.lang, status, path) for path in expected_paths(v)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
-    click.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''}")
+    files = len(rows) - 1
+    click.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''}, {files} file{'s' if files != 1 else ''}")
     for leaflet_id, treatment_id in not_offered(library):
         if not leaflet_ids or leaflet_id in leaflet_ids:
             click.echo(f"not built: {leaflet_id} (no branch offers {treatment_id})")
@@ -314,38 +317,46 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: st
 EPILOG_CHECK = """\b
 Examples:
   leaflets check                     readable report
-  leaflets check --strict            warnings fail too (for CI)
+  leaflets check milia --branch wolverhampton
+  leaflets check --strict            what a release would refuse fails too (for CI)
   leaflets check --json > report.json
 """
 
 
 @main.command(epilog=EPILOG_CHECK)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2): for CI.")
+@click.argument("leaflet_ids", metavar="[LEAFLET]...", nargs=-1)
+@click.option("--branch", "branch_ids", multiple=True, metavar="ID",
+              help="Only this branch (repeat for more). Default: every branch.")
+@click.option("--strict", is_flag=True, help="Fail (exit 2) on warnings too, as build --release does: for CI.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @today_option
 @click.pass_obj
 @friendly_errors
-def check(obj: Context, strict: bool, as_json: bool, today) -> None:
-    """Validate all data and check the content, per leaflet and branch.
+def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, today) -> None:
+    """Validate the data and check the content, per leaflet and branch, as the build's gate does.
 
     \b
     - every data file against the model (file, line, field for each problem)
     - readability of the body text: Flesch Reading Ease, Flesch-Kincaid
       grade, SMOG; warns below Flesch 60 or above grade 8, and lists
       sentences over 20 words
-    - review dates: overdue is an error, due within 60 days a warning
-    - brand colours: WCAG contrast of at least 4.5:1 for text
-    - images without alt text
-    Drafts are reported as information; build --release refuses them.
+    - review dates: past the review date is a warning (marked on every
+      page; a release refuses it); due within 60 days is a note
+    - drafts and placeholder clinic names: warnings (a release refuses them)
+    - brand colours: WCAG AA contrast of at least 4.5:1 for text (warning)
+    - images without alt text (error)
 
-    Exits 0 when there are no errors (and, with --strict, no warnings), else 2.
+    \b
+    One scale, the same as build's: an error blocks every build; a warning
+    blocks a release (build prints it); a note blocks nothing. Exits 2 when
+    there are errors (with --strict: errors or warnings), else 0.
     """
     import json
 
     from .gate.checks import MAX_GRADE, MIN_FLESCH, check_library
 
     library = obj.library()
-    report = check_library(library, _today(today))
+    report = check_library(library, _day(today) or dt.date.today(), leaflets=leaflet_ids, branches=branch_ids)
     errors, warnings = report.count("error"), report.count("warning")
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2))
@@ -365,7 +376,7 @@ def check(obj: Context, strict: bool, as_json: bool, today) -> None:
             click.echo(str(finding))
         click.echo(
             f"\n{len(library.leaflets)} leaflets, {len(library.treatments)} treatments, {len(library.branches)} branches: "
-            f"{errors} errors, {warnings} warnings, {report.count('info')} notes"
+            f"{errors} errors, {warnings} warnings (a release refuses them), {report.count('info')} notes"
         )
     if errors or (strict and warnings):
         sys.exit(2)

@@ -6,17 +6,40 @@ import json
 from pathlib import Path
 
 from conftest import REPO, run
-from test_governance import TODAY, approve
+from test_governance import TODAY, approve, release_ready
 
 from leaflets.gate.checks import contrast_ratio
 
 
-def test_default_content_passes_strict_check():
-    result = run("--root", REPO, "check", "--strict", "--today", TODAY)
+def test_default_content_has_no_errors_and_strict_refuses_what_a_release_refuses():
+    result = run("--root", REPO, "check", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+    assert "warning: data/leaflets/milia.yaml: milia: draft: not approved by a clinician" in result.output
+    assert "warning: data/branches/wolverhampton.yaml: wolverhampton: clinic name" in result.output
+    strict = run("--root", REPO, "check", "--strict", "--today", TODAY)
+    assert strict.exit_code == 2  # the drafts and the placeholder clinic name: a release refuses them
+
+
+def test_release_ready_content_passes_strict_check(project: Path):
+    release_ready(project, "milia", "chemical-peel", "hydrafacial", "fractional-resurfacing", "microdermabrasion",
+                  "milia-removal")
+    result = run("--root", project, "check", "--strict", "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output
-    assert "milia is a draft" not in result.output  # drafts are information, not warnings
-    assert "info: data/leaflets/milia.yaml: milia: draft" in result.output
+
+
+def test_check_takes_a_selection_like_build(project: Path):
+    branch = project / "data/branches/wolverhampton.yaml"
+    branch.write_text(branch.read_text().replace('primary: "#5b2a6e"', 'primary: "#cccccc"'))
+    stoke = run("--root", project, "check", "milia", "--branch", "stoke-on-trent", "--today", TODAY)
+    assert stoke.exit_code == 0, stoke.output
+    assert "wolverhampton" not in stoke.output and "hydrafacial" not in stoke.output
+    assert "milia           stoke-on-trent" in stoke.output
+    wolves = run("--root", project, "check", "--branch", "wolverhampton", "--today", TODAY)
+    assert "wolverhampton: contrast 1.61:1" in wolves.output
+    unknown = run("--root", project, "check", "milai")
+    assert unknown.exit_code == 2 and "did you mean 'milia'?" in unknown.output
 
 
 def test_default_content_meets_the_readability_targets():
@@ -52,19 +75,20 @@ def test_seeded_problems_are_found(project: Path):
     branch.write_text(branch.read_text().replace('primary: "#5b2a6e"', 'primary: "#9fc5e8"'))
 
     result = run("--root", project, "check", "--today", TODAY)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 0, result.output  # all of these block a release, none every build
     out = result.output
     assert f'warning: data/leaflets/milia.yaml: milia: sentence of 24 words (at most 20): "{LONG}"' in out
-    assert "error: data/leaflets/hydrafacial.yaml: hydrafacial: review overdue since 2026-01-10" in out
-    assert "warning: data/leaflets/chemical-peel.yaml: chemical-peel: review due on 2026-12-20, within 60 days" in out
-    assert "error: data/branches/wolverhampton.yaml: wolverhampton: contrast 1.8" in out
+    assert "warning: data/leaflets/hydrafacial.yaml: hydrafacial: review overdue since 2026-01-10" in out
+    assert "info: data/leaflets/chemical-peel.yaml: chemical-peel: review due on 2026-12-20, within 60 days" in out
+    assert "warning: data/branches/wolverhampton.yaml: wolverhampton: contrast 1.8" in out
     assert "primary colour on white" in out
+    assert run("--root", project, "check", "--strict", "--today", TODAY).exit_code == 2
 
 
 def test_warnings_fail_only_under_strict(project: Path):
-    approve(project, "chemical-peel", approved="2024-12-20")  # a warning, no error
-    assert run("--root", project, "check", "--today", TODAY).exit_code == 0
-    strict = run("--root", project, "check", "--strict", "--today", TODAY)
+    release_ready(project, "chemical-peel", approved="2024-01-02")  # overdue since 2026-01-02: a warning
+    assert run("--root", project, "check", "chemical-peel", "--today", TODAY).exit_code == 0
+    strict = run("--root", project, "check", "chemical-peel", "--strict", "--today", TODAY)
     assert strict.exit_code == 2
     assert "1 warnings" in strict.output
 

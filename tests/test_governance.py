@@ -29,6 +29,21 @@ def approve(project: Path, leaflet: str, approved: str = "2026-11-01", next_revi
     path.write_text(content)
 
 
+def confirm_clinic_names(project: Path) -> None:
+    """Replace the placeholder clinic name, as the Wolverhampton clinic will (a release refuses a placeholder)."""
+    path = project / "data/branches/wolverhampton.yaml"
+    content = path.read_text()
+    assert "clinic_placeholder: true" in content
+    path.write_text(content.replace("clinic_placeholder: true", "clinic_placeholder: false"))
+
+
+def release_ready(project: Path, *leaflets: str, approved: str = "2026-11-01") -> None:
+    """Approve ``leaflets`` and confirm the clinic names: what a release needs."""
+    for leaflet in leaflets:
+        approve(project, leaflet, approved=approved)
+    confirm_clinic_names(project)
+
+
 def offered_by() -> dict[str, set[str]]:
     """Treatment id -> branches offering it, read straight from the branch files."""
     result: dict[str, set[str]] = {}
@@ -105,17 +120,18 @@ def test_release_refuses_drafts_one_line_each(tmp_path: Path):
     out = tmp_path / "out"
     result = run("--root", REPO, "build", "--release", "--today", TODAY, "--out", out)
     assert result.exit_code == 2
-    lines = [line for line in result.stderr.splitlines() if "is a draft" in line]
+    lines = [line for line in result.stderr.splitlines() if ": draft: not approved" in line]
     assert len(lines) == 5, result.stderr  # the five leaflets some branch offers
+    assert "wolverhampton: clinic name 'Wolverhampton Skin Clinic' is a placeholder" in result.stderr
     assert not out.exists() or not list(out.rglob("*.pdf"))
 
 
 def test_release_refuses_an_overdue_leaflet_and_builds_a_current_one(project: Path, tmp_path: Path):
-    approve(project, "milia", approved="2023-06-01")
+    release_ready(project, "milia", approved="2023-06-01")
     out = tmp_path / "out"
     result = run("--root", project, "build", "milia", "--release", "--today", TODAY, "--out", out)
     assert result.exit_code == 2
-    assert "milia was due for review on 2025-06-01" in result.stderr
+    assert "milia: review overdue since 2025-06-01" in result.stderr
     assert not list(out.rglob("*.pdf")) if out.exists() else True
 
     approve_again = project / "data/leaflets/milia.yaml"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run
-from test_governance import TODAY, approve
+from test_governance import TODAY, release_ready
 
 
 def manifest(out: Path) -> dict:
@@ -156,20 +156,26 @@ def test_bad_shard_is_a_usage_error():
 
 
 def test_release_writes_zips_checksums_and_versions(project: Path, tmp_path: Path):
-    for leaflet in ("milia", "chemical-peel", "hydrafacial", "fractional-resurfacing", "microdermabrasion"):
-        approve(project, leaflet)
+    release_ready(project, "milia", "chemical-peel", "hydrafacial", "fractional-resurfacing", "microdermabrasion")
     outs = [tmp_path / "r1", tmp_path / "r2"]
-    for out in outs:
-        result = run("--root", project, "build", "milia", "chemical-peel", "--format", "a4", "--release", "--today", TODAY, "--out", out)
+    for out, jobs in zip(outs, ("1", "2")):
+        result = run("--root", project, "build", "milia", "chemical-peel", "--format", "a4", "--release",
+                     "--today", TODAY, "--out", out, "--jobs", jobs)
         assert result.exit_code == 0, result.output
-    out = outs[0]
-    assert (outs[0] / "stoke-on-trent.zip").read_bytes() == (outs[1] / "stoke-on-trent.zip").read_bytes()
-    sums = dict(reversed(line.split("  ")) for line in (out / "SHA256SUMS").read_text().splitlines())
-    assert set(sums) == {"stoke-on-trent.zip", "wolverhampton.zip", *digests(out)}
+    release = outs[0] / "release"
+    for name in ("stoke-on-trent.zip", "wolverhampton.zip", "release.json", "SHA256SUMS"):
+        assert (release / name).read_bytes() == (outs[1] / "release" / name).read_bytes(), name
+    sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {"stoke-on-trent.zip", "wolverhampton.zip", "release.json"}
     for path, digest in sums.items():
-        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == digest
-    with zipfile.ZipFile(out / "wolverhampton.zip") as archive:
+        assert hashlib.sha256((release / path).read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(release / "wolverhampton.zip") as archive:
         assert sorted(archive.namelist()) == ["wolverhampton/chemical-peel-a4.pdf", "wolverhampton/milia-a4.pdf"]
-    data = manifest(out)
+        for info in archive.infolist():
+            assert info.date_time == (1980, 1, 1, 0, 0, 0)
+    data = manifest(outs[0])
     assert data["tool"]["leaflets"] and data["tool"]["weasyprint"].startswith("70")
+    assert data["tool"]["pebble"] and data["tool"]["pypdf"]
     assert {o["content_version"] for o in data["outputs"]} == {"MIL-01 v1.0", "TRT-02 v1.0"}
+    released = json.loads((release / "release.json").read_text())
+    assert {o["path"]: o["sha256"] for o in released["outputs"]} == digests(outs[0])

@@ -11,6 +11,7 @@ rebuild is a no-op that need not even parse the data.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict
@@ -27,7 +28,7 @@ from .outputs import is_intact, read_manifest, write_atomic
 
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets")
-LIBRARIES = ("weasyprint", "pypdf", "segno", "jinja2", "pydantic")
+LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "pydantic", "pebble")
 
 
 @cache
@@ -78,11 +79,15 @@ def _read(out_dir: Path) -> dict:
         return {}
 
 
-def unchanged_count(out_dir: Path, key: tuple[str, str]) -> int | None:
+def unchanged_count(out_dir: Path, key: tuple[str, str], root: Path) -> int | None:
     """The number of variants, if the last good build with these options had the same inputs
-    and every file it wrote is still listed in the manifest and intact; else None."""
+    (the project's input folders and every other file its renders read) and every file it
+    wrote is still listed in the manifest and intact; else None."""
     entry = _read(out_dir).get(key[0])
     if not isinstance(entry, dict) or entry.get("inputs") != key[1]:
+        return None
+    reads = entry.get("reads")
+    if not isinstance(reads, dict) or not reads_unchanged(root, reads):
         return None
     listed = {output.path: output for output in read_manifest(out_dir)}
     paths = entry.get("paths")
@@ -93,10 +98,25 @@ def unchanged_count(out_dir: Path, key: tuple[str, str]) -> int | None:
     return entry.get("variants")
 
 
-def record_stamp(out_dir: Path, key: tuple[str, str], variants: int, paths: list[str]) -> None:
-    """Remember that a build with these options and inputs completed without failures."""
+def reads_unchanged(root: Path, reads: dict[str, str]) -> bool:
+    """Whether every file a render read (relative to ``root``) still has the recorded sha256."""
+    for relative, digest in reads.items():
+        path = root / relative
+        try:
+            if not path.is_file() or file_hash(path) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def record_stamp(out_dir: Path, key: tuple[str, str], variants: int, paths: list[str], reads: list[str],
+                 root: Path) -> None:
+    """Remember that a build with these options and inputs completed without failures, and which
+    project files its renders read (a logo outside assets/, a stylesheet reached by @import)."""
     data = _read(out_dir)
-    data[key[0]] = {"inputs": key[1], "variants": variants, "paths": sorted(paths)}
+    data[key[0]] = {"inputs": key[1], "variants": variants, "paths": sorted(paths),
+                    "reads": {read: file_hash(root / read) for read in reads if (root / read).is_file()}}
     write_atomic(out_dir / STAMP, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
 
 
@@ -104,8 +124,9 @@ def _folder_hashes(folder: Path, names: list[str]) -> dict[str, str]:
     return {name: file_hash(folder / name) for name in names if (folder / name).is_file()}
 
 
-def fingerprint(library: Library, variant: Variant) -> str:
-    """sha256 over everything that can change this variant's PDF bytes."""
+def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
+    """sha256 over everything that can change this variant's PDF bytes (as of ``today``,
+    which decides whether a leaflet past its review date is marked so)."""
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
     branch = library.branches[variant.branch]
@@ -116,6 +137,7 @@ def fingerprint(library: Library, variant: Variant) -> str:
     )
     inputs = {
         "variant": asdict(variant),
+        "overdue_since": str(leaflet.record.overdue_since(today)),
         "leaflet": leaflet.model_dump(mode="json"),
         "branch": branch.model_dump(mode="json"),
         "treatments": [library.treatments[t].model_dump(mode="json") for t in treatment_ids if t in library.treatments],

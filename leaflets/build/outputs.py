@@ -5,17 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
 
 MANIFEST = "manifest.json"
 LOCK = ".leaflets.lock"
+FAILED = ".failed"  # old outputs of variants that failed, moved aside
 LOCK_WAIT_SECONDS = 600
 
 
@@ -35,6 +36,7 @@ class Output:
     bytes: int
     fingerprint: str  # of the inputs it was built from: unchanged inputs are not rebuilt
     content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
+    reads: dict[str, str] = field(default_factory=dict)  # project file the render read -> its sha256
 
 
 def target_path(out_dir: Path, relative: str) -> Path:
@@ -46,15 +48,20 @@ def target_path(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``target``, then rename: never half-written."""
+def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
+    """Write to a temporary file beside ``target``, then rename: never half-written.
+
+    ``sync`` forces the bytes to disk first (outputs); the manifest's updates
+    during a build skip it, as a crash of the process cannot tear a rename.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, target)
     except BaseException:
@@ -84,52 +91,109 @@ def read_manifest(out_dir: Path) -> list[Output]:
         return []
 
 
-def write_manifest(out_dir: Path, outputs: list[Output]) -> Path:
+def write_manifest(out_dir: Path, outputs: list[Output], sync: bool = True) -> Path:
     """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
     from .changes import tool_versions
 
     ordered = sorted(outputs, key=lambda o: o.path)
-    versions = {k: v for k, v in tool_versions().items() if k in ("leaflets", "weasyprint")}
+    versions = {k: v for k, v in tool_versions().items() if k != "leaflets-code"}
     text = json.dumps({"tool": versions, "outputs": [asdict(o) for o in ordered]}, indent=2) + "\n"
     target = out_dir / MANIFEST
-    write_atomic(target, text.encode("utf-8"))
+    write_atomic(target, text.encode("utf-8"), sync=sync)
     return target
+
+
+class Manifest:
+    """The manifest, kept true on disk at every moment, ``kill -9`` included.
+
+    An entry is taken out (and the manifest saved) before its file is
+    replaced, and put back after the new file has landed: whenever the
+    process stops, every entry on disk names a whole file with its checksum.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.entries = {o.path: o for o in read_manifest(out_dir)}
+
+    def land(self, files: list[tuple[Output, bytes]]) -> None:
+        """Write each file atomically and list it."""
+        if any(output.path in self.entries for output, _ in files):
+            for output, _ in files:
+                self.entries.pop(output.path, None)
+            self.save(sync=False)
+        for output, data in files:
+            write_atomic(target_path(self.out_dir, output.path), data)
+        for output, _ in files:
+            self.entries[output.path] = output
+        self.save(sync=False)
+
+    def set_aside(self, paths: list[str]) -> list[str]:
+        """Move the old files of a variant that failed to out/.failed/, unlisted: they must not look current."""
+        moved = []
+        listed = [p for p in paths if p in self.entries]
+        for path in listed:
+            del self.entries[path]
+        if listed:
+            self.save(sync=False)
+        for path in paths:
+            source = target_path(self.out_dir, path)
+            if source.is_file():
+                aside = target_path(self.out_dir, f"{FAILED}/{path}")
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, aside)
+                moved.append(f"{FAILED}/{path}")
+        return moved
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Drop entries whose files are not ``paths`` and are no longer whole."""
+        self.entries = {p: o for p, o in self.entries.items() if p in paths or is_intact(self.out_dir, o)}
+
+    def save(self, sync: bool = True) -> None:
+        write_manifest(self.out_dir, list(self.entries.values()), sync=sync)
+
+
+def _refuse_symlink(path: Path) -> None:
+    if path.is_symlink():
+        raise UserError(f"{path} is a symbolic link; the output folder's own files must be plain files: remove it")
 
 
 @contextmanager
 def output_folder(out_dir: Path, say: Callable[[str], None]) -> Iterator[Path]:
     """Create and lock the output folder for one build; another build waits its turn.
 
-    While locked, temporary files left by a build that was killed are removed.
+    While locked, temporary files and staging folders left by a build that
+    was killed are removed. The lock is an ``flock`` on a file descriptor no
+    worker inherits, so it ends with the process that holds it.
     """
+    from filelock import FileLock, Timeout
+
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UserError(f"cannot create the output folder {out_dir}: {error.strerror}; choose another with --out") from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise UserError(f"cannot write to the output folder {out_dir} (permission denied); choose another with --out")
+    for name in (LOCK, MANIFEST):
+        _refuse_symlink(out_dir / name)
+    lock = FileLock(out_dir / LOCK)
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no locking
-        yield out_dir
-        return
-    with open(out_dir / LOCK, "a+b") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            lock.acquire(timeout=0)
+        except Timeout:
             say(f"another build is writing to {out_dir}; waiting for it to finish")
-            deadline = time.monotonic() + LOCK_WAIT_SECONDS
-            while True:
-                time.sleep(0.2)
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise UserError(
-                            f"another build has been writing to {out_dir} for {LOCK_WAIT_SECONDS // 60} minutes; "
-                            "try again when it has finished", exit_code=1,
-                        ) from None
+            lock.acquire(timeout=LOCK_WAIT_SECONDS)
+    except Timeout:
+        raise UserError(
+            f"another build has been writing to {out_dir} for {LOCK_WAIT_SECONDS // 60} minutes; "
+            "try again when it has finished", exit_code=1,
+        ) from None
+    except OSError as error:
+        raise UserError(f"cannot lock the output folder {out_dir}: {error.strerror}") from None
+    try:
         for leftover in out_dir.rglob(".*.tmp"):
             leftover.unlink(missing_ok=True)
+        for staging in out_dir.glob(".release-*"):
+            shutil.rmtree(staging, ignore_errors=True)
         yield out_dir
+    finally:
+        lock.release()

@@ -1,22 +1,37 @@
-"""Release artefacts: a zip per branch and SHA256SUMS, and joining shard manifests.
+"""Release artefacts, and joining shard manifests.
+
+A release is the folder ``OUT/release/``: a zip per branch, ``release.json``
+(every file in the zips with its checksum, content version and fingerprint,
+and the tool versions) and ``SHA256SUMS`` over the zips and release.json,
+so ``sha256sum -c SHA256SUMS`` in that folder always passes. It is written
+into a staging folder and swapped in whole: it holds exactly the outputs of
+the variants the release checked (each verified against its checksum as it
+is zipped), never a file an earlier build left, and a branch that was
+removed leaves no zip behind.
 
 Zips are reproducible: entries sorted, a fixed timestamp (1980-01-01, the
-earliest a zip can hold, or SOURCE_DATE_EPOCH when set), fixed permissions.
+earliest a zip can hold, or the user's SOURCE_DATE_EPOCH), fixed
+permissions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import shutil
+import tempfile
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 
-from ..errors import UserError
-from .outputs import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
+from ..errors import BuildFailed, UserError
+from .outputs import MANIFEST, Output, is_intact, read_manifest, sha256, target_path, write_manifest
 
+RELEASE = "release"
 SUMS = "SHA256SUMS"
+RELEASE_MANIFEST = "release.json"
 
 
 def release_date() -> dt.datetime:
@@ -31,29 +46,71 @@ def _zip(out_dir: Path, outputs: list[Output], when: dt.datetime) -> bytes:
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(buffer, "w") as archive:
         for output in sorted(outputs, key=lambda o: o.path):
+            data = (out_dir / output.path).read_bytes()
+            if sha256(data) != output.sha256:
+                raise BuildFailed(f"{out_dir / output.path} changed on disk during the release; release again")
             info = zipfile.ZipInfo(output.path, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            archive.writestr(info, (out_dir / output.path).read_bytes())
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
-def write_release(out_dir: Path) -> list[str]:
-    """Write <branch>.zip for each branch in the manifest, then SHA256SUMS over everything."""
-    outputs = read_manifest(out_dir)
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def write_release(out_dir: Path, outputs: list[Output]) -> list[str]:
+    """Write OUT/release/ from exactly ``outputs``: zips, release.json, SHA256SUMS; swapped in whole."""
+    from .changes import tool_versions
+
+    if not outputs:
+        raise UserError("nothing to release: no output was built")
     when = release_date()
-    written = []
-    sums = {o.path: o.sha256 for o in outputs}
-    for branch in sorted({o.branch for o in outputs}):
-        name = f"{branch}.zip"
-        data = _zip(out_dir, [o for o in outputs if o.branch == branch], when)
-        write_atomic(target_path(out_dir, name), data)
-        sums[name] = sha256(data)
-        written.append(name)
-    text = "".join(f"{digest}  {path}\n" for path, digest in sorted(sums.items()))
-    write_atomic(out_dir / SUMS, text.encode())
-    return written + [SUMS]
+    staging = Path(tempfile.mkdtemp(prefix=".release-staging-", dir=out_dir))
+    try:
+        sums = {}
+        for branch in sorted({o.branch for o in outputs}):
+            name = f"{branch}.zip"
+            data = _zip(out_dir, [o for o in outputs if o.branch == branch], when)
+            _write(staging / name, data)
+            sums[name] = sha256(data)
+        versions = {k: v for k, v in tool_versions().items() if k != "leaflets-code"}
+        record = {"tool": versions, "outputs": [asdict(o) for o in sorted(outputs, key=lambda o: o.path)]}
+        data = (json.dumps(record, indent=2) + "\n").encode()
+        _write(staging / RELEASE_MANIFEST, data)
+        sums[RELEASE_MANIFEST] = sha256(data)
+        _write(staging / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())).encode())
+        os.chmod(staging, 0o755)
+        final, old = out_dir / RELEASE, out_dir / ".release-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if final.is_symlink() or final.is_file():
+            final.unlink()
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_legacy(out_dir)
+    return [f"{RELEASE}/{name}" for name in sorted(sums)] + [f"{RELEASE}/{SUMS}"]
+
+
+def _remove_legacy(out_dir: Path) -> None:
+    """Zips and SHA256SUMS that versions before the release folder wrote beside the PDFs."""
+    legacy = out_dir / SUMS
+    if not legacy.is_file():
+        return
+    for line in legacy.read_text("utf-8", errors="replace").splitlines():
+        name = line.partition("  ")[2]
+        if name.endswith(".zip") and "/" not in name:
+            (out_dir / name).unlink(missing_ok=True)
+    legacy.unlink()
 
 
 def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
@@ -62,8 +119,8 @@ def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
     problems = []
     for source in sources:
         outputs = read_manifest(source)
-        if not outputs:
-            problems.append(f"{source}: no readable manifest.json with outputs")
+        if not outputs and not (source / MANIFEST).is_file():
+            problems.append(f"{source}: no manifest.json; is it the output folder of a build?")
         for output in outputs:
             data_path = source / output.path
             if not is_intact(source, output):

@@ -1,60 +1,223 @@
-"""Build variants: render in worker processes, write atomically, keep the manifest true.
+"""The build as a library call: ``run(BuildRequest) -> BuildResult``.
 
-Workers only render (WeasyPrint is imported once per worker) and hand back
-bytes; this process alone writes files and the manifest. A variant whose
-input fingerprint matches the manifest, and whose files are intact, is not
-rendered again. Whatever happens (a failed variant, Ctrl-C, SIGTERM), the
-manifest written at the end lists only files that are whole and match their
-checksums.
+One function does what ``leaflets build`` does, in this order: start the
+workers (they import WeasyPrint while this process works), lock the output
+folder, answer a no-op rebuild from the build stamp, load and validate the
+data, plan the variants, ask the gate, render what changed, keep the
+manifest true as each file lands, set aside the old files of a variant that
+failed, remove outputs of variants that no longer exist and, for a release,
+write the release folder from exactly the variants this run checked.
+
+Workers only render and hand back bytes; this process alone writes files.
+The command line only parses options and prints the result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.load import Library, load_library
+from ..content.plan import Variant, expected_paths, in_shard, plan_variants
 from ..errors import UserError
-from .changes import fingerprint
-from ..layout.fonts import font_folders
 from ..formats import FORMATS, MIN_PPI, PROFILES
+from ..gate.checks import Finding
+from ..gate.gate import GateRefused, Verdict, judge, judge_markup
+from ..layout.fonts import font_folders
 from ..layout.html import blank_page_html, leaflet_html
-from ..content.load import Library
-from .outputs import Output, is_intact, read_manifest, sha256, target_path, write_atomic, write_manifest
-from ..content.plan import Variant, plan_variants
 from ..pdf.job import Job
-from ..pdf.workers import WorkerPool
+from ..pdf.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
+from ..project import find_project
+from .changes import file_hash, fingerprint, inputs_key, reads_unchanged, record_stamp, unchanged_count
+from .outputs import Manifest, Output, is_intact, output_folder, sha256, target_path
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build, where, and how: everything ``leaflets build`` accepts."""
+
+    root: Path | None = None
+    out_dir: Path | None = None  # default: out/ in the project
+    leaflets: tuple[str, ...] = ()  # empty: all
+    branches: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    profile: str = "office"
+    marks: bool = False
+    release: bool = False
+    today: dt.date | None = None  # default: today
+    jobs: int | None = None  # default: the number of CPUs
+    force: bool = False
+    shard: tuple[int, int] | None = None
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+
+    @property
+    def day(self) -> dt.date:
+        return self.today or dt.date.today()
 
 
 @dataclass
 class BuildResult:
+    out_dir: Path
+    variants: list[Variant] = field(default_factory=list)
     built: list[Variant] = field(default_factory=list)
     unchanged: list[Variant] = field(default_factory=list)
     failed: list[tuple[Variant, str]] = field(default_factory=list)
     written: list[Output] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # outputs of variants that no longer exist
+    set_aside: list[str] = field(default_factory=list)  # old outputs of failed variants, moved to .failed/
     warnings: list[str] = field(default_factory=list)
+    blockers: list[Finding] = field(default_factory=list)  # what a release would refuse
+    drafts: list[str] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)  # files written into the release folder
+    noop: bool = False  # answered from the build stamp: no input changed
+    noop_count: int = 0  # the variants of that build (the data was not even loaded)
     seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return self.noop_count if self.noop else len(self.variants)
+
+    @property
+    def manifest(self) -> Path:
+        return self.out_dir / "manifest.json"
 
 
 # Called as each variant finishes: (variant, "built" | "unchanged" | "failed", outputs, message).
 Progress = Callable[[Variant, str, list[Output], str], None]
+Say = Callable[[str], None]
 
 
-def refuse_unreleasable(library: Library, leaflet_ids: list[str], today: dt.date) -> None:
-    """A release holds only approved leaflets still within their review date."""
-    reasons = []
-    for leaflet_id in leaflet_ids:
-        record = library.leaflets[leaflet_id].record
-        file = library.files[("leaflet", leaflet_id)]
-        if record.status != "approved":
-            reasons.append(f"{file}: {leaflet_id} is a draft; a clinician must approve it before release (see README)")
-        elif record.review_due is not None and record.review_due < today:
-            reasons.append(f"{file}: {leaflet_id} was due for review on {record.review_due.isoformat()}; review it before release")
-    if reasons:
-        raise UserError("release refused:\n" + "\n".join(reasons))
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM stops a build as Ctrl-C does: outputs and manifest stay whole."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(request: BuildRequest, progress: Progress | None = None, say: Say | None = None) -> BuildResult:
+    """Build what ``request`` asks for. Raises ``UserError`` (exit 2) for bad data or a refusal
+    by the gate, before anything is written; failed variants are in the result."""
+    started = time.perf_counter()
+    say = say or (lambda message: None)
+    if request.marks and request.profile != "print-shop":
+        raise UserError("--marks adds crop marks in the bleed: use it with --for print-shop")
+    project = find_project(request.root)
+    out = request.out_dir if request.out_dir is not None else project.root / "out"
+    options = {"leaflets": sorted(request.leaflets), "branches": sorted(request.branches),
+               "formats": sorted(request.formats), "profile": request.profile, "marks": request.marks,
+               "shard": request.shard, "today": request.day.isoformat()}  # overdue marks depend on the day
+    result = BuildResult(out)
+    with _sigterm_interrupts(), WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout) as pool, \
+            output_folder(out, say):
+        key = inputs_key(project.root, options)
+        if not request.force and not request.release:  # a release always re-checks and re-verifies
+            count = unchanged_count(out, key, project.root)
+            if count is not None:
+                pool.close(interrupted=True)  # nothing to render: stop the workers at once
+                result.noop, result.noop_count = True, count
+                result.seconds = time.perf_counter() - started
+                return result
+        library = load_library(project)
+        variants = plan_variants(library, request.leaflets, request.branches, request.formats,
+                                 request.profile, request.marks)
+        if request.shard:
+            variants = [v for v in variants if in_shard(v, *request.shard)]
+        if not variants and not request.shard:  # a shard of a CI matrix may be empty
+            raise UserError("nothing to build: no variant matches the leaflets, branches and formats asked for")
+        verdict = judge(library, variants, request.day, markup=False)
+        verdict.refuse(release=request.release)
+        result.variants = variants
+        result.blockers = verdict.blockers
+        result.drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
+        build_variants(library, variants, out, pool, verdict, request.force, result, progress or (lambda *a: None))
+        if not result.failed:
+            record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)],
+                         sorted({read for o in Manifest(out).entries.values() for read in o.reads}), project.root)
+        if request.release and not result.failed and not request.shard:  # shards: merge-manifests --release
+            from .release import write_release
+
+            current = {p for v in variants for p in expected_paths(v)}
+            manifest = Manifest(out)
+            result.released = write_release(out, [o for p, o in manifest.entries.items() if p in current])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build_variants(library: Library, variants: list[Variant], out_dir: Path, pool: WorkerPool, verdict: Verdict,
+                   force: bool, result: BuildResult, report: Progress) -> None:
+    """Render every variant whose inputs changed; one failure does not stop the others."""
+    today = verdict.today
+    manifest = Manifest(out_dir)
+    old = dict(manifest.entries)
+    prints = {v: fingerprint(library, v, today) for v in variants}
+    todo = []
+    for variant in variants:
+        paths = expected_paths(variant)
+        if not force and all(p in old and old[p].fingerprint == prints[variant] and is_intact(out_dir, old[p])
+                             and reads_unchanged(library.project.root, old[p].reads) for p in paths):
+            result.unchanged.append(variant)
+            report(variant, "unchanged", [old[p] for p in paths], "")
+        else:
+            todo.append(variant)
+        if variant.profile == "print-shop":
+            result.warnings += low_resolution_images(library, variant)
+
+    # Every job's HTML is made and checked before anything is written: an error in it blocks the build.
+    jobs = [prepare(library, variant, today) for variant in todo]
+    problems = [finding for job, variant in zip(jobs, todo) for finding in judge_markup(variant, job.html)]
+    if problems:
+        raise GateRefused("build refused: the templates make pages the gate refuses\n"
+                          + "\n".join(str(p) for p in problems) + "\nfix the templates and build again")
+
+    by_name = {v.name: v for v in todo}
+    finished = False
+    try:
+        for job, files, error in pool.run(jobs):
+            variant = by_name[job.name]
+            if files is None:
+                result.set_aside += manifest.set_aside(expected_paths(variant))
+                result.failed.append((variant, error or "failed"))
+                report(variant, "failed", [], error or "")
+                continue
+            record = library.leaflets[variant.leaflet].record
+            landed = [(Output(
+                leaflet=variant.leaflet, branch=variant.branch, format=variant.format, lang=variant.lang,
+                profile=variant.profile, companion_of=file.companion_of, path=file.path,
+                sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
+                fingerprint=prints[variant], content_version=f"{record.reference} v{record.version}",
+                reads={read: file_hash(library.project.root / read) for read in file.reads},
+            ), file.data) for file in files]
+            try:
+                manifest.land(landed)
+            except OSError as error:
+                raise UserError(f"cannot write into {out_dir}: {error.strerror}", exit_code=1) from None
+            outputs = [output for output, _ in landed]
+            result.built.append(variant)
+            result.written += outputs
+            report(variant, "built", outputs, "")
+        finished = True
+    finally:
+        manifest.keep_only({o.path for o in result.written})
+        if finished:
+            result.removed = _remove_stale(library, out_dir, manifest)
+        manifest.save()
 
 
 def low_resolution_images(library: Library, variant: Variant) -> list[str]:
@@ -76,23 +239,14 @@ def low_resolution_images(library: Library, variant: Variant) -> list[str]:
     ]
 
 
-def expected_paths(variant: Variant) -> list[str]:
-    """The files a variant produces, relative to the output folder."""
-    fmt = FORMATS[variant.format]
-    paths = [variant.path]
-    if fmt.booklet_companion and PROFILES[variant.profile].bleed_mm == 0:
-        paths.append(variant.file("-print"))
-    return paths
-
-
-def prepare(library: Library, variant: Variant) -> Job:
-    """The job for one variant: its HTML and what the pool must know (runs in this process)."""
+def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
+    """The job for one variant: its HTML and what the worker must know (runs in this process)."""
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
     day = leaflet.record.content_date
     return Job(
         name=variant.name,
-        html=leaflet_html(library, variant),
+        html=leaflet_html(library, variant, today),
         blank_page=blank_page_html(library),
         format=variant.format,
         bleed_mm=PROFILES[variant.profile].bleed_mm,
@@ -105,90 +259,40 @@ def prepare(library: Library, variant: Variant) -> Job:
     )
 
 
-# --- the build --------------------------------------------------------------------
-
-
-def build(
-    library: Library,
-    variants: list[Variant],
-    out_dir: Path,
-    pool: WorkerPool | None = None,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> BuildResult:
-    """Build every variant that needs it; one failure does not stop the others."""
-    if not variants:
-        raise UserError("nothing to build: no variant matches the leaflets, branches and formats asked for")
-    started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = progress or (lambda *args: None)
-    result = BuildResult()
-    old = {o.path: o for o in read_manifest(out_dir)}
-    entries = dict(old)
-    prints = {v: fingerprint(library, v) for v in variants}
-
-    todo = []
-    for variant in variants:
-        paths = expected_paths(variant)
-        if not force and all(p in old and old[p].fingerprint == prints[variant] and is_intact(out_dir, old[p]) for p in paths):
-            result.unchanged.append(variant)
-            report(variant, "unchanged", [old[p] for p in paths], "")
-        else:
-            todo.append(variant)
-        if variant.profile == "print-shop":
-            result.warnings += low_resolution_images(library, variant)
-
-    pool = pool or WorkerPool(1)
-    by_name = {v.name: v for v in todo}
-    finished = False
-    try:
-        for job, files, error in pool.run(prepare(library, v) for v in todo):
-            variant = by_name[job.name]
-            if files is None:
-                result.failed.append((variant, error or "failed"))
-                report(variant, "failed", [], error or "")
-                continue
-            outputs = []
-            record = library.leaflets[variant.leaflet].record
-            for file in files:
-                entries.pop(file.path, None)  # the old entry is wrong once the file is replaced
-                try:
-                    write_atomic(target_path(out_dir, file.path), file.data)
-                except OSError as error:
-                    raise UserError(f"cannot write {out_dir / file.path}: {error.strerror}", exit_code=1) from None
-                output = Output(
-                    leaflet=variant.leaflet, branch=variant.branch, format=variant.format, lang=variant.lang,
-                    profile=variant.profile, companion_of=file.companion_of, path=file.path,
-                    sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
-                    fingerprint=prints[variant],
-                    content_version=f"{record.reference} v{record.version}",
-                )
-                entries[file.path] = output
-                outputs.append(output)
-            result.built.append(variant)
-            result.written += outputs
-            report(variant, "built", outputs, "")
-        finished = True
-    finally:
-        written = {o.path for o in result.written}
-        entries = {p: o for p, o in entries.items() if p in written or is_intact(out_dir, o)}
-        if finished:
-            result.removed = _remove_stale(library, out_dir, entries)
-        write_manifest(out_dir, list(entries.values()))
-        result.seconds = time.perf_counter() - started
-    return result
-
-
-def _remove_stale(library: Library, out_dir: Path, entries: dict[str, Output]) -> list[str]:
+def _remove_stale(library: Library, out_dir: Path, manifest: Manifest) -> list[str]:
     """Delete outputs that no longer belong to any variant (a removed branch or leaflet)."""
     valid = {(v.leaflet, v.branch, v.format, v.lang) for v in plan_variants(library)}
     removed = []
-    for path, output in sorted(entries.items()):
+    for path, output in sorted(manifest.entries.items()):
         if (output.leaflet, output.branch, output.format, output.lang) not in valid:
             target = target_path(out_dir, path)
             target.unlink(missing_ok=True)
-            del entries[path]
+            del manifest.entries[path]
             removed.append(path)
             if target.parent != out_dir.resolve() and not any(target.parent.iterdir()):
                 target.parent.rmdir()  # the folder of a removed branch
     return removed
+
+
+def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release: bool = False,
+          today: dt.date | None = None, say: Say | None = None) -> tuple[list[Output], list[str]]:
+    """Join shard build folders into ``out_dir`` (every file checked against its checksum); with
+    ``release``, ask the gate about every joined variant and write the release folder.
+    Returns the joined outputs and the release files written."""
+    from .release import merge_manifests, write_release
+
+    with output_folder(out_dir, say or (lambda message: None)):
+        verdict = None
+        if release:  # refuse before anything is copied
+            library = load_library(find_project(root))
+            listed = [o for source in sources for o in Manifest(source).entries.values()]
+            variants = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in listed})
+            unknown = [v for v in variants if v.leaflet not in library.leaflets or v.branch not in library.branches]
+            if unknown:
+                raise UserError("release refused: the shards hold variants this project does not have: "
+                                + ", ".join(v.name for v in unknown) + "; build the shards from the same commit")
+            verdict = judge(library, variants, today or dt.date.today())
+            verdict.refuse(release=True)
+        outputs = merge_manifests(list(sources), out_dir)
+        released = write_release(out_dir, outputs) if verdict is not None else []
+    return outputs, released

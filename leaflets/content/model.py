@@ -279,6 +279,11 @@ class Record(Strict):
                 return self.approved.replace(year=self.approved.year + REVIEW_PERIOD_YEARS, day=28)
         return None
 
+    def overdue_since(self, today: dt.date) -> dt.date | None:
+        """The review date, if it has passed by ``today``."""
+        due = self.review_due
+        return due if due is not None and due < today else None
+
     @property
     def content_date(self) -> dt.date:
         """The date this content was last changed: used as the PDF's date."""
@@ -410,3 +415,4 @@ class Labels(Strict):
     feedback: Text
     other_formats: Text
     draft_mark: ShortText
+    overdue_mark: ShortText = Field(description="Marked on every page of a leaflet past its review date; {date} is filled in.")

@@ -39,6 +39,16 @@ class Variant:
         return f"{self.leaflet} / {self.branch} / {self.format}{profile}"
 
 
+def expected_paths(variant: Variant) -> list[str]:
+    """The files a variant produces, relative to the output folder: the reading-order PDF, then
+    for an office A5 booklet the imposed ``-print`` companion."""
+    fmt = FORMATS[variant.format]
+    paths = [variant.path]
+    if fmt.booklet_companion and PROFILES[variant.profile].bleed_mm == 0:
+        paths.append(variant.file("-print"))
+    return paths
+
+
 def _pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
     known = sorted(known)
     chosen = list(dict.fromkeys(asked)) or known

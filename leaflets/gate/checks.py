@@ -1,18 +1,22 @@
 """Content checks a clinician and CI rely on: readability, review dates, contrast, alt text.
 
-Findings are errors (must fix), warnings (should fix; errors under --strict)
-or information (such as a draft, which --release enforces instead).
+Findings have one severity scale, which the gate (``gate.py``) enforces:
+an error blocks every build; a warning blocks a release (and ``check
+--strict``) and is printed by a normal build; information blocks nothing.
+Each finding names the leaflet and/or branch it concerns, so the gate can
+tell which variants it blocks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
 from ..content.load import Library
 from ..content.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
-from ..content.plan import plan_variants
+from ..content.plan import Variant, plan_variants
 from .readability import Scores, score
 
 MIN_FLESCH = 60.0
@@ -24,15 +28,25 @@ BODY_TEXT = "#111111"  # the body text colour in styles/base.css
 PAGE = "#ffffff"
 
 
+LEVELS = ("error", "warning", "info")
+
+
 @dataclass(frozen=True)
 class Finding:
-    level: str  # "error" | "warning" | "info"
+    level: str  # "error" (blocks every build) | "warning" (blocks a release) | "info"
     file: str
     subject: str
     message: str
+    leaflet: str | None = None  # the leaflet it concerns; None: every leaflet
+    branch: str | None = None  # the branch it concerns; None: every branch
+    format: str | None = None  # the format it concerns; None: every format
 
     def __str__(self) -> str:
         return f"{self.level}: {self.file}: {self.subject}: {self.message}"
+
+    def concerns(self, leaflet: str, branch: str, format: str) -> bool:
+        return all(mine is None or mine == theirs
+                   for mine, theirs in ((self.leaflet, leaflet), (self.branch, branch), (self.format, format)))
 
 
 @dataclass(frozen=True)
@@ -116,15 +130,28 @@ class _Images(HTMLParser):
                 self.missing_alt.append((values.get("src") or "")[:60])
 
 
-def check_library(library: Library, today: dt.date) -> Report:
-    """Run every check on every leaflet and branch."""
-    from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
+def check_library(library: Library, today: dt.date, variants: list[Variant] | None = None,
+                  markup: bool = True, leaflets: Iterable[str] = (), branches: Iterable[str] = ()) -> Report:
+    """Run every check on the leaflets and branches of ``variants``, or of the chosen
+    ``leaflets`` and ``branches`` (default: all, including leaflets no branch offers).
 
+    ``markup`` also renders each variant's HTML to check it (alt text); a
+    build checks the HTML it renders anyway with ``markup_findings``.
+    """
     report = Report()
     add = report.findings.append
-    variants = plan_variants(library)
+    if variants is None:
+        leaflets, branches = list(leaflets), list(branches)
+        variants = plan_variants(library, leaflets, branches)
+        leaflet_ids = set(leaflets or library.leaflets)
+        branch_ids = set(branches or library.branches)
+    else:
+        leaflet_ids = {v.leaflet for v in variants}
+        branch_ids = {v.branch for v in variants}
 
     for leaflet in sorted(library.leaflets.values(), key=lambda x: x.id):
+        if leaflet.id not in leaflet_ids:
+            continue
         file = library.files[("leaflet", leaflet.id)]
         branches = sorted({v.branch for v in variants if v.leaflet == leaflet.id})
         for branch_id in branches or ["-"]:
@@ -132,25 +159,28 @@ def check_library(library: Library, today: dt.date) -> Report:
             scores = score(body_text(library, leaflet, branch), LONG_SENTENCE_WORDS)
             report.readability.append(ReadabilityRow(leaflet.id, branch_id, scores))
             subject = f"{leaflet.id} for {branch_id}" if branch else leaflet.id
+            at = {"leaflet": leaflet.id, "branch": branch.id if branch else None}
             if scores.flesch < MIN_FLESCH:
-                add(Finding("warning", file, subject, f"Flesch Reading Ease {scores.flesch} is below {MIN_FLESCH:g}; use shorter words and sentences"))
+                add(Finding("warning", file, subject, f"Flesch Reading Ease {scores.flesch} is below {MIN_FLESCH:g}; use shorter words and sentences", **at))
             if scores.grade > MAX_GRADE:
-                add(Finding("warning", file, subject, f"reading grade {scores.grade} is above {MAX_GRADE:g}; use shorter words and sentences"))
+                add(Finding("warning", file, subject, f"reading grade {scores.grade} is above {MAX_GRADE:g}; use shorter words and sentences", **at))
         for sentence in score(body_text(library, leaflet, None), LONG_SENTENCE_WORDS).long_sentences:
-            add(Finding("warning", file, leaflet.id, f"sentence of {sentence.words} words (at most {LONG_SENTENCE_WORDS}): \"{sentence.text}\""))
+            add(Finding("warning", file, leaflet.id, f"sentence of {sentence.words} words (at most {LONG_SENTENCE_WORDS}): \"{sentence.text}\"", leaflet=leaflet.id))
         if not branches and leaflet.treatment:
-            add(Finding("info", file, leaflet.id, f"not built: no branch offers {leaflet.treatment}"))
+            add(Finding("info", file, leaflet.id, f"not built: no branch offers {leaflet.treatment}", leaflet=leaflet.id))
 
         record = leaflet.record
         due = record.review_due
         if record.status == "draft":
-            add(Finding("info", file, leaflet.id, "draft: not approved by a clinician; marked DRAFT and refused by build --release"))
+            add(Finding("warning", file, leaflet.id, "draft: not approved by a clinician; marked DRAFT on every page, and a release refuses it", leaflet=leaflet.id))
         if due is not None and due < today:
-            add(Finding("error", file, leaflet.id, f"review overdue since {due.isoformat()}; review the content, then update record.approved and record.next_review"))
+            add(Finding("warning", file, leaflet.id, f"review overdue since {due.isoformat()}; marked on every page, and a release refuses it: review the content, then update record.approved and record.next_review", leaflet=leaflet.id))
         elif due is not None and (due - today).days <= REVIEW_WARNING_DAYS:
-            add(Finding("warning", file, leaflet.id, f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days"))
+            add(Finding("info", file, leaflet.id, f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days", leaflet=leaflet.id))
 
     for branch in sorted(library.branches.values(), key=lambda x: x.id):
+        if branch.id not in branch_ids:
+            continue
         file = library.files[("branch", branch.id)]
         brand = branch.brand
         for foreground, background, where in (
@@ -160,13 +190,24 @@ def check_library(library: Library, today: dt.date) -> Report:
         ):
             ratio = contrast_ratio(foreground, background)
             if ratio < MIN_CONTRAST:
-                add(Finding("error", file, branch.id, f"contrast {ratio:.2f}:1 for {where} ({foreground} on {background}) is below {MIN_CONTRAST}:1; choose a darker or lighter colour"))
+                add(Finding("warning", file, branch.id, f"contrast {ratio:.2f}:1 for {where} ({foreground} on {background}) is below {MIN_CONTRAST}:1 (WCAG AA); a release refuses it: choose a darker or lighter colour", branch=branch.id))
         if branch.clinic_placeholder:
-            add(Finding("info", file, branch.id, f"clinic name {branch.clinic!r} is a placeholder; replace it and set clinic_placeholder: false"))
+            add(Finding("warning", file, branch.id, f"clinic name {branch.clinic!r} is a placeholder; a release refuses it: replace it and set clinic_placeholder: false", branch=branch.id))
 
-    for variant in variants:
-        images = _Images()
-        images.feed(leaflet_html(library, variant))
-        for src in images.missing_alt:
-            add(Finding("error", "templates/", variant.name, f"image without alt text: {src}"))
+    if markup:
+        from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
+
+        for variant in variants:
+            report.findings += markup_findings(variant, leaflet_html(library, variant, today))
     return report
+
+
+def markup_findings(variant: Variant, html: str) -> list[Finding]:
+    """Problems in a variant's rendered HTML: images without alt text."""
+    images = _Images()
+    images.feed(html)
+    return [
+        Finding("error", "templates/", variant.name, f"image without alt text: {src}",
+                leaflet=variant.leaflet, branch=variant.branch, format=variant.format)
+        for src in images.missing_alt
+    ]

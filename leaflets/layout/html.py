@@ -82,8 +82,9 @@ def blank_page_html(library: Library) -> str:
     return _environment(library.project.templates).get_template("partials/blank-page.html").render().strip()
 
 
-def leaflet_html(library: Library, variant: Variant) -> str:
-    """The complete HTML document for a variant; URLs are relative to the project."""
+def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
+    """The complete HTML document for a variant as of ``today`` (a leaflet past its review
+    date is marked on every page); URLs are relative to the project."""
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]
     labels = library.labels[leaflet.lang]
@@ -103,6 +104,7 @@ def leaflet_html(library: Library, variant: Variant) -> str:
         qr=qr_for(branch, labels),
         profile=PROFILES[variant.profile],
         marks=variant.marks,
+        overdue_since=leaflet.record.overdue_since(today),
         font_css=Markup(font_face_css()),
         page_label=page_label_css(labels),
         running_footer=css_string(

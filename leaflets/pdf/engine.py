@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import weasyprint
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -28,12 +29,16 @@ class ProjectFetcher(URLFetcher):
 
     Every refusal is also recorded, because WeasyPrint swallows exceptions
     while drawing SVG images: the build checks ``refused`` after each stage.
+    Every file served is recorded in ``reads``, so the build can tell when
+    any file a render used (a logo anywhere in the project, a stylesheet
+    reached through ``@import``) changes.
     """
 
     def __init__(self, allowed: list[Path]) -> None:
         super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
         self.allowed = [folder.resolve() for folder in allowed]
         self.refused: list[str] = []
+        self.reads: set[Path] = set()
 
     def refuse(self, message: str) -> ForbiddenResource:
         self.refused.append(message)
@@ -49,6 +54,7 @@ class ProjectFetcher(URLFetcher):
             if parts.netloc in ("", "localhost") and any(path.is_relative_to(a) for a in self.allowed):
                 if not path.is_file():
                     raise self.refuse(f"file not found: {path}")
+                self.reads.add(path)
                 return super().fetch(path.as_uri(), headers)
             raise self.refuse(f"refused to read {path}: only files inside the project may be used")
         raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
@@ -72,6 +78,7 @@ class LaidOut:
         self._fetcher = fetcher
         self._what = what
         self.pages = len(document.pages)
+        self.reads = fetcher.reads  #: every file the layout read (the PDF writing may add fonts)
         #: the element ids (anchors) on each page, to tell which section overflowed
         self.anchors: list[list[str]] = [list(page.anchors) for page in document.pages]
 
@@ -105,5 +112,23 @@ def lay_out(html: str, base: Path, allowed: list[Path], what: str) -> LaidOut:
     fetcher = ProjectFetcher(allowed)
     with _checked(fetcher, what):
         document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
-    # The same HTML gives the same identifier, so builds are reproducible.
-    return LaidOut(document, hashlib.sha256(html.encode()).hexdigest()[:32].encode(), fetcher, what)
+    return LaidOut(document, document_identifier(html, allowed), fetcher, what)
+
+
+def document_identifier(html: str, allowed: list[Path]) -> bytes:
+    """The PDF's /ID: a hash of the HTML with the allowed folders' locations taken out.
+
+    The HTML names the font files by absolute path (inside the virtual
+    environment), so hashing it as it is would make the bytes depend on the
+    checkout folder; the same content gives the same identifier anywhere.
+    """
+    portable = html
+    folders = [(index, folder.resolve().as_uri()) for index, folder in enumerate(allowed)]
+    for index, uri in sorted(folders, key=lambda item: len(item[1]), reverse=True):  # nested folders: longest first
+        portable = portable.replace(uri, f"folder{index}:")
+    return hashlib.sha256(portable.encode()).hexdigest()[:32].encode()
+
+
+def engine_version() -> str:
+    """The WeasyPrint version this worker renders with."""
+    return str(weasyprint.__version__)

@@ -30,6 +30,7 @@ class RenderedFile:
     data: bytes
     pages: int
     companion_of: str | None
+    reads: tuple[str, ...] = ()  # project files the render read, relative to the project
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,10 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
         from .impose import compose_dl
 
         pdf, pages = compose_dl(pdf, job.bleed_mm), 2
-    files = [RenderedFile(job.paths[0], pdf, pages, None)]
+    reads = tuple(sorted(str(p.relative_to(base.resolve())) for p in document.reads if p.is_relative_to(base.resolve())))
+    files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
     if len(job.paths) > 1:
         from .impose import impose_booklet
 
-        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0]))
+        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0], reads))
     return files

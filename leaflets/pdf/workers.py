@@ -1,22 +1,75 @@
 """A pool of worker processes that turn jobs into PDF bytes.
 
-Kept apart from the data model on purpose: a worker gets a ``Job`` (HTML and a
-few facts), never the data, so the pool can start and import WeasyPrint
-before the data is even loaded, and workers never import pydantic or Jinja2.
+Built on pebble's ``ProcessPool``: a worker that dies fails only the job it
+held and is replaced; a job that runs past its time limit is stopped and
+fails alone. Workers are forked from a fork server that has imported
+WeasyPrint once (so each starts warm) and that was itself started with a
+clean set of file descriptors: no worker ever holds the output folder's
+lock. Each worker asks the kernel to kill it when its parent dies, and the
+fork server exits when this process dies, so ``kill -9`` of a build leaves
+no process behind.
+
+Before any job runs, a probe job imports WeasyPrint in a worker: a worker
+that cannot start (Pango missing, a broken venv) fails the build at once
+with the cause and the fix, instead of being restarted without end.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
 
 from ..errors import BuildFailed
 from .job import Job, RenderedFile, make_pdfs
 
-def _run_job(job: Job) -> tuple[list[RenderedFile] | None, str | None]:
+DEFAULT_TIMEOUT_SECONDS = 120.0  # per job; a normal leaflet takes under 2 s
+START_TIMEOUT_SECONDS = 60.0  # for the first worker to import WeasyPrint
+PR_SET_PDEATHSIG = 1
+
+# What a job hands back: its files, or None and the reason it failed.
+Outcome = tuple[list[RenderedFile] | None, str | None]
+
+
+class WorkerStartFailed(BuildFailed):
+    """No worker process could start: nothing can be built on this machine as it is."""
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent (the fork server) dies; no-op elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import os
+
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent == 1 or os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker_init() -> None:
+    """Runs in each worker before its first job."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # run exit handlers: no temp files left
+
+
+def probe() -> str:
+    """Import the PDF engine in a worker; its version, or the exception that stops it."""
+    from . import engine
+
+    return engine.engine_version()
+
+
+def run_job(job: Job) -> Outcome:
+    """Run one job in a worker: files, or a failure message (never an exception)."""
     try:
         return make_pdfs(job), None
     except BuildFailed as error:
@@ -25,128 +78,104 @@ def _run_job(job: Job) -> tuple[list[RenderedFile] | None, str | None]:
         return None, f"{job.name}: internal error, please report it:\n{traceback.format_exc()}"
 
 
-def _worker_main(conn) -> None:
-    """A worker: import WeasyPrint once, then render jobs sent down ``conn`` until told to stop."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
-    from . import engine  # noqa: F401
-
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        conn.send(_run_job(job))
+def start_failure(error: BaseException) -> WorkerStartFailed:
+    """The message for a worker that cannot import WeasyPrint, with the fix."""
+    text = f"{type(error).__name__}: {error}"
+    if isinstance(error, OSError) or any(name in text.lower() for name in ("pango", "gobject", "cairo", "harfbuzz")):
+        return WorkerStartFailed(
+            "the PDF engine cannot start: WeasyPrint could not load a system library "
+            f"({text.strip()[:300]}).\nInstall Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            "libharfbuzz-subset0 (Debian/Ubuntu), or brew install pango (macOS); then run the build again"
+        )
+    return WorkerStartFailed(f"the PDF engine cannot start in a worker process: {text.strip()[:500]}")
 
 
-@dataclass
-class _Worker:
-    process: object
-    conn: object
-    ready: bool = False
-    job: Job | None = None
+def _context() -> Any:
+    """Fork server on Linux (warm, clean descriptors); spawn elsewhere."""
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["leaflets.pdf.warm"])
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - macOS and Windows
 
 
 class WorkerPool:
-    """Renders jobs in this process, or in up to ``jobs`` long-lived worker processes.
+    """Runs jobs in up to ``jobs`` worker processes, each job with a time limit.
 
-    The first worker starts at once, so it imports WeasyPrint while this
-    process loads the data; more start only when a job is waiting and no
-    worker is idle or starting. Each worker has its own pipe, so a worker
-    that dies fails only the job it held.
+    The workers start at once and import WeasyPrint while this process
+    loads the data.
     """
 
-    def __init__(self, jobs: int) -> None:
-        self.limit = jobs
-        self.workers: list[_Worker] = []
-        # Fork is fast and safe here: this pool runs no threads. macOS and Windows spawn.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        self.context = multiprocessing.get_context(method) if jobs > 1 else None
-        if self.context is not None:
-            self._start()
+    def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        from pebble import ProcessPool
 
-    def _start(self) -> None:
-        parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child,), daemon=True)
-        process.start()
-        child.close()
-        self.workers.append(_Worker(process, parent))
+        self.jobs = jobs
+        self.timeout = timeout
+        self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, context=_context())
+        self._probe: Future[str] = self._pool.schedule(probe)
+        self._started = False
+
+    def check_started(self) -> None:
+        """Wait for the probe: raise ``WorkerStartFailed`` if no worker can render."""
+        if self._started:
+            return
+        try:
+            self._probe.result(timeout=START_TIMEOUT_SECONDS)
+        except FutureTimeout:
+            raise WorkerStartFailed(
+                f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
+                "check that this machine can start Python processes (memory, process limits)"
+            ) from None
+        except Exception as error:  # the import failed in the worker: say why
+            raise start_failure(error) from None
+        self._started = True
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[RenderedFile] | None, str | None]]:
-        if self.context is None:
-            for job in jobs:
-                yield (job, *_run_job(job))
-            return
-        from multiprocessing.connection import wait as wait_for
-
+        """Each job's outcome as it finishes; at most two jobs per worker are queued at once."""
+        self.check_started()
         source = iter(jobs)
-        waiting: list[Job] = []
+        running: dict[Future[Outcome], Job] = {}
         exhausted = False
         while True:
-            if not waiting and not exhausted:
-                try:
-                    waiting.append(next(source))
-                except StopIteration:
+            while not exhausted and len(running) < 2 * self.jobs:
+                job = next(source, None)
+                if job is None:
                     exhausted = True
-            for worker in self.workers:
-                if worker.ready and worker.job is None and waiting:
-                    worker.job = waiting.pop(0)
-                    worker.conn.send(worker.job)
-            if waiting and len(self.workers) < self.limit and all(w.ready and w.job for w in self.workers):
-                self._start()
-            if exhausted and not waiting and not any(w.job for w in self.workers):
+                else:
+                    running[self._pool.schedule(run_job, args=(job,), timeout=self.timeout)] = job
+            if not running:
                 return
-            if not self.workers:
-                self._start()
-            by_handle = {}
-            for worker in self.workers:
-                by_handle[worker.conn] = worker
-                by_handle[worker.process.sentinel] = worker
-            for handle in wait_for(list(by_handle), timeout=None if waiting or exhausted else 0):
-                worker = by_handle[handle]
-                if worker not in self.workers:
-                    continue
-                message = None
-                if handle is worker.conn:
-                    try:
-                        message = worker.conn.recv()
-                    except (EOFError, OSError):
-                        message = None
-                if message == "ready":
-                    worker.ready = True
-                elif message is not None:
-                    job, worker.job = worker.job, None
-                    yield (job, *message)
-                else:  # the worker died
-                    self.workers.remove(worker)
-                    worker.process.join(1)
-                    if worker.job is not None:
-                        code = worker.process.exitcode
-                        yield worker.job, None, f"{worker.job.name}: the worker process stopped unexpectedly (exit code {code})"
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: running[f].name):
+                job = running.pop(future)
+                yield (job, *self._outcome(job, future))
+
+    def _outcome(self, job: Job, future: Future[Outcome]) -> Outcome:
+        from pebble import ProcessExpired
+
+        try:
+            return future.result()
+        except FutureTimeout:
+            return None, (f"{job.name}: stopped after {self.timeout:.0f} s, the time limit for one leaflet; "
+                          "the content or a logo makes layout run away (or raise it with --timeout)")
+        except ProcessExpired as error:
+            return None, f"{job.name}: the worker process stopped unexpectedly (exit code {error.exitcode})"
+        except Exception as error:  # pragma: no cover - run_job returns failures instead of raising
+            return None, f"{job.name}: {type(error).__name__}: {error}"
 
     def close(self, interrupted: bool = False) -> None:
-        for worker in self.workers:
-            if not interrupted:
-                try:
-                    worker.conn.send(None)
-                except OSError:
-                    pass
-        for worker in self.workers:
-            if interrupted:
-                worker.process.terminate()
-            worker.process.join(5)
-            if worker.process.is_alive():
-                worker.process.kill()
-            worker.conn.close()
-        self.workers = []
+        """Stop the workers: at once when interrupted, else after their current jobs."""
+        if interrupted:
+            self._pool.stop()
+        else:
+            self._pool.close()
+        self._pool.join(timeout=10)
+        if self._pool.active:  # pragma: no cover - a worker ignored the request
+            self._pool.stop()
+            self._pool.join(timeout=5)
 
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, kind, value, tb) -> None:
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
         self.close(interrupted=kind is not None)

@@ -1,0 +1,110 @@
+"""The gate: the one place that decides what may be built and shipped.
+
+Every path asks it. ``check`` prints its findings; ``build`` refuses a
+selection with errors (exit 2, nothing written) and prints release-blockers
+as warnings; ``build --release`` and ``merge-manifests --release`` also
+refuse release-blockers; the catalogue and the preview show each variant's
+``Status``.
+
+One severity scale (see ``checks.py``): an error blocks every build; a
+warning blocks a release (it is what ``check --strict`` fails on): a draft,
+a review date that has passed, a placeholder clinic name, brand colours
+below WCAG AA contrast, readability outside the targets; information blocks
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..content.load import Library
+from ..content.plan import Variant
+from ..errors import UserError
+from .checks import Finding, Report, check_library, markup_findings
+
+
+class GateRefused(UserError):
+    """The gate refused the selection: exit 2, nothing written."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a reader of one variant must know: shown by the catalogue and the preview."""
+
+    status: str  # "approved" or "draft"
+    approved: dt.date | None
+    review_due: dt.date | None
+    overdue_since: dt.date | None
+    releasable: bool
+    blockers: tuple[str, ...]  # why a release refuses it, one line each
+
+    @property
+    def label(self) -> str:
+        if self.status == "draft":
+            return "DRAFT: not for patient use"
+        if self.overdue_since:
+            return f"Review overdue since {self.overdue_since.isoformat()}"
+        return "Approved" + (f", review due {self.review_due.isoformat()}" if self.review_due else "")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's answer for a set of variants, on a given day."""
+
+    library: Library
+    variants: tuple[Variant, ...]
+    today: dt.date
+    report: Report
+
+    def findings(self, variant: Variant) -> list[Finding]:
+        return [f for f in self.report.findings if f.concerns(variant.leaflet, variant.branch, variant.format)]
+
+    def _judged(self, level: str) -> list[Finding]:
+        return [f for f in self.report.findings if f.level == level and any(
+            f.concerns(v.leaflet, v.branch, v.format) for v in self.variants)]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that block every build of these variants."""
+        return self._judged("error")
+
+    @property
+    def blockers(self) -> list[Finding]:
+        """Findings that block a release of these variants."""
+        return self._judged("warning")
+
+    def status(self, variant: Variant) -> Status:
+        record = self.library.leaflets[variant.leaflet].record
+        mine = self.findings(variant)
+        blockers = tuple(f"{f.file}: {f.subject}: {f.message}" for f in mine if f.level in ("error", "warning"))
+        return Status(record.status, record.approved, record.review_due, record.overdue_since(self.today),
+                      not blockers, blockers)
+
+    def refuse(self, release: bool) -> None:
+        """Raise ``GateRefused`` listing every error (and, for a release, every blocker)."""
+        refused = self.errors + (self.blockers if release else [])
+        if not refused:
+            return
+        what = "release refused" if release else "build refused"
+        lines = [str(finding) for finding in sorted(refused, key=_order)]
+        hint = ("a release holds only approved, current, checked content: fix these, or build without --release "
+                "for a marked preview" if release and self.blockers else "fix these and build again")
+        raise GateRefused(f"{what}: {len(refused)} problem{'s' if len(refused) != 1 else ''}\n"
+                          + "\n".join(lines) + f"\n{hint}")
+
+
+def _order(finding: Finding) -> tuple[int, str, str]:
+    return ("error", "warning", "info").index(finding.level), finding.file, finding.message
+
+
+def judge(library: Library, variants: list[Variant], today: dt.date, markup: bool = True) -> Verdict:
+    """Check everything the variants depend on. ``markup`` renders their HTML for the markup checks;
+    a build passes False and calls ``judge_markup`` on the HTML it renders anyway."""
+    report = check_library(library, today, variants, markup=markup)
+    return Verdict(library, tuple(variants), today, report)
+
+
+def judge_markup(variant: Variant, html: str) -> list[Finding]:
+    """The gate's checks on a variant's rendered HTML (errors: they block the build)."""
+    return markup_findings(variant, html)

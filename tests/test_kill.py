@@ -1,0 +1,80 @@
+"""`kill -9` of a build at random moments: no process is left, the manifest matches the files on disk,
+and the next build starts at once (no stale lock) and leaves no temporary file."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO
+from test_incremental import assert_all_listed_outputs_intact, manifest
+
+ROUNDS = 20
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (the fork server and the workers), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
+
+
+def test_kill_9_at_random_moments_keeps_every_promise(tmp_path: Path):
+    out = tmp_path / "out"
+    chance = random.Random(9)
+    command = [sys.executable, "-m", "leaflets", "build", "--force", "--jobs", "2", "--format", "a4",
+               "--format", "dl", "--out", str(out)]
+    for round_ in range(ROUNDS):
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(chance.uniform(0.2, 3.0))
+        below = descendants(process.pid)
+        process.send_signal(signal.SIGKILL)
+        _, errors = process.communicate(timeout=30)
+        assert "another build is writing" not in errors, f"round {round_}: waited for a stale lock"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(p) for p in below):
+            time.sleep(0.1)
+        assert not [p for p in below if alive(p)], f"round {round_}: processes outlived the build"
+        if (out / "manifest.json").exists():
+            listed = manifest(out)["outputs"]
+            for output in listed:  # every entry names a whole file with its checksum, right now
+                assert (out / output["path"]).is_file(), f"round {round_}: {output['path']} listed but missing"
+            assert_intact_ignoring_temp(out)
+    finished = subprocess.run(command[:4] + command[5:], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert "another build is writing" not in finished.stderr
+    assert len(manifest(out)["outputs"]) == 10
+    assert_all_listed_outputs_intact(out)  # also: no temporary file left
+    assert not list(out.glob(".release-*"))
+
+
+def assert_intact_ignoring_temp(out: Path) -> None:
+    """Checksums of every listed file; a killed build may leave temporary files, which the next one removes."""
+    import hashlib
+
+    for output in manifest(out)["outputs"]:
+        data = (out / output["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]
