@@ -20,6 +20,17 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def workers(pid: int) -> list[int]:
+    """The build's worker processes: the children of its fork server."""
+    for child in children(pid):
+        try:
+            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return children(child)
+        except OSError:
+            continue
+    return []
+
+
 def start_build(out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "leaflets", "build", "--force", "--jobs", "2", "--out", str(out), *extra],
@@ -34,9 +45,9 @@ def test_a_killed_worker_fails_only_its_own_variant(tmp_path: Path):
     killed = None
     for line in process.stderr:
         if line.startswith("wrote "):
-            workers = children(process.pid)
-            if workers:
-                killed = workers[0]
+            found = workers(process.pid)
+            if found:
+                killed = found[0]
                 os.kill(killed, signal.SIGKILL)
                 break
     rest = process.stderr.read()
