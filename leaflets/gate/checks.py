@@ -69,7 +69,7 @@ def body_text(library: Library, leaflet: Leaflet, branch: Branch | None) -> list
     """
     units = [leaflet.title, leaflet.summary]
     offered = library.offered(leaflet, branch) if branch else [library.treatments[t] for t in leaflet.treatments]
-    for section in leaflet.sections:
+    for section in library.sections_for(leaflet, branch):  # shared advice included, as printed
         units.append(section.heading)
         for block in section.body:
             if isinstance(block, Paragraph):
