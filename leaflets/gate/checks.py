@@ -169,4 +169,10 @@ def check_library(library: Library, today: dt.date) -> Report:
         images.feed(leaflet_html(library, variant))
         for src in images.missing_alt:
             add(Finding("error", "templates/", variant.name, f"image without alt text: {src}"))
+
+    # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
+    # shared advice written by hand, unsupported sources, points to confirm with a clinician.
+    from .content_rules import check_content
+
+    report.findings.extend(check_content(library))
     return report
