@@ -9,9 +9,9 @@ from conftest import REPO, run
 LEAFLET = "data/leaflets/microdermabrasion.yaml"
 
 
-def check_json(project) -> dict:
+def check_json(project, exit_code: int = 0) -> dict:
     result = run("--root", project, "check", "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return json.loads(result.output)
 
 
@@ -62,7 +62,7 @@ def test_advice_written_by_hand_is_reported(project):
 
 def test_an_unsupported_source_is_an_error_at_its_line(project):
     line = edit(project / LEAFLET, "  sources: [statpearls-mda,", "  sources: [some-blog,")
-    report = check_json(project)
+    report = check_json(project, exit_code=2)  # an error fails the check
     errors = [f for f in findings(report, "error") if "unsupported source 'some-blog'" in f["message"]]
     assert errors and errors[0]["file"] == f"{LEAFLET}:{line}:13", errors
     assert errors[0]["subject"] == "microdermabrasion record.sources.0"
