@@ -83,7 +83,7 @@ def other_formats_text(labels: Labels, this_format: str) -> str:
 
 
 def version_text(labels: Labels, leaflet: Leaflet) -> str:
-    """ "Draft of 30 November 2026" (or "Version of ...") : the date of this version."""
+    """The date of this version as printed: "Draft of 30 November 2026" until approved."""
     label = labels.draft_of if leaflet.record.status == "draft" else labels.version_of
     return label.replace("{date}", long_date(leaflet.record.content_date))
 
