@@ -110,3 +110,19 @@ def test_one_edit_of_shared_advice_changes_every_leaflet(project):
     library = load_library(find_project(project))
     for leaflet in library.leaflets.values():
         assert any("Call 999 at once" in unit for unit in body_text(library, leaflet, None)), leaflet.id
+
+
+def test_an_edit_of_shared_advice_re_renders_the_leaflets_that_show_it(project):
+    from leaflets.build.changes import fingerprint
+    from leaflets.content.load import load_library
+    from leaflets.content.plan import plan_variants
+    from leaflets.project import find_project
+
+    def prints() -> dict:
+        library = load_library(find_project(project))
+        return {v: fingerprint(library, v) for v in plan_variants(library, formats=["a4"])}
+
+    before = prints()
+    edit(project / "data/advice.yaml", "Call 999 if you have trouble breathing", "Call 999 at once if you have trouble breathing")
+    after = prints()
+    assert before.keys() == after.keys() and all(before[v] != after[v] for v in before)
