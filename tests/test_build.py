@@ -11,7 +11,8 @@ from pdfinfo import font_names, link_uris, open_pdf, size_mm, text
 
 BRANCHES = {
     "stoke-on-trent": {"phone": "01782 922300", "address": "513 Etruria Road", "clinic": "Staffordshire Skin Clinic"},
-    "wolverhampton": {"phone": "01902 212163", "address": None, "clinic": "Wolverhampton Skin Clinic"},
+    # a stand-in clinic name is never printed
+    "wolverhampton": {"phone": "01902 212163", "address": None, "clinic": "Clinic name to be confirmed"},
 }
 
 
@@ -52,8 +53,8 @@ def test_metadata_language_tagging_and_font(default_build):
     out, manifest = default_build
     reader = open_pdf(out / entry(manifest, "milia", "wolverhampton")["path"])
     info = reader.metadata
-    assert info.title == "Milia: Wolverhampton Skin Clinic, Wolverhampton"
-    assert info.author == "Wolverhampton Skin Clinic"
+    assert info.title == "Milia: Clinic name to be confirmed, Wolverhampton"
+    assert info.author == "Clinic name to be confirmed"  # the placeholder name is not the publisher
     assert info.subject and "milia" in info.subject.lower()
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en-GB"

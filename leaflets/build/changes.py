@@ -141,6 +141,7 @@ def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
         "leaflet": leaflet.model_dump(mode="json"),
         "branch": branch.model_dump(mode="json"),
         "treatments": [library.treatments[t].model_dump(mode="json") for t in treatment_ids if t in library.treatments],
+        "advice": [s.model_dump(mode="json") for s in library.shown_advice(leaflet, branch)],  # data/advice.yaml
         "labels": library.labels[leaflet.lang].model_dump(mode="json"),
         "templates": _folder_hashes(project.templates, templates),
         "styles": _folder_hashes(project.styles, ["base.css", fmt.stylesheet]),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import difflib
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DataProblems, Problem, display_path
-from .model import Branch, Labels, Leaflet, Treatment, TreatmentCatalogue, TreatmentList
+from .model import (
+    AdviceLibrary, AdviceRef, AdviceSnippet, Branch, Glossary, GlossaryTerm, Labels, Leaflet, Product, Section,
+    SourceEntry, SourceList, Treatment, TreatmentCatalogue, TreatmentList,
+)
 from ..project import Project
 from .yamlsource import Source, read_yaml
 
@@ -30,10 +33,87 @@ class Library:
     branches: dict[str, Branch]
     labels: dict[str, Labels]
     files: dict[tuple[str, str], str]  # (kind, id) -> file, for messages
+    advice: dict[str, AdviceSnippet] = field(default_factory=dict)
+    citations: dict[str, SourceEntry] = field(default_factory=dict)
+    glossary: tuple[GlossaryTerm, ...] = ()
+    positions: dict[tuple[str, str], Source] = field(default_factory=dict)  # (kind, id) -> where it was read
 
     def offered(self, leaflet: Leaflet, branch: Branch) -> list[Treatment]:
         """The leaflet's treatments that the branch offers, in the leaflet's order."""
         return [self.treatments[t] for t in leaflet.treatments if branch.offer(t)]
+
+    def shown_treatments(self, leaflet: Leaflet, branch: Branch | None) -> list[Treatment]:
+        """The treatments a variant describes: the leaflet's own and those it lists for the branch."""
+        ids = ([leaflet.treatment] if leaflet.treatment else []) + [
+            t for t in leaflet.treatments if branch is None or branch.offer(t)
+        ]
+        return [self.treatments[t] for t in dict.fromkeys(ids) if t in self.treatments]
+
+    def shown_products(self, leaflet: Leaflet, branch: Branch | None) -> list[Treatment | Product]:
+        """What the variant offers, product by product (the treatment itself where no product is named)."""
+        items: list[Treatment | Product] = []
+        for treatment in self.shown_treatments(leaflet, branch):
+            offer = branch.offer(treatment.id) if branch else None
+            names = offer.products if offer else [p.name for p in treatment.products]
+            products = [p for p in (treatment.product(n) for n in names) if p is not None]
+            items += products or [treatment]
+        return items
+
+    def advice_shown(self, snippet: AdviceSnippet, leaflet: Leaflet, branch: Branch | None) -> bool:
+        """Whether conditional advice applies to what this variant offers (all of it for branch None)."""
+        when = snippet.shown_when
+        if when is None or branch is None:
+            return True
+        if any(branch.offer(t) for t in when.offered):
+            return True
+        if when.not_offered and not any(branch.offer(t) for t in when.not_offered):
+            return True
+        for item in self.shown_products(leaflet, branch):
+            if item.depth in when.depth:
+                return True
+            if item.ingredients == "confirm":
+                if "confirm" in when.ingredient:
+                    return True
+            elif any(i.lower() in (w.lower() for w in when.ingredient) for i in item.ingredients):
+                return True
+        return False
+
+    def sections_for(self, leaflet: Leaflet, branch: Branch | None) -> list[Section]:
+        """The leaflet's sections as this variant prints them: advice included, conditions applied."""
+        sections = []
+        for section in leaflet.sections:
+            body = []
+            for block in section.body:
+                if isinstance(block, AdviceRef):
+                    snippet = self.advice[block.advice]
+                    if self.advice_shown(snippet, leaflet, branch):
+                        body += snippet.body
+                else:
+                    body.append(block)
+            sections.append(Section.model_construct(heading=section.heading, body=body))
+        return sections
+
+    def shown_advice(self, leaflet: Leaflet, branch: Branch | None) -> list[AdviceSnippet]:
+        return [
+            self.advice[block.advice]
+            for section in leaflet.sections for block in section.body
+            if isinstance(block, AdviceRef) and self.advice_shown(self.advice[block.advice], leaflet, branch)
+        ]
+
+    def source_ids(self, leaflet: Leaflet, branch: Branch | None) -> list[str]:
+        """The sources of exactly what a variant shows: the leaflet's, its advice's and its treatments'."""
+        ids = list(leaflet.record.sources)
+        for snippet in self.shown_advice(leaflet, branch):
+            ids += snippet.sources
+        listed = self.offered(leaflet, branch) if branch else [self.treatments[t] for t in leaflet.treatments if t in self.treatments]
+        if any(isinstance(b, TreatmentList) for s in leaflet.sections for b in s.body):
+            for treatment in listed:
+                ids += treatment.sources
+        return list(dict.fromkeys(ids))
+
+    def variant_sources(self, leaflet: Leaflet, branch: Branch | None) -> list[str]:
+        """The citations of a variant's sources (an id not in data/sources.yaml is kept as written)."""
+        return [self.citations[i].citation if i in self.citations else i for i in self.source_ids(leaflet, branch)]
 
 
 class _Loader:
@@ -128,11 +208,75 @@ def load_library(project: Project) -> Library:
                 else:
                     loader.collect(kind, source, items, item, ())
 
+    advice: dict[str, AdviceSnippet] = {}
+    citations: dict[str, SourceEntry] = {}
+    glossary: tuple[GlossaryTerm, ...] = ()
+    problems_before = len(loader.problems)
+    for name, model in (("advice", AdviceLibrary), ("sources", SourceList), ("glossary", Glossary)):
+        path = data / f"{name}.yaml"
+        if not path.exists():
+            continue
+        source, parsed = loader.read(path, model)
+        if parsed is None:
+            continue
+        loader.sources[("file", name)] = source
+        loader.files[("file", name)] = source.display
+        if name == "advice":
+            for i, snippet in enumerate(parsed.advice):
+                loader.collect("advice", source, advice, snippet, ("advice", i))
+        elif name == "sources":
+            for i, entry in enumerate(parsed.sources):
+                loader.collect("source", source, citations, entry, ("sources", i))
+        else:
+            glossary = tuple(parsed.terms)
+    advice_broken = len(loader.problems) > problems_before
+
     # A broken catalogue or labels file is reported once, not again at every reference to it.
     _check_references(loader, treatments, branches, leaflets, labels, catalogue_broken, labels_broken)
+    _check_advice(loader, advice, leaflets, advice_broken, treatments, branches, catalogue_broken)
     if loader.problems:
         raise DataProblems(loader.problems)
-    return Library(project, leaflets, treatments, branches, labels, loader.files)
+    return Library(project, leaflets, treatments, branches, labels, loader.files, advice, citations, glossary,
+                   dict(loader.sources))
+
+
+def _check_advice(
+    loader: _Loader,
+    advice: dict[str, AdviceSnippet],
+    leaflets: dict[str, Leaflet],
+    advice_broken: bool,
+    treatments: dict[str, Treatment],
+    branches: dict[str, Branch],
+    catalogue_broken: bool,
+) -> None:
+    """Advice names must exist; advice may not nest; a branch's products must be in the catalogue."""
+    for leaflet in leaflets.values():
+        for s, section in enumerate(leaflet.sections):
+            for b, block in enumerate(section.body):
+                if isinstance(block, AdviceRef) and block.advice not in advice and not advice_broken:
+                    close = difflib.get_close_matches(block.advice, list(advice), n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else f"known advice: {', '.join(sorted(advice)) or 'none (add data/advice.yaml)'}"
+                    loader.at("leaflet", leaflet.id, ("sections", s, "body", b, "advice"),
+                              f"unknown advice {block.advice!r} (not in data/advice.yaml); {hint}")
+    for index, snippet in enumerate(advice.values()):
+        for b, block in enumerate(snippet.body):
+            if isinstance(block, (AdviceRef, TreatmentList)):
+                loader.at("advice", snippet.id, ("advice", index, "body", b),
+                          "advice may hold only p, bullets and callout blocks (no advice or treatments_offered)")
+    if catalogue_broken:
+        return
+    for branch in branches.values():
+        for i, offer in enumerate(branch.treatments):
+            treatment = treatments.get(offer.id)
+            if treatment is None or not treatment.products:
+                continue
+            known = [p.name for p in treatment.products]
+            for j, name in enumerate(offer.products):
+                if name not in known:
+                    close = difflib.get_close_matches(name, known, n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else "add it to the treatment's products in data/treatments.yaml, with its depth and ingredients"
+                    loader.at("branch", branch.id, ("treatments", i, "products", j),
+                              f"product {name!r} is not in the catalogue for {offer.id!r}; {hint}")
 
 
 def _check_references(

@@ -196,7 +196,15 @@ class TreatmentList(Strict):
     treatments_offered: TreatmentListBody
 
 
-BLOCK_KINDS = ("p", "bullets", "callout", "treatments_offered")
+class AdviceRef(Strict):
+    """Advice written once in data/advice.yaml, included here by its name."""
+
+    kind: ClassVar[str] = "advice"
+
+    advice: Id
+
+
+BLOCK_KINDS = ("p", "bullets", "callout", "treatments_offered", "advice")
 
 
 def _block_kind(value: Any) -> str | None:
@@ -213,11 +221,12 @@ Block = Annotated[
         Annotated[Bullets, Tag("bullets")],
         Annotated[Callout, Tag("callout")],
         Annotated[TreatmentList, Tag("treatments_offered")],
+        Annotated[AdviceRef, Tag("advice")],
     ],
     Discriminator(
         _block_kind,
         custom_error_type="block_kind",
-        custom_error_message="each block needs exactly one of the keys p, bullets, callout, treatments_offered",
+        custom_error_message="each block needs exactly one of the keys p, bullets, callout, treatments_offered, advice",
     ),
 ]
 
@@ -255,6 +264,10 @@ class Record(Strict):
     next_review: dt.date | None = None
     sources: list[Text] = Field(min_length=1, max_length=60)
     changes: list[Change] = Field(min_length=1)
+    confirm: list[Text] = Field(
+        default_factory=list, max_length=40,
+        description="Points the research could not source: the approving clinician confirms each one.",
+    )
 
     @model_validator(mode="after")
     def _approval_is_complete(self) -> Record:
@@ -315,14 +328,92 @@ class Leaflet(Strict):
         return self
 
 
+Depth = Literal["superficial", "medium", "deep", "confirm"]
+
+
+class Product(Strict):
+    """A named product of a treatment (a brand of peel), with what the research says it is."""
+
+    name: ShortText
+    depth: Depth = Field(description='How deep it works; "confirm" where the research cannot say.')
+    ingredients: list[ShortText] | Literal["confirm"] = Field(
+        description='Active ingredients, e.g. [salicylic acid]; "confirm" where the research cannot say.'
+    )
+    confirm: list[Text] = Field(default_factory=list, max_length=10)
+
+
 class Treatment(Strict):
     id: Id
     name: ShortText
     summary: Text = Field(description="One plain-English paragraph.")
+    sources: list[Id] = Field(default_factory=list, max_length=30, description="Ids from data/sources.yaml.")
+    depth: Depth | None = Field(default=None, description="For the treatment itself, when no product is named.")
+    ingredients: list[ShortText] | Literal["confirm"] = Field(default_factory=list)
+    products: list[Product] = Field(default_factory=list, max_length=40)
+    confirm: list[Text] = Field(default_factory=list, max_length=10)
+
+    def product(self, name: str) -> Product | None:
+        return next((p for p in self.products if p.name == name), None)
 
 
 class TreatmentCatalogue(Strict):
     treatments: list[Treatment] = Field(min_length=1)
+
+
+# --- Shared advice, sources and glossary --------------------------------------
+
+
+class ShownWhen(Strict):
+    """Show the advice only when a treatment or product the variant shows matches (any listed value)."""
+
+    depth: list[Depth] = Field(default_factory=list)
+    ingredient: list[ShortText] = Field(
+        default_factory=list, description='"confirm" matches products whose ingredients are not confirmed.'
+    )
+    offered: list[Id] = Field(default_factory=list, description="The branch offers any of these treatments.")
+    not_offered: list[Id] = Field(default_factory=list, description="The branch offers none of these treatments.")
+
+
+class AdviceSnippet(Strict):
+    """Clinical advice written once and included by name, so every leaflet says the same."""
+
+    id: Id
+    about: ShortText = Field(description="What the advice is for, for reviewers.")
+    body: list[Block] = Field(min_length=1, max_length=10)
+    sources: list[Id] = Field(default_factory=list, max_length=20)
+    shown_when: ShownWhen | None = None
+    detect: list[ShortText] = Field(
+        default_factory=list,
+        description="Regular expressions for wording that repeats this advice; check asks to use the snippet.",
+    )
+    confirm: list[Text] = Field(default_factory=list, max_length=10)
+
+
+class AdviceLibrary(Strict):
+    advice: list[AdviceSnippet] = Field(min_length=1)
+
+
+class SourceEntry(Strict):
+    """One source the research notes support, cited as the original."""
+
+    id: Id
+    citation: Text
+
+
+class SourceList(Strict):
+    sources: list[SourceEntry] = Field(min_length=1)
+
+
+class GlossaryTerm(Strict):
+    """A medical term that must be explained in plain words where a leaflet first uses it."""
+
+    term: ShortText
+    forms: list[ShortText] = Field(default_factory=list, description="Other spellings, e.g. plurals.")
+    means: Text = Field(description="A plain explanation, for writers.")
+
+
+class Glossary(Strict):
+    terms: list[GlossaryTerm] = Field(min_length=1)
 
 
 # --- Branches ---------------------------------------------------------------
@@ -377,6 +468,7 @@ class Branch(Strict):
     website: HttpsUrl | None = None
     booking_url: HttpsUrl | None = None
     hours: list[Hours] = Field(default_factory=list, max_length=10)
+    out_of_hours: UkPhone | None = Field(default=None, description="A number patients can call out of hours, if any.")
     brand: Brand
     treatments: list[Annotated[Offer, BeforeValidator(_offer_shorthand)]] = Field(default_factory=list)
 
@@ -413,6 +505,18 @@ class Labels(Strict):
     not_reviewed: ShortText
     published_by: ShortText
     feedback: Text
-    other_formats: Text
+    other_formats: Text = Field(description="{formats} is filled with the other formats, e.g. 'in large print'.")
     draft_mark: ShortText
     overdue_mark: ShortText = Field(description="Marked on every page of a leaflet past its review date; {date} is filled in.")
+    draft_of: ShortText = Field(default="Draft of {date}", description="{date}: the date of this version.")
+    version_of: ShortText = Field(default="Version of {date}")
+    sources_on_request: ShortText = "Sources are available on request."
+    clinic_to_confirm: ShortText = "Clinic name to be confirmed"
+    notes_heading: ShortText = "Notes and questions for your appointment"
+    notes_phone: ShortText = Field(default="Questions? Call us on", description="Followed by the branch phone.")
+    format_names: dict[str, ShortText] = Field(
+        default_factory=dict, description="How each format is named in the other-formats sentence, by format id."
+    )
+    and_word: ShortText = "and"
+    ask_for_quote: ShortText = "Ask us for a written quote before you agree to treatment."
+    out_of_hours: ShortText = "Out of hours"

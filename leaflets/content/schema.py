@@ -6,13 +6,16 @@ import json
 
 from pydantic import BaseModel
 
-from .model import Branch, Labels, Leaflet, TreatmentCatalogue
+from .model import AdviceLibrary, Branch, Glossary, Labels, Leaflet, SourceList, TreatmentCatalogue
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "leaflet.schema.json": Leaflet,
     "branch.schema.json": Branch,
     "treatments.schema.json": TreatmentCatalogue,
     "labels.schema.json": Labels,
+    "advice.schema.json": AdviceLibrary,
+    "sources.schema.json": SourceList,
+    "glossary.schema.json": Glossary,
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 
 from ..content.load import Library
@@ -83,7 +83,7 @@ def body_text(library: Library, leaflet: Leaflet, branch: Branch | None) -> list
     """
     units = [leaflet.title, leaflet.summary]
     offered = library.offered(leaflet, branch) if branch else [library.treatments[t] for t in leaflet.treatments]
-    for section in leaflet.sections:
+    for section in library.sections_for(leaflet, branch):  # shared advice included, as printed
         units.append(section.heading)
         for block in section.body:
             if isinstance(block, Paragraph):
@@ -199,7 +199,28 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
         for variant in variants:
             report.findings += markup_findings(variant, leaflet_html(library, variant, today))
+
+    # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
+    # shared advice written by hand, unsupported sources, points to confirm with a clinician.
+    from .content_rules import check_content
+
+    for finding in check_content(library):
+        scoped = _scope_by_file(finding, library)
+        if (scoped.leaflet is None or scoped.leaflet in leaflet_ids) and (scoped.branch is None or scoped.branch in branch_ids):
+            add(scoped)
     return report
+
+
+def _scope_by_file(finding: Finding, library: Library) -> Finding:
+    """A finding about a leaflet's or a branch's own file concerns only that leaflet or branch;
+    one about shared data (advice, treatments, sources) concerns every variant."""
+    if finding.leaflet or finding.branch:
+        return finding
+    path = finding.file.split(":", 1)[0]
+    for (kind, item_id), file in library.files.items():
+        if file == path and kind in ("leaflet", "branch"):
+            return replace(finding, **{kind: item_id})
+    return finding
 
 
 def markup_findings(variant: Variant, html: str) -> list[Finding]:

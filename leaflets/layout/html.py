@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from .fonts import font_face_css
-from ..formats import FORMATS, PROFILES, Format
+from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
 from ..content.load import Library
 from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
 from ..content.plan import Variant
@@ -73,6 +73,21 @@ def page_label_css(labels: Labels) -> Markup:
     return Markup(" ".join(parts))
 
 
+def other_formats_text(labels: Labels, this_format: str) -> str:
+    """The other-formats sentence, naming only formats that are built (and have a name in the labels)."""
+    names = [labels.format_names[f] for f in DEFAULT_FORMATS if f != this_format and f in labels.format_names]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {labels.and_word} {names[-1]}"
+    return labels.other_formats.replace("{formats}", listed)
+
+
+def version_text(labels: Labels, leaflet: Leaflet) -> str:
+    """The date of this version as printed: "Draft of 30 November 2026" until approved."""
+    label = labels.draft_of if leaflet.record.status == "draft" else labels.version_of
+    return label.replace("{date}", long_date(leaflet.record.content_date))
+
+
 def stylesheet_urls(fmt: Format) -> list[str]:
     return ["styles/base.css", f"styles/{fmt.stylesheet}"]
 
@@ -93,6 +108,12 @@ def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
     this_offer = branch.offer(leaflet.treatment) if leaflet.treatment else None
     template = _environment(library.project.templates).get_template(fmt.template)
     return template.render(
+        sections=library.sections_for(leaflet, branch),
+        publisher=labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
+        version_line=version_text(labels, leaflet),
+        other_formats=other_formats_text(labels, variant.format),
+        notes_phone=css_string(f"{labels.notes_phone} {branch.phone}"),
+        notes_heading=css_string(labels.notes_heading),
         leaflet=leaflet,
         record=leaflet.record,
         branch=branch,

@@ -15,6 +15,7 @@ from ..formats import FORMATS, Format
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 PADDING_MARKER = "<!-- leaflets:padding -->"
+MARKS_MARKER = "<!-- leaflets:marks -->"  # a proof: printer's marks on a slug (templates/base.html)
 
 
 def pad(html: str, blank_page: str, pages: int) -> str:
@@ -93,6 +94,10 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
         from .impose import compose_dl
 
         pdf, pages = compose_dl(pdf, job.bleed_mm), 2
+    if MARKS_MARKER in job.html:  # crop marks (and DL fold marks) outside the bleed: pdf/marks.py
+        from .marks import add_marks, dl_folds_mm
+
+        pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm() if fmt.layout == "dl" else ())
     reads = tuple(sorted(str(p.relative_to(base.resolve())) for p in document.reads if p.is_relative_to(base.resolve())))
     files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
     if len(job.paths) > 1:
