@@ -11,8 +11,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DataProblems, Problem, display_path
-from .model import Branch, Labels, Leaflet, Treatment, TreatmentCatalogue, TreatmentList
 from ..project import Project
+from .model import Branch, Labels, Leaflet, Treatment, TreatmentCatalogue, TreatmentList
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")

@@ -14,7 +14,6 @@ from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal, Union
 from urllib.parse import urlsplit
 
-from pydantic_core import PydanticCustomError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -28,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_PERIOD_YEARS = 2

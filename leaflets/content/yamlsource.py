@@ -8,11 +8,10 @@ column of every key and value. That lets a validation error such as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 
