@@ -14,3 +14,9 @@ if not ctypes.util.find_library("pango-1.0"):
         "error: the Pango library is missing (WeasyPrint needs it); install it with: "
         "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0   (macOS: brew install pango)"
     )
+if not ctypes.util.find_library("harfbuzz-subset"):
+    print(
+        "note: libharfbuzz-subset0 is missing; WeasyPrint will subset fonts with fontTools (slower, and the PDFs "
+        "differ in bytes from the release workflow's); install it with: sudo apt-get install libharfbuzz-subset0",
+        file=sys.stderr,
+    )

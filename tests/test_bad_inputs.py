@@ -90,3 +90,38 @@ def test_corpus_is_substantial():
     assert len(CASES) >= 30, len(CASES)
     successes = [name for name, case in CASES if case["exit"] == 0 and case.get("expect_text")]
     assert len(successes) >= 3, successes
+
+
+def test_every_problem_of_a_run_is_reported_together(tmp_path: Path):
+    """Several common slips in several files, one curly-quoted value next to a missing logo: one run names them all."""
+    project = copy_project(tmp_path / "project")
+    corpus_files = {
+        "yaml-tab-indentation": "data/branches/stoke-on-trent.yaml",
+        "yaml-colon-in-title": "data/leaflets/milia.yaml",
+        "price-pound-sign": "data/branches/wolverhampton.yaml",
+    }
+    for case, relative in corpus_files.items():
+        shutil.copyfile(CORPUS / case / "files" / relative, project / relative)
+    wolverhampton = project / "data/branches/wolverhampton.yaml"
+    wolverhampton.write_text(
+        wolverhampton.read_text(encoding="utf-8")
+        .replace("name: Wolverhampton", "name: \u201cWolverhampton\u201d")
+        .replace("assets/logos/wolverhampton.svg", "assets/logos/gone.svg"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("--root", project, "build", "--out", out)
+    assert result.exit_code == 2, result.output
+    expected = [
+        "data/branches/stoke-on-trent.yaml:15:1: a tab is used here: use spaces, not tabs",
+        "data/leaflets/milia.yaml:4:",
+        "put the text in quotes",
+        "data/branches/wolverhampton.yaml:8:7 name: the value is in curly quotes",
+        "data/branches/wolverhampton.yaml:11:9 brand.logo: logo file 'assets/logos/gone.svg' not found",
+        "data/branches/wolverhampton.yaml:26:12 treatments.1.price: '£120' is not a price",
+        "5 problems found",
+    ]
+    for fragment in expected:
+        assert fragment in result.output, f"{fragment!r} missing from:\n{result.output}"
+    assert "Traceback" not in result.output
+    assert not out.exists() or not list(out.rglob("*.pdf"))

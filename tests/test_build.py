@@ -124,7 +124,7 @@ BOOKING_BRANCH = """\
 id: test-branch
 clinic: Example Skin Clinic
 name: Testville
-phone: 020 7946 0000
+phone: 01782 922300
 email: hello@example.co.uk
 website: https://example.co.uk/
 booking_url: https://example.co.uk/book
@@ -148,7 +148,7 @@ def test_branch_with_booking_url_gets_links_and_a_booking_qr(project, tmp_path):
     uris = link_uris(reader)
     assert "https://example.co.uk/book" in uris
     assert "mailto:hello@example.co.uk" in uris
-    assert "tel:+442079460000" in uris
+    assert "tel:+441782922300" in uris
     content = text(reader)
     assert "Scan to book online" in content
     assert "Monday to Friday: 9am to 5pm" in content

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from io import BytesIO
-from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -162,53 +161,72 @@ def test_compose_dl_with_bleed():
     assert text_between(inside, 200, 297, origin=3) == "CD"
 
 
-def render_ppm(pdf: bytes, page: int, tmp_path: Path, dpi: int = 50) -> tuple[int, int, bytes]:
-    source = tmp_path / "in.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
-        + [str(source), str(tmp_path / "x")],
-        check=True,
-    )
-    data = (tmp_path / "x.ppm").read_bytes()
-    magic, width, height, maxval, pixels = data.split(maxsplit=4)
-    assert magic == b"P6" and maxval == b"255"
-    return int(width), int(height), pixels
+DPI = 100  # 1 pixel = 0.254 mm: fine enough to tell a fold from a 1.5 mm overhang
 
 
-def colour_at(image: tuple[int, int, bytes], x_mm: float, y_mm: float, dpi: int = 50) -> str:
-    width, _, pixels = image
-    x, y = round(x_mm / 25.4 * dpi), round(y_mm / 25.4 * dpi)
-    i = 3 * (y * width + x)
-    return "#" + pixels[i : i + 3].hex()
+def render_page(pdf: bytes, page: int) -> Image.Image:
+    """Page ``page`` (1-based) as an RGB image of its MediaBox, drawn by PDFium (a wheel, no system tool)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return document[page - 1].render(scale=DPI / 72, draw_annots=False).to_pil().convert("RGB")
+    finally:
+        document.close()
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
-def test_compose_dl_clips_each_panel_to_its_slot(tmp_path):
+def colour_at(image: Image.Image, x_mm: float, y_mm: float) -> str:
+    """The colour of the pixel holding the point (x_mm, y_mm), measured from the top left."""
+    pixel = image.getpixel((int(x_mm / 25.4 * DPI), int(y_mm / 25.4 * DPI)))
+    assert isinstance(pixel, tuple)
+    return "#{:02x}{:02x}{:02x}".format(*pixel[:3])
+
+
+def assert_image_mm(image: Image.Image, width_mm: float, height_mm: float) -> None:
+    width, height = (pixels / DPI * 25.4 for pixels in image.size)
+    assert abs(width - width_mm) < 0.5 and abs(height - height_mm) < 0.5, (width, height)
+
+
+def test_compose_dl_clips_each_panel_to_its_slot():
     """Content 4 is a 100 mm page in the 97 mm flap, with a black bar reaching 45 mm into content 3."""
-    out = compose_dl(dl_pdf(wide_flap=True, leak=True))
+    source = dl_pdf(wide_flap=True, leak=True)
+    # The bar is really drawn on the content 4 page (10 mm margin, 55 mm to the left, 50 mm wide):
+    # a sheet that failed to clip would show it over content 3.
+    panel = render_page(source, 5)
+    assert_image_mm(panel, 100, 210)
+    assert colour_at(panel, 1, 60) == "#000000"
+    out = compose_dl(source)
     inside = PdfReader(BytesIO(out)).pages[1]
     # Text extraction ignores clipping: the leaked word is in the stream but must not be visible.
     assert any(t == "LEAK" and 150 < x < 200 for x, t in labels_by_x(inside))
-    image = render_ppm(out, 2, tmp_path)
+    image = render_page(out, 2)
+    assert_image_mm(image, 297, 210)
     content3, content4 = DL_COLOURS[3], DL_COLOURS[4]
-    for x in (160, 175, 190, 199, 199.3):  # the bar and the flap's extra 1.5 mm would land here
+    for x in (160, 175, 190, 199, 199.5):  # the bar and the flap's extra 1.5 mm would land here
         assert colour_at(image, x, 60) == content3, x
-    assert colour_at(image, 201, 150) == content4
+    assert colour_at(image, 100.5, 150) == content3  # content 3 starts at its fold
+    assert colour_at(image, 200.5, 150) == content4
+    assert colour_at(image, 201, 60) == "#000000"  # the bar still shows inside its own panel (to ~205.6 mm)
+    assert colour_at(image, 207.5, 60) == content4
     # and the flap is centred: its own 1.5 mm past 297 mm is simply off the sheet
-    assert colour_at(image, 296, 150) == content4
+    assert colour_at(image, 296.5, 150) == content4
 
 
-def test_compose_dl_bleed_reaches_only_outer_edges(tmp_path):
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("needs pdftoppm (poppler-utils)")
+def test_compose_dl_bleed_reaches_only_outer_edges():
     out = compose_dl(dl_pdf(bleed_mm=3), bleed_mm=3)
-    image = render_ppm(out, 2, tmp_path)  # inside: CA | CC | CD, in the 303 x 216 mm MediaBox
+    image = render_page(out, 2)  # inside: CA | CC | CD, in the 303 x 216 mm MediaBox
+    assert_image_mm(image, 303, 216)
     assert colour_at(image, 0.5, 100) == DL_COLOURS[1]  # left bleed: content 1
-    assert colour_at(image, 302, 100) == DL_COLOURS[4]  # right bleed: content 4
+    assert colour_at(image, 302.5, 100) == DL_COLOURS[4]  # right bleed: content 4
     assert colour_at(image, 150, 0.5) == DL_COLOURS[3]  # top bleed over content 3
-    assert colour_at(image, 3 + 99, 100) == DL_COLOURS[1]
-    assert colour_at(image, 3 + 101, 100) == DL_COLOURS[3]  # no bleed across the fold
+    assert colour_at(image, 150, 215.5) == DL_COLOURS[3]  # bottom bleed over content 3
+    assert colour_at(image, 3 + 99.5, 100) == DL_COLOURS[1]
+    assert colour_at(image, 3 + 100.5, 100) == DL_COLOURS[3]  # no bleed across the fold
+    assert colour_at(image, 3 + 199.5, 100) == DL_COLOURS[3]
+    assert colour_at(image, 3 + 200.5, 100) == DL_COLOURS[4]
+    outside = render_page(out, 1)  # outside: CB | BACK | FRONT
+    assert colour_at(outside, 0.5, 100) == DL_COLOURS[2]  # left bleed: content 2
+    assert colour_at(outside, 302.5, 100) == DL_COLOURS[0]  # right bleed: the front
+    assert colour_at(outside, 3 + 96.5, 100) == DL_COLOURS[2]
+    assert colour_at(outside, 3 + 97.5, 100) == DL_COLOURS[5]  # no bleed across the fold
 
 
 def test_compose_dl_is_deterministic_and_keeps_metadata(dl):

@@ -110,13 +110,24 @@ def test_one_failing_variant_does_not_stop_the_others(project: Path, tmp_path: P
     assert_all_listed_outputs_intact(out)
 
 
+def _default_signals() -> None:
+    """In the child before exec: the default action for the signals the test sends.
+
+    A shell starts a background job (``pytest ... &``, CI runners, nohup) with SIGINT
+    ignored, and an ignored disposition survives exec, so without this the build
+    would never see the interrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_build_leaves_every_listed_output_whole(tmp_path: Path, signum):
     out = tmp_path / "out"
     assert cli("build", "milia", "--format", "a4", "--out", out).returncode == 0  # a previous good build
     process = subprocess.Popen(
         [sys.executable, "-m", "leaflets", "build", "--force", "--jobs", "2", "--out", str(out)],
-        cwd=REPO, stderr=subprocess.PIPE, text=True,
+        cwd=REPO, stderr=subprocess.PIPE, text=True, preexec_fn=_default_signals,
     )
     assert process.stderr is not None
     for line in process.stderr:

@@ -11,11 +11,11 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DataProblems, Problem, display_path
+from ..project import Project
 from .model import (
     AdviceLibrary, AdviceRef, AdviceSnippet, Branch, Glossary, GlossaryTerm, Labels, Leaflet, Product, Section,
     SourceEntry, SourceList, Treatment, TreatmentCatalogue, TreatmentList,
 )
-from ..project import Project
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
@@ -128,6 +128,7 @@ class _Loader:
         self.problems += problems
         if source is None or problems:
             return source, None
+        self.problems += source.repaired
         if not isinstance(source.data, dict):
             self.problems.append(source.problem((), "the file must hold a mapping of keys to values"))
             return source, None
@@ -195,6 +196,8 @@ def load_library(project: Project) -> Library:
         for path in paths:
             source, item = loader.read(path, model)
             labels_broken |= kind == "labels" and item is None
+            if kind == "branch" and item is None and source is not None:
+                _check_logo_of_invalid_branch(loader, source)
             if item is not None and kind != "labels" and item.id != path.stem:
                 loader.problems.append(source.problem(
                     ("id",), f"the id {item.id!r} does not match the file name {path.name!r}; "
@@ -301,19 +304,9 @@ def _check_references(
             if offer.id in seen:
                 loader.at("branch", branch.id, ("treatments", i, "id"), f"treatment {offer.id!r} is listed twice")
             seen.add(offer.id)
-        logo = loader.project.inside(branch.brand.logo)
-        if logo is None:
-            loader.at("branch", branch.id, ("brand", "logo"),
-                      "the logo must be a file inside the project folder, e.g. assets/logos/clinic.svg")
-        elif logo.suffix.lower() not in LOGO_TYPES:
-            loader.at("branch", branch.id, ("brand", "logo"), f"the logo must be one of {', '.join(LOGO_TYPES)}")
-        elif not logo.is_file():
-            loader.at("branch", branch.id, ("brand", "logo"),
-                      f"logo file {branch.brand.logo!r} not found; add it or correct the path (relative to the project folder)")
-        else:
-            problem = _logo_problem(logo)
-            if problem:
-                loader.at("branch", branch.id, ("brand", "logo"), f"logo file {branch.brand.logo!r} {problem}")
+        message = _logo_message(loader.project, branch.brand.logo)
+        if message:
+            loader.at("branch", branch.id, ("brand", "logo"), message)
 
     for leaflet in leaflets.values():
         if leaflet.treatment and leaflet.treatment not in treatments and not catalogue_broken:
@@ -332,6 +325,33 @@ def _check_references(
         if leaflet.lang not in labels and not labels_broken:
             loader.at("leaflet", leaflet.id, ("lang",),
                       f"no labels for language {leaflet.lang!r}; add data/labels/{leaflet.lang}.yaml")
+
+
+def _logo_message(project: Project, written: str) -> str | None:
+    """What is wrong with the logo a branch names (outside the project, wrong type, missing, broken), or None."""
+    logo = project.inside(written)
+    if logo is None:
+        return "the logo must be a file inside the project folder, e.g. assets/logos/clinic.svg"
+    if logo.suffix.lower() not in LOGO_TYPES:
+        return f"the logo must be one of {', '.join(LOGO_TYPES)}"
+    if not logo.is_file():
+        return f"logo file {written!r} not found; add it or correct the path (relative to the project folder)"
+    problem = _logo_problem(logo)
+    return f"logo file {written!r} {problem}" if problem else None
+
+
+def _check_logo_of_invalid_branch(loader: _Loader, source: Source) -> None:
+    """A branch file with other mistakes still has its logo checked, so one run reports both."""
+    brand = source.data.get("brand") if isinstance(source.data, dict) else None
+    written = brand.get("logo") if isinstance(brand, dict) else None
+    if not isinstance(written, str) or not written:
+        return
+    at_logo = source.problem(("brand", "logo"), "")
+    if any(p.file == at_logo.file and p.field == at_logo.field for p in loader.problems):
+        return  # the value itself was refused already
+    message = _logo_message(loader.project, written)
+    if message:
+        loader.problems.append(source.problem(("brand", "logo"), message))
 
 
 def _logo_problem(path: Path) -> str | None:
@@ -382,6 +402,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"unknown key {loc[-1]!r}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "should be a mapping of keys to values here (see docs/data-format.md)"
+    if loc and loc[-1] == "price" and kind in ("decimal_parsing", "decimal_type"):
+        written = str(error.get("input", "")).strip()
+        pound = "without the £ sign (it is added when printed), " if "£" in written else ""
+        return f"{written!r} is not a price: write the price as a number, {pound}e.g. 120 or 49.50"
     if kind == "string_pattern_mismatch" and loc and loc[-1] in PATTERN_HINTS:
         return PATTERN_HINTS[loc[-1]]
     message = error["msg"]

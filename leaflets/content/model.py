@@ -14,7 +14,6 @@ from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal, Union
 from urllib.parse import urlsplit
 
-from pydantic_core import PydanticCustomError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -25,8 +24,10 @@ from pydantic import (
     StringConstraints,
     Tag,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_PERIOD_YEARS = 2
@@ -70,6 +71,27 @@ def _check_email(value: str) -> str:
     return value
 
 
+# Numbers Ofcom keeps for TV and radio drama: never given to anyone, so a leaflet that
+# shows one sends patients to a dead line. phonenumbers counts some of them as valid.
+# Source: Ofcom, "Telephone numbers for drama purposes" (ofcom.org.uk, numbering:
+# numbers for drama). Each range is the prefix followed by any three digits.
+DRAMA_NUMBERS = {
+    "01134960": "Leeds", "01144960": "Sheffield", "01154960": "Nottingham", "01164960": "Leicester",
+    "01174960": "Bristol", "01184960": "Reading", "01214960": "Birmingham", "01314960": "Edinburgh",
+    "01414960": "Glasgow", "01514960": "Liverpool", "01614960": "Manchester", "02079460": "London",
+    "01914980": "Tyneside, Durham and Sunderland", "02896496": "Northern Ireland", "02920180": "Cardiff",
+    "01632960": "01632 no-area", "07700900": "mobile", "08081570": "freephone", "09098790": "premium rate",
+    "03069990": "UK-wide",
+}
+
+
+def _drama_range(national: str) -> str | None:
+    """The name of Ofcom's drama range holding this national number (0 and 10 digits), or None."""
+    if len(national) != 11:
+        return None
+    return DRAMA_NUMBERS.get(national[:8])
+
+
 def _check_uk_phone(value: str) -> str:
     import phonenumbers  # imported here: it is slow to load and only data needs it
 
@@ -77,6 +99,13 @@ def _check_uk_phone(value: str) -> str:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
         number = None
+    if number is not None and number.country_code == 44:
+        area = _drama_range(f"0{number.national_number}")
+        if area:
+            raise ValueError(
+                f"{value!r} is a number Ofcom keeps for TV and radio drama (the {area} range): it is not in use "
+                "and cannot be called; give the clinic's real phone number"
+            )
     if number is None or not phonenumbers.is_valid_number_for_region(number, "GB"):
         raise ValueError(
             f"{value!r} is not a valid UK phone number: write it as dialled in the UK, "
@@ -268,6 +297,17 @@ class Record(Strict):
         default_factory=list, max_length=40,
         description="Points the research could not source: the approving clinician confirms each one.",
     )
+
+    @field_validator("approved")
+    @classmethod
+    def _approved_not_in_future(cls, value: dt.date | None) -> dt.date | None:
+        # Against the real date, not --today: a clinician cannot have approved a leaflet yet.
+        if value is not None and value > dt.date.today():
+            raise ValueError(
+                f"the approval date {value.isoformat()} is in the future: write the date the clinician "
+                "approved the leaflet (today or earlier), or leave status: draft until then"
+            )
+        return value
 
     @model_validator(mode="after")
     def _approval_is_complete(self) -> Record:

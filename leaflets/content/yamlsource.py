@@ -8,6 +8,7 @@ column of every key and value. That lets a validation error such as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class Source:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     raw: dict[Path_, str] = field(default_factory=dict)  # scalars as written, e.g. "1.10"
+    # Problems already put right in ``data`` so that checking can go on and report the
+    # rest of the file in the same run (a value in curly quotes is read without them).
+    repaired: list[Problem] = field(default_factory=list)
 
     def located(self, loc: Path_) -> Path_:
         """The path in the data that a pydantic-style location points at."""
@@ -111,6 +115,10 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         self.source.raw[path] = node.value
+        if isinstance(node, yaml.ScalarNode) and node.style is None and _in_curly_quotes(node.value):
+            line, col = self.mark(node)
+            self.source.repaired.append(Problem(self.source.display, line, col, _dotted(path), CURLY_QUOTES))
+            return node.value[1:-1]
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
@@ -125,6 +133,19 @@ class _Builder:
                 Problem(self.source.display, line, col, _dotted(path), f"{node.value!r} is not a valid value ({error})")
             )
             return None
+
+
+OPENING_QUOTES = "\u201c\u201e\u201f\u2018\u201a\u201b"  # “ „ ‟ ‘ ‚ ‛
+CLOSING_QUOTES = "\u201d\u201c\u2019\u2018"  # ” “ ’ ‘
+CURLY_QUOTES = (
+    "the value is in curly quotes (\u201c \u201d), which YAML keeps as part of the text: "
+    'type straight quotes ("...") or none; to print curly quotes, put the whole text in straight quotes'
+)
+
+
+def _in_curly_quotes(value: str) -> bool:
+    """A plain value wrapped in typographic quotes, as a word processor or phone types them."""
+    return len(value) >= 2 and value[0] in OPENING_QUOTES and value[-1] in CLOSING_QUOTES
 
 
 class _TooBig(Exception):
@@ -164,7 +185,7 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
             return fail("the file is empty; see docs/data-format.md for what it should hold", 1, 1)
         source.data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
-        return fail(*_describe(error))
+        return fail(*_describe(error, text))
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
         return fail(f"the file holds the character U+{error.character:04X}, which YAML does not allow; remove it", line, 1)
@@ -183,11 +204,27 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
     return source, builder.problems
 
 
-def _describe(error: yaml.MarkedYAMLError) -> tuple[str, int, int]:
-    """A message and position for a YAML syntax error, pointing where the mistake is."""
+def _describe(error: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
+    """A message and position for a YAML syntax error, pointing where the mistake is.
+
+    The commonest slips get plain words instead of the parser's: a tab, a colon
+    inside text, a line indented too far or not far enough, a list item out of line.
+    """
     mark = error.problem_mark or error.context_mark
     reason = error.problem or error.context or "malformed YAML"
     context = error.context or ""
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+    unclosed = _unclosed_quote(lines[: mark.line + 1] if mark else lines)
+    if unclosed:
+        line, col, quote = unclosed
+        return f"the quote ({quote}) that starts here is never closed: end the text with the same quote", line, col
+    plain = _plain_words(reason, line_text, mark.column if mark else 0)
+    if plain:
+        message, column = plain
+        if any(q in line_text for q in OPENING_QUOTES + CLOSING_QUOTES):
+            message += '; and the curly quotes (\u201c \u201d) on this line are not quotes to YAML: type straight ones'
+        return message, mark.line + 1 if mark else 1, column + 1
     # An unclosed bracket or quote, or a missing space after a colon, is found only on a
     # later line; the parser's context mark says where it started.
     if error.context_mark and context.startswith(("while scanning", "while parsing a flow")):
@@ -195,3 +232,70 @@ def _describe(error: yaml.MarkedYAMLError) -> tuple[str, int, int]:
         reason = f"{reason} ({context} that starts here)"
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return f"malformed YAML: {reason}; check indentation, colons, brackets and quotes here", line, col
+
+
+_KEY_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_KEY_THEN_TEXT = re.compile(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*):\s+(\S.*)")
+
+
+_QUOTED_VALUE = re.compile(r"""\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_-]*:\s+)?(["'])(.*)""")
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, int, str] | None:
+    """(line, column, quote) of the first value whose opening quote is not closed on its line.
+
+    YAML lets a quoted text run on over several lines, but in these files that is always
+    a forgotten closing quote, which the parser notices only much later, if at all.
+    """
+    for number, line in enumerate(lines, 1):
+        found = _QUOTED_VALUE.match(line)
+        if not found:
+            continue
+        quote, rest = found.groups()
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else rest.count("'") % 2 == 1
+        if not closed:
+            return number, found.start(1) + 1, quote
+    return None
+
+
+def _plain_words(reason: str, line: str, column: int) -> tuple[str, int] | None:
+    """(message, 0-based column) for a slip a non-programmer makes, or None."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    if "'\\t'" in reason or "\t" in line[:indent]:
+        tab = line.find("\t")
+        return "a tab is used here: use spaces, not tabs (YAML does not allow tabs for indenting)", max(tab, 0)
+    if reason.startswith("mapping values are not allowed"):
+        before = line[indent:column].lstrip("- ")
+        if _KEY_WORD.fullmatch(before):  # a key on a line of its own, but indented too far
+            return (
+                "this line is indented further than the line above it: start it at the same column "
+                "as the other keys of its group (use spaces, 2 per level)",
+                indent,
+            )
+        found = _KEY_THEN_TEXT.fullmatch(line)
+        if found:
+            key, value = found.groups()
+            value = value[1:-1] if _in_curly_quotes(value) else value
+            value = value if len(value) <= 50 else value[:45].rstrip() + " ..."
+            quote = "'" if '"' in value else '"'
+            example = f"e.g. {key}: {quote}{value}{quote}"
+        else:
+            example = "or write it as a paragraph with > (see docs/data-format.md)"
+        return (
+            "the text holds a colon followed by a space, which YAML reads as a new key: "
+            f"put the text in quotes, {example}",
+            column,
+        )
+    if reason.startswith(("expected <block end>", "did not find expected key", "did not find expected '-'")):
+        if reason.endswith(("'-'", "'<block sequence start>'")) or "'-'" in reason:
+            return (
+                "this list item ('- ') is not lined up with the items before it: start every item of one list "
+                "at the same column (use spaces)",
+                indent,
+            )
+        return (
+            "the indentation of this line does not match the lines above it: keys of the same group must "
+            "start at the same column (use spaces, 2 per level)",
+            indent,
+        )
+    return None
