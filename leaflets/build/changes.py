@@ -18,6 +18,7 @@ from dataclasses import asdict
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..content.load import Library
@@ -58,7 +59,7 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def inputs_key(root: Path, options: dict) -> tuple[str, str]:
+def inputs_key(root: Path, options: dict[str, Any]) -> tuple[str, str]:
     """(key of the build options, hash of every input file and tool version)."""
     files = {}
     for folder in INPUT_FOLDERS:
@@ -71,7 +72,7 @@ def inputs_key(root: Path, options: dict) -> tuple[str, str]:
     return options_key, inputs
 
 
-def _read(out_dir: Path) -> dict:
+def _read(out_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((out_dir / STAMP).read_text("utf-8"))
         return data if isinstance(data, dict) else {}

@@ -52,7 +52,8 @@ _ABBREVIATIONS = frozenset("e.g eg i.e ie dr mr mrs ms prof st vs approx cf fig 
 
 def _is_abbreviation(before: str, after: str) -> bool:
     """True when the dot just after ``before`` belongs to an abbreviation."""
-    token = re.search(r"[^\s(\[\"'“‘]*$", before).group().lower()
+    found = re.search(r"[^\s(\[\"'“‘]*$", before)
+    token = found.group().lower() if found else ""
     nxt = after.lstrip()[:1]
     if token in _ABBREVIATIONS:
         return True

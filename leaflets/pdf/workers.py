@@ -92,11 +92,11 @@ def start_failure(error: BaseException) -> WorkerStartFailed:
 
 def _context() -> Any:
     """Fork server on Linux (warm, clean descriptors); spawn elsewhere."""
-    if sys.platform.startswith("linux"):
-        context = multiprocessing.get_context("forkserver")
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"  # spawn: macOS and Windows
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
         context.set_forkserver_preload(["leaflets.pdf.warm"])
-        return context
-    return multiprocessing.get_context("spawn")  # pragma: no cover - macOS and Windows
+    return context
 
 
 class WorkerPool:
