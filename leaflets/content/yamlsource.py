@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from .files import UnsafeFile, read_regular_file
 
 MAX_BYTES = 1_000_000  # a leaflet is a few KB; anything this big is a mistake
 MAX_NODES = 50_000  # stops alias bombs ("billion laughs") before they use up memory
@@ -141,13 +142,10 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
     def fail(message: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
         return None, [Problem(display, line, col, "", message)]
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return fail(f"the file is {size:,} bytes; data files may be at most {MAX_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except OSError as error:
-        return fail(f"cannot read the file ({error.strerror}); check it exists and is readable", 0, 0)
+    try:  # a regular file only (a FIFO would hang), and never more than MAX_BYTES of it
+        raw = read_regular_file(path, MAX_BYTES)
+    except UnsafeFile as error:
+        return fail(f"the file {error}", 0, 0)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

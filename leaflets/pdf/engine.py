@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, read_regular_file, resolve_inside
 from ..errors import BuildFailed
 
 
@@ -34,6 +36,8 @@ class ProjectFetcher(URLFetcher):
         super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
         self.allowed = [folder.resolve() for folder in allowed]
         self.refused: list[str] = []
+        #: every file served, resolved, in the order first read (for the change detector)
+        self.reads: list[Path] = []
 
     def refuse(self, message: str) -> ForbiddenResource:
         self.refused.append(message)
@@ -42,15 +46,30 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            data = response.read()
+            problem = image_problem(data, response.content_type)
+            if problem:
+                raise self.refuse(f"an embedded data: image {problem}")
+            return URLFetcherResponse(response.url, data, {"Content-Type": response.headers["Content-Type"] or ""})
         if scheme == "file":
             parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve()  # follows symlinks: a link out is refused
-            if parts.netloc in ("", "localhost") and any(path.is_relative_to(a) for a in self.allowed):
-                if not path.is_file():
-                    raise self.refuse(f"file not found: {path}")
-                return super().fetch(path.as_uri(), headers)
-            raise self.refuse(f"refused to read {path}: only files inside the project may be used")
+            path = Path(unquote(parts.path))
+            root = next((a for a in self.allowed if path.is_relative_to(a)), None)
+            if parts.netloc not in ("", "localhost") or root is None:
+                raise self.refuse(f"refused to read {path}: only files inside the project may be used")
+            try:
+                resolved = resolve_inside(path, root)  # follows every symlink: a link out is refused
+                data = read_regular_file(resolved, MAX_FILE_BYTES)
+            except UnsafeFile as error:
+                raise self.refuse(f"refused to read {path}: it {error}") from None
+            problem = image_problem(data, mimetypes.guess_type(resolved.name)[0])
+            if problem:
+                raise self.refuse(f"image {path} {problem}")
+            if resolved not in self.reads:
+                self.reads.append(resolved)
+            mime_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type})
         raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
 
 

@@ -15,6 +15,7 @@ from ..formats import FORMATS, Format
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 PADDING_MARKER = "<!-- leaflets:padding -->"
+MAX_PAGES = 60  # any format, large print included
 
 
 def pad(html: str, blank_page: str, pages: int) -> str:
@@ -62,6 +63,9 @@ def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], 
 
 def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) -> None:
     """Fail loudly, naming the section, when the content outgrows the format."""
+    if pages > MAX_PAGES:  # large print has no budget, but no leaflet needs more than this
+        raise BuildFailed(f"{job.name}: the content needs {pages} pages; at most {MAX_PAGES} are allowed. "
+                          "Shorten the content or split it into several leaflets")
     if fmt.max_pages is None or fmt.padded(pages) <= fmt.max_pages:
         return
     unit = "panels" if fmt.layout == "dl" else "pages"
