@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -48,18 +49,32 @@ def target_path(out_dir: Path, relative: str) -> Path:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file beside ``target``, then rename: never half-written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
+    except BaseException as error:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError(f"no space left on {_device(target.parent)} while writing {target}; "
+                            "free some space and build again (earlier outputs are unchanged)", exit_code=1) from None
         raise
+
+
+def _device(folder: Path) -> str:
+    """The mount point holding ``folder``, to name the full disk."""
+    folder = folder.resolve()
+    device = folder.stat().st_dev
+    while folder.parent != folder and folder.parent.stat().st_dev == device:
+        folder = folder.parent
+    return str(folder)
 
 
 def sha256(data: bytes) -> str:

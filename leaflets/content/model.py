@@ -111,9 +111,11 @@ def _check_uk_phone(value: str) -> str:
             f"{value!r} is not a valid UK phone number: write it as dialled in the UK, "
             "e.g. '01782 922300' (an extension as '01782 922300 ext. 123')"
         )
+    extension = number.extension
+    number.extension = None
     printed = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     # Printed as a person reads it: "01782 922300 ext. 123"; linked per RFC 3966 (;ext=).
-    return printed
+    return f"{printed} ext. {extension}" if extension else printed
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")

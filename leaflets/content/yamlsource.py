@@ -90,7 +90,10 @@ class _Builder:
             self.loader.flatten_mapping(node)  # resolves "<<" merge keys
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
+                try:
+                    key = self.loader.construct_object(key_node, deep=True)
+                except (ValueError, OverflowError, yaml.constructor.ConstructorError):  # e.g. 2026-02-30:
+                    key = None
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     line, col = self.mark(key_node)
                     self.problems.append(

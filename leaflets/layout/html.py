@@ -112,13 +112,13 @@ def _render(library: Library, name: str, **context: Any) -> str:
     project = library.project
     try:
         return _environment(project.templates, project.root).get_template(name).render(**context)
-    except jinja2.TemplateError as error:
+    except (jinja2.TemplateError, OverflowError) as error:  # the sandbox refuses a huge range() so
         raise UserError(_describe(error, project.root, name)) from None
     except RecursionError:
         raise UserError(f"templates/{name}: the templates include or extend each other without end") from None
 
 
-def _describe(error: jinja2.TemplateError, root: Path, name: str) -> str:
+def _describe(error: jinja2.TemplateError | OverflowError, root: Path, name: str) -> str:
     """Where in which template an error happened, and what it was, for a person to fix."""
     file, line = None, 0
     if isinstance(error, jinja2.TemplateSyntaxError):
@@ -135,6 +135,8 @@ def _describe(error: jinja2.TemplateError, root: Path, name: str) -> str:
         message = f"the template {error.name!r} is not found (no file templates/{error.name}); check the name"
     elif isinstance(error, SecurityError):
         message = f"not allowed in a template: {error.message}"
+    elif isinstance(error, OverflowError):
+        message = f"not allowed in a template: {error}"
     elif isinstance(error, jinja2.UndefinedError):
         message = f"{error.message}; check the name against the template variables (see docs)"
     else:

@@ -21,6 +21,9 @@ from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, read_regu
 from ..errors import BuildFailed
 
 
+TOLERANCE_PX = 1.0  # rounding in the layout engine
+
+
 class ForbiddenResource(FatalURLFetchingError):
     """A document asked for something outside the project."""
 
@@ -93,6 +96,41 @@ class LaidOut:
         self.pages = len(document.pages)
         #: the element ids (anchors) on each page, to tell which section overflowed
         self.anchors: list[list[str]] = [list(page.anchors) for page in document.pages]
+
+    def escaping_text(self) -> tuple[int, str | None, str] | None:
+        """The first text that runs outside its page's content area after layout (a word too
+        long for any line in a box that cannot wrap), as (page number, enclosing section id,
+        the text); None when all text is inside. Text in the page margins (running footers)
+        is checked against the page itself."""
+        from weasyprint.formatting_structure import boxes
+
+        def walk(box, anchor, left, right):
+            element_id = box.element.get("id") if getattr(box, "element", None) is not None else None
+            if element_id and (element_id.startswith("section-") or element_id == "faq"):
+                anchor = element_id
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                if box.position_x < left - TOLERANCE_PX or box.position_x + box.width > right + TOLERANCE_PX:
+                    return anchor, box.text.strip()
+            style = getattr(box, "style", None)
+            if style is not None and (style["overflow"] != "visible" or style["transform"]):
+                return None  # clipped on purpose, or turned (the draft mark): positions are not final
+            for child in getattr(box, "children", ()):
+                found = walk(child, anchor, left, right)
+                if found:
+                    return found
+            return None
+
+        for number, page in enumerate(self._document.pages, 1):
+            page_box = page._page_box
+            content_left = page_box.content_box_x()
+            for child in page_box.children:
+                if isinstance(child, boxes.MarginBox):
+                    found = walk(child, None, 0, page_box.margin_width())
+                else:
+                    found = walk(child, None, content_left, content_left + page_box.width)
+                if found:
+                    return number, found[0], found[1]
+        return None
 
     def pdf(self) -> bytes:
         with _checked(self._fetcher, self._what):

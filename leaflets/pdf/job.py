@@ -76,6 +76,18 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
     )
 
 
+def check_text_inside(escaping: tuple[int, str | None, str] | None, job: Job) -> None:
+    """Text that runs off the page is a failure naming the section, like content that does not fit."""
+    if escaping:
+        page, anchor, text = escaping
+        section = section_at([[anchor] if anchor else []], 1, job.headings, job.title)
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise BuildFailed(
+            f"{job.name}: text runs off page {page} in section {section!r}: {shown!r} cannot be broken to fit "
+            "its line; shorten it, or keep overflow-wrap: anywhere in the stylesheet"
+        )
+
+
 def make_pdfs(job: Job) -> list[RenderedFile]:
     """Lay out a job, check its page budget and make its PDF bytes (no files written)."""
     from .engine import lay_out  # WeasyPrint is imported only when something is built
@@ -86,6 +98,7 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     base, allowed = Path(job.base), [Path(a) for a in job.allowed]
     document = lay_out(job.html, base, allowed, job.name)
     check_budget(fmt, document.pages, document.anchors, job)
+    check_text_inside(document.escaping_text(), job)
     wanted = fmt.padded(document.pages)
     if wanted != document.pages:
         document = lay_out(pad(job.html, job.blank_page, wanted - document.pages), base, allowed, job.name)
