@@ -200,7 +200,8 @@ Email = Annotated[
 ]
 UkPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_single_line), AfterValidator(_check_uk_phone)]
 VERSION_PATTERN = r"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}$"
-Version = Annotated[str, BeforeValidator(_check_version), StringConstraints(max_length=20, pattern=VERSION_PATTERN)]
+# The pattern also bounds the length: at most four numbers of at most four digits.
+Version = Annotated[str, BeforeValidator(_check_version), StringConstraints(pattern=VERSION_PATTERN)]
 EARLIEST_DATE, LATEST_DATE = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
 
 
