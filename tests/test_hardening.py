@@ -466,3 +466,35 @@ def test_a_full_disk_on_a_small_tmpfs(project, tmp_path):
     assert f"no space left on {out} while writing {out}" in output, output
     assert (tmp_path / "before.sum").read_text() == (tmp_path / "after.sum").read_text(), output
     assert ".tmp" not in (tmp_path / "listing.txt").read_text()
+
+
+# --- page count and expansion bounds -------------------------------------------------------
+
+
+def test_no_format_may_print_more_than_the_page_cap():
+    from leaflets.errors import BuildFailed
+    from leaflets.formats import FORMATS
+    from leaflets.pdf.job import MAX_PAGES, Job, check_budget
+
+    job = Job(name="milia / stoke-on-trent / large-print", html="", blank_page="", format="large-print", bleed_mm=0,
+              paths=("x.pdf",), headings=("What are milia?",), title="Milia", epoch=0, base="/", allowed=())
+    check_budget(FORMATS["large-print"], MAX_PAGES, [[]] * MAX_PAGES, job)  # at the cap: fine
+    with pytest.raises(BuildFailed, match=f"at most {MAX_PAGES} are allowed"):
+        check_budget(FORMATS["large-print"], MAX_PAGES + 1, [[]] * (MAX_PAGES + 1), job)
+
+
+def test_treatment_descriptions_cannot_blow_up_a_leaflet(project):
+    catalogue = project / "data/treatments.yaml"
+    data = yaml.safe_load(catalogue.read_text())
+    summary = ("Plain words about this treatment. " * 58).strip()  # just under 2,000 characters
+    data["treatments"] += [{"id": f"extra-{i}", "name": f"Extra {i}", "summary": summary} for i in range(15)]
+    catalogue.write_text(yaml.safe_dump(data, sort_keys=False))
+    leaflet = project / "data/leaflets/milia.yaml"
+    content = yaml.safe_load(leaflet.read_text())
+    content["treatments"] += [f"extra-{i}" for i in range(15)]
+    content["sections"].append({"heading": "More", "body": [{"p": summary}] * 4})
+    leaflet.write_text(yaml.safe_dump(content, sort_keys=False))
+    result = run("--root", project, "check")
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    assert "data/leaflets/milia.yaml:" in result.output and "at most 40,000 are allowed" in result.output, result.output
