@@ -97,6 +97,12 @@ class LaidOut:
         #: the element ids (anchors) on each page, to tell which section overflowed
         self.anchors: list[list[str]] = [list(page.anchors) for page in document.pages]
 
+    @property
+    def reads(self) -> list[Path]:
+        """Every project (or font) file the renderer has read so far, resolved: layout reads
+        stylesheets, fonts and images; ``pdf()`` may read more."""
+        return list(self._fetcher.reads)
+
     def escaping_text(self) -> tuple[int, str | None, str] | None:
         """The first text that runs outside its page's content area after layout (a word too
         long for any line in a box that cannot wrap), as (page number, enclosing section id,
