@@ -352,6 +352,7 @@ def test_mailto_and_tel_links_are_built_from_parts(project, tmp_path):
     "info@[127.0.0.1]",
     "Clinic <info@example.co.uk>",
     "info@\u202emoc.elpmaxe",
+    "info@ex\u0430mple.co.uk",  # a Cyrillic a: looks like example.co.uk
 ])
 def test_an_email_with_header_injection_or_tricks_is_refused(project, tmp_path, email):
     set_branch(project, email=email)
@@ -498,3 +499,31 @@ def test_treatment_descriptions_cannot_blow_up_a_leaflet(project):
     assert "Traceback" not in result.output
     assert result.exit_code == 2, result.output
     assert "data/leaflets/milia.yaml:" in result.output and "at most 40,000 are allowed" in result.output, result.output
+
+
+def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
+    from leaflets.build.run import prepare
+    from leaflets.content.load import load_library
+    from leaflets.content.plan import plan_variants
+    from leaflets.pdf.engine import lay_out
+    from leaflets.project import find_project
+
+    logos = project / "assets/logos"
+    shutil.copyfile(logos / "stoke-on-trent.svg", logos / "logo%41 #1?.svg")  # the file named in the data
+    shutil.copyfile(logos / "wolverhampton.svg", logos / "logoA .svg")  # what an unquoted URL would draw
+    branch = project / STOKE
+    branch.write_text(branch.read_text().replace("logo: assets/logos/stoke-on-trent.svg", 'logo: "assets/logos/logo%41 #1?.svg"'))
+    library = load_library(find_project(project))
+    job = prepare(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0])
+    document = lay_out(job.html, Path(job.base), [Path(a) for a in job.allowed], job.name)
+    reads = [path.name for path in document.reads]
+    assert "logo%41 #1?.svg" in reads, reads
+    assert "logoA .svg" not in reads and "wolverhampton.svg" not in reads, reads
+
+
+def test_the_booking_qr_code_holds_exactly_the_booking_address(project, tmp_path):
+    set_branch(project, booking_url="https://Example.co.uk/book?branch=stoke&x=<y>")
+    out = tmp_path / "out"
+    result = build(project, out)
+    assert result.exit_code == 0, result.output
+    assert decode_qr(out / "stoke-on-trent/milia-a4.pdf") == ["https://example.co.uk/book?branch=stoke&x=%3Cy%3E"]

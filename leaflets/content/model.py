@@ -84,6 +84,8 @@ def _check_email(value: str) -> str:
         )
     except EmailNotValidError as error:
         raise ValueError(f"{value!r} is not an email address ({error}); {hint}") from None
+    if checked.domain != checked.ascii_domain:  # look-alike letters from other scripts
+        raise ValueError(f"{value!r}: write the part after the @ in plain letters (its xn-- form); {hint}")
     if not _EMAIL_LOCAL.fullmatch(checked.local_part):
         raise ValueError(
             f"{value!r} is not an email address this tool accepts: before the @ use only letters, digits, "
