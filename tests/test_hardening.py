@@ -247,12 +247,19 @@ ATTEMPTS = [
     "{{ range.__self__ }}",
     "{{ lipsum() }}",
     "{% for x in range(100000000) %}{% endfor %}",
+    "{{ 'x' * 1000000000 }}",
+    "{{ ['x'] * 10 * 100000000 }}",
+    "{{ 2 ** 1000000000 }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
 ]
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS)
 def test_a_template_cannot_reach_python_files_or_the_environment(project, tmp_path, attempt, monkeypatch, token):
+    import leaflets.layout.html
+
     monkeypatch.setenv("LEAFLETS_TEST_SECRET", token)
+    monkeypatch.setattr(leaflets.layout.html, "TEMPLATE_SECONDS", 1.0)  # for the runaway loop
     footer = project / "templates/partials/footer.html"
     lines = footer.read_text().splitlines()
     footer.write_text("\n".join(lines + [f"<p>{attempt}</p>"]) + "\n")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +48,11 @@ def display_url(url: str) -> str:
     return url.removeprefix("https://").rstrip("/")
 
 
+TEMPLATE_SECONDS = 20.0  # a leaflet's HTML takes a few milliseconds
+MAX_REPEAT = 100_000
+MAX_EXPONENT = 100
+
+
 class UnsafeTemplate(jinja2.TemplateError):
     """A template file the tool refuses to read (a link leading out, a FIFO, too large)."""
 
@@ -79,6 +87,19 @@ class LeafletSandbox(SandboxedEnvironment):
     the data model only its fields and the properties this tool defines are visible, so no
     pydantic method (``parse_file``, ``model_validate_json``, ...) can read a file."""
 
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``'x' * 10**9`` or ``9 ** 9 ** 9`` would use up memory or time: bounded here."""
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_REPEAT:
+                    raise SecurityError(f"repeating a text or list beyond {MAX_REPEAT:,} items is not allowed")
+        return super().call_binop(context, operator, left, right)
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
             return False
@@ -107,13 +128,43 @@ def _environment(templates: Path, root: Path) -> jinja2.Environment:
     return env
 
 
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop a template that runs away (nested loops): the sandbox bounds each range(), not
+    their product. Only in the main thread of a POSIX process, where SIGALRM can be used."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _render(library: Library, name: str, **context: Any) -> str:
     """Render a template; any template error becomes ``templates/FILE:LINE: message`` (exit 2)."""
     project = library.project
     try:
-        return _environment(project.templates, project.root).get_template(name).render(**context)
+        with _time_limit(TEMPLATE_SECONDS):
+            return _environment(project.templates, project.root).get_template(name).render(**context)
     except (jinja2.TemplateError, OverflowError) as error:  # the sandbox refuses a huge range() so
         raise UserError(_describe(error, project.root, name)) from None
+    except _TooSlow as error:
+        where = _describe(SecurityError(f"the template ran for more than {TEMPLATE_SECONDS:g} seconds "
+                                        "(a loop inside a loop?)").with_traceback(error.__traceback__),
+                          project.root, name)
+        raise UserError(where) from None
     except RecursionError:
         raise UserError(f"templates/{name}: the templates include or extend each other without end") from None
 
