@@ -534,3 +534,34 @@ def test_the_booking_qr_code_holds_exactly_the_booking_address(project, tmp_path
     result = build(project, out)
     assert result.exit_code == 0, result.output
     assert decode_qr(out / "stoke-on-trent/milia-a4.pdf") == ["https://example.co.uk/book?branch=stoke&x=%3Cy%3E"]
+
+
+def _truncated_jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.radial_gradient("L").resize((600, 240)).convert("RGB").save(buffer, "JPEG", quality=90)
+    data = buffer.getvalue()
+    return data[: len(data) // 2]
+
+
+def test_a_truncated_jpeg_logo_is_refused(project, tmp_path):
+    import weasyprint  # noqa: F401  (it makes Pillow lenient for the whole process; the check must not be)
+
+    (project / "assets/logos/cut.jpg").write_bytes(_truncated_jpeg())
+    branch = project / STOKE
+    branch.write_text(branch.read_text().replace("assets/logos/stoke-on-trent.svg", "assets/logos/cut.jpg"))
+    out = tmp_path / "out"
+    result = build(project, out)
+    assert_clean_failure(result.output, result.exit_code, out, None, 2, STOKE, "is damaged or truncated")
+
+
+def test_a_truncated_jpeg_reached_from_css_fails_its_variant(project, tmp_path):
+    (project / "assets/cut.jpg").write_bytes(_truncated_jpeg())
+    css = project / "styles/a4.css"
+    css.write_text(css.read_text() + '\n.summary { background-image: url("../assets/cut.jpg"); }\n')
+    out = tmp_path / "out"
+    result = build(project, out)
+    assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/cut.jpg", "is damaged or truncated")

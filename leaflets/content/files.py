@@ -116,6 +116,10 @@ def raster_problem(data: bytes) -> str | None:
         return "is not a PNG or JPEG image this tool can read"
     if width * height > MAX_IMAGE_PIXELS:
         return f"is {width} x {height} pixels; at most {MAX_IMAGE_PIXELS:,} pixels are allowed: scale it down"
+    from PIL import ImageFile
+
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it for the whole process
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(BytesIO(data)) as image:
             if kind == "PNG":
@@ -124,6 +128,8 @@ def raster_problem(data: bytes) -> str | None:
                 image.load()  # bounded by the pixel limit above
     except Exception:  # Pillow raises many kinds for a damaged file
         return "is damaged or truncated (the image data ends early or is corrupt); export it again"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return None
 
 
