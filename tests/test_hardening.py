@@ -565,3 +565,32 @@ def test_a_truncated_jpeg_reached_from_css_fails_its_variant(project, tmp_path):
     out = tmp_path / "out"
     result = build(project, out)
     assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/cut.jpg", "is damaged or truncated")
+
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+@pytest.mark.parametrize("body, message", [
+    ('<use href="other.svg#x"/>', "may only refer to its own elements"),
+    ('<use xlink:href="other.svg#x"/><use xlink:href="other.svg#x"/>', "may only refer to its own elements"),
+    ('<image href="other.svg" width="10" height="10"/>', "an SVG inside an SVG is not allowed"),
+    ('<image href="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=" width="1" height="1"/>',
+     "an SVG inside an SVG is not allowed"),
+    ('<image href="fake.png" width="10" height="10"/>', "an SVG image with a raster name"),
+])
+def test_an_svg_cannot_multiply_work_across_files(project, tmp_path, body, message):
+    logos = project / "assets/logos"
+    (logos / "other.svg").write_text(f'<svg {SVG_NS} width="10" height="10"><g id="x"><rect width="1" height="1"/></g></svg>')
+    (logos / "fake.png").write_text(f'<svg {SVG_NS} width="10" height="10"><rect width="1" height="1"/></svg>')
+    (logos / "outer.svg").write_text(f'<svg {SVG_NS} width="100" height="40">{body}</svg>')
+    css = project / "styles/a4.css"
+    css.write_text(css.read_text() + '\n.summary { background-image: url("../assets/logos/outer.svg"); }\n')
+    out = tmp_path / "out"
+    result = build(project, out)  # reached from a stylesheet: the variant fails
+    assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/logos/", message)
+    css.write_text(css.read_text().replace('url("../assets/logos/outer.svg")', "none"))
+    branch = project / STOKE
+    branch.write_text(branch.read_text().replace("assets/logos/stoke-on-trent.svg", "assets/logos/outer.svg"))
+    result = build(project, out)  # as the logo: refused when the data is loaded (the fake raster when drawn)
+    expected = 1 if "raster name" in message else 2
+    assert_clean_failure(result.output, result.exit_code, out, None, expected, STOKE if expected == 2 else "fake.png", message)

@@ -170,10 +170,11 @@ def svg_problem(data: bytes) -> str | None:
             target = by_id.get(href[1:]) if href.startswith("#") else None
             if target is not None:
                 total += size(target, depth + 1)
-        if element.tag.rsplit("}", 1)[-1] == "image":
-            problem = _embedded_image_problem(element.get("href") or element.get(XLINK_HREF) or "")
+        href = element.get("href") or element.get(XLINK_HREF)
+        if href is not None and not href.startswith("#"):
+            problem = _reference_problem(element.tag.rsplit("}", 1)[-1], href.strip())
             if problem:
-                raise Refused(f"holds an image that {problem}")
+                raise Refused(problem)
         for child in element:
             total += size(child, depth + 1)
             if total > MAX_SVG_ELEMENTS:
@@ -196,14 +197,23 @@ def svg_problem(data: bytes) -> str | None:
     return None
 
 
-def _embedded_image_problem(href: str) -> str | None:
-    """Check an image embedded in an SVG as a ``data:`` URI (files are checked when fetched)."""
-    if not href.lower().startswith("data:"):
-        return None
-    data = decode_data_uri(href)
-    if data is None:
-        return "is not a readable data: URI"
-    return image_problem(data)
+def _reference_problem(tag: str, href: str) -> str | None:
+    """What an SVG may refer to outside itself: only raster images, as a ``data:`` URI or a file
+    (checked when fetched). An SVG drawn inside an SVG, or a ``<use>`` of another file, could
+    multiply work across files, so neither is allowed."""
+    if tag != "image":
+        return f"has a <{tag}> that refers to {href[:60]!r}; an SVG image may only refer to its own elements (#id)"
+    if href.lower().startswith("data:"):
+        data = decode_data_uri(href)
+        if data is None:
+            return "holds an image that is not a readable data: URI"
+        if is_svg(data) or not is_raster(data):
+            return "holds an image that is not a PNG or JPEG (an SVG inside an SVG is not allowed)"
+        problem = raster_problem(data)
+        return f"holds an image that {problem}" if problem else None
+    if href.split("#", 1)[0].split("?", 1)[0].lower().endswith((".svg", ".svgz")):
+        return f"draws another SVG ({href[:60]!r}); an SVG inside an SVG is not allowed"
+    return None
 
 
 def decode_data_uri(uri: str) -> bytes | None:

@@ -17,11 +17,12 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, read_regular_file, resolve_inside
+from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
 from ..errors import BuildFailed
 
 
 TOLERANCE_PX = 1.0  # rounding in the layout engine
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
 
 class ForbiddenResource(FatalURLFetchingError):
@@ -66,7 +67,10 @@ class ProjectFetcher(URLFetcher):
                 data = read_regular_file(resolved, MAX_FILE_BYTES)
             except UnsafeFile as error:
                 raise self.refuse(f"refused to read {path}: it {error}") from None
-            problem = image_problem(data, mimetypes.guess_type(resolved.name)[0])
+            mime_type = mimetypes.guess_type(resolved.name)[0]
+            if is_svg(data) and mime_type != "image/svg+xml" and resolved.suffix.lower() in RASTER_SUFFIXES:
+                raise self.refuse(f"image {path} is an SVG image with a raster name; rename it to .svg")
+            problem = image_problem(data, mime_type)
             if problem:
                 raise self.refuse(f"image {path} {problem}")
             if resolved not in self.reads:
