@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import stat
 from io import BytesIO
 from pathlib import Path
@@ -203,6 +204,11 @@ def _reference_problem(tag: str, href: str) -> str | None:
     multiply work across files, so neither is allowed."""
     if tag != "image":
         return f"has a <{tag}> that refers to {href[:60]!r}; an SVG image may only refer to its own elements (#id)"
+    scheme = href.split(":", 1)[0].lower() if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) else ""
+    if scheme in ("http", "https", "ftp", "ftps") or href.startswith("//"):
+        return f"refers to {href[:60]!r}: leaflets never use the network; embed the image in the SVG instead"
+    if scheme and scheme != "data" or href.startswith(("/", "\\")):
+        return f"refers to {href[:60]!r}: only files inside the project may be used, by a relative path"
     if href.lower().startswith("data:"):
         data = decode_data_uri(href)
         if data is None:

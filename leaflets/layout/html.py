@@ -158,7 +158,7 @@ def _render(library: Library, name: str, **context: Any) -> str:
     try:
         with _time_limit(TEMPLATE_SECONDS):
             return _environment(project.templates, project.root).get_template(name).render(**context)
-    except (jinja2.TemplateError, OverflowError) as error:  # the sandbox refuses a huge range() so
+    except (jinja2.TemplateError, OverflowError) as error:  # OverflowError: a range() over the sandbox cap
         raise UserError(_describe(error, project.root, name)) from None
     except _TooSlow as error:
         where = _describe(SecurityError(f"the template ran for more than {TEMPLATE_SECONDS:g} seconds "

@@ -2,7 +2,11 @@
 
 The pool may read only files inside the project and the font package.
 Anything else (another local file, the network, any other scheme) stops the
-render with an error naming the address.
+render with an error naming the address. Every file is resolved through its
+symlinks before it is read, must be a regular file of bounded size, and every
+image (file or ``data:`` URI) is checked for its pixel count, completeness and
+SVG complexity before WeasyPrint sees it (``content/files.py``). After layout,
+text that runs off the page is found so the build can name the section.
 """
 
 from __future__ import annotations
@@ -75,8 +79,7 @@ class ProjectFetcher(URLFetcher):
                 raise self.refuse(f"image {path} {problem}")
             if resolved not in self.reads:
                 self.reads.append(resolved)
-            mime_type = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type})
+            return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"})
         raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
 
 
