@@ -66,17 +66,18 @@ class ProjectFetcher(URLFetcher):
             root = next((a for a in self.allowed if path.is_relative_to(a)), None)
             if parts.netloc not in ("", "localhost") or root is None:
                 raise self.refuse(f"refused to read {path}: only files inside the project may be used")
+            shown = path.relative_to(root) if root == self.allowed[0] else path  # the project's files: relative
             try:
                 resolved = resolve_inside(path, root)  # follows every symlink: a link out is refused
                 data = read_regular_file(resolved, MAX_FILE_BYTES)
             except UnsafeFile as error:
-                raise self.refuse(f"refused to read {path}: it {error}") from None
+                raise self.refuse(f"refused to read {shown}: it {error}") from None
             mime_type = mimetypes.guess_type(resolved.name)[0]
             if is_svg(data) and mime_type != "image/svg+xml" and resolved.suffix.lower() in RASTER_SUFFIXES:
-                raise self.refuse(f"image {path} is an SVG image with a raster name; rename it to .svg")
+                raise self.refuse(f"image {shown} is an SVG image with a raster name; rename it to .svg")
             problem = image_problem(data, mime_type)
             if problem:
-                raise self.refuse(f"image {path} {problem}")
+                raise self.refuse(f"image {shown} {problem}")
             if resolved not in self.reads:
                 self.reads.append(resolved)
             return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"})
