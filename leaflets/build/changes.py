@@ -19,8 +19,10 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+from stat import S_ISREG
 
 from .. import __version__
+from ..content.files import MAX_FILE_BYTES
 from ..content.load import Library
 from ..content.plan import Variant
 from ..formats import FORMATS
@@ -34,12 +36,18 @@ LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "py
 
 @cache
 def _file_hash(path: Path, _mtime_ns: int, _size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as stream:  # in chunks: a large file never sits in memory
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def file_hash(path: Path) -> str:
-    """sha256 of a file, cached while its size and modification time are unchanged."""
+    """sha256 of a file, cached while its size and modification time are unchanged.
+
+    A file too large for any render to read (the fetcher refuses it) cannot change an
+    output, so only its size and time are hashed; a FIFO or device is never opened."""
     stat = path.stat()
+    if not S_ISREG(stat.st_mode) or stat.st_size > MAX_FILE_BYTES:
+        return f"unread:{stat.st_mode:o}:{stat.st_size}:{stat.st_mtime_ns}"
     return _file_hash(path, stat.st_mtime_ns, stat.st_size)
 
 

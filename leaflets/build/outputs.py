@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -54,9 +56,10 @@ def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
     ``sync`` forces the bytes to disk first (outputs); the manifest's updates
     during a build skip it, as a crash of the process cannot tear a rename.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -64,9 +67,22 @@ def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
                 os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
+    except BaseException as error:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError(f"no space left on {_device(target.parent)} while writing {target}; "
+                            "free some space and build again (earlier outputs are unchanged)", exit_code=1) from None
         raise
+
+
+def _device(folder: Path) -> str:
+    """The mount point holding ``folder``, to name the full disk."""
+    folder = folder.resolve()
+    device = folder.stat().st_dev
+    while folder.parent != folder and folder.parent.stat().st_dev == device:
+        folder = folder.parent
+    return str(folder)
 
 
 def sha256(data: bytes) -> str:
@@ -117,12 +133,17 @@ class Manifest:
 
     def land(self, files: list[tuple[Output, bytes]]) -> None:
         """Write each file atomically and list it."""
-        if any(output.path in self.entries for output, _ in files):
-            for output, _ in files:
-                self.entries.pop(output.path, None)
+        dropped = {output.path: self.entries.pop(output.path) for output, _ in files if output.path in self.entries}
+        if dropped:
             self.save(sync=False)
-        for output, data in files:
-            write_atomic(target_path(self.out_dir, output.path), data)
+        try:
+            for output, data in files:
+                write_atomic(target_path(self.out_dir, output.path), data)
+        except BaseException:  # a full disk, say: the files not replaced keep their entries
+            self.entries.update({path: old for path, old in dropped.items() if is_intact(self.out_dir, old)})
+            with contextlib.suppress(Exception):
+                self.save(sync=False)
+            raise
         for output, _ in files:
             self.entries[output.path] = output
         self.save(sync=False)

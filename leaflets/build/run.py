@@ -217,7 +217,11 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
         manifest.keep_only({o.path for o in result.written})
         if finished:
             result.removed = _remove_stale(library, out_dir, manifest)
-        manifest.save()
+        try:
+            manifest.save()
+        except UserError:  # no space left: the manifest on disk is the last one saved, which is true
+            if finished:
+                raise
 
 
 def low_resolution_images(library: Library, variant: Variant) -> list[str]:

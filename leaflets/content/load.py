@@ -16,11 +16,13 @@ from .model import (
     AdviceLibrary, AdviceRef, AdviceSnippet, Branch, Glossary, GlossaryTerm, Labels, Leaflet, Product, Section,
     SourceEntry, SourceList, Treatment, TreatmentCatalogue, TreatmentList,
 )
+from .files import UnsafeFile, image_problem, read_project_file, resolve_inside
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
 MAX_LOGO_BYTES = 2_000_000
 MAX_LOGO_PIXELS = 25_000_000  # 5000 x 5000: far more than a 300 ppi logo needs
+MAX_EXPANDED_CHARACTERS = 40_000  # a leaflet with its treatments_offered descriptions
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,11 @@ class _Loader:
         self.files: dict[tuple[str, str], str] = {}
 
     def read(self, path: Path, model: type[BaseModel]) -> tuple[Source | None, Any]:
+        try:  # resolved through every symlink before anything is read
+            resolve_inside(path, self.project.root)
+        except UnsafeFile as error:
+            self.problems.append(Problem(_shown(path, self.project.root), 0, 0, "", f"the file {error}"))
+            return None, None
         source, problems = read_yaml(path, display_path(path, self.project.root))
         self.problems += problems
         if source is None or problems:
@@ -157,6 +164,14 @@ class _Loader:
 
     def at(self, kind: str, item_id: str, loc: tuple, message: str) -> None:
         self.problems.append(self.sources[(kind, item_id)].problem(loc, message))
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as written under the project, without following links (for messages)."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -322,6 +337,15 @@ def _check_references(
             s, b = lists[0]
             loader.at("leaflet", leaflet.id, ("sections", s, "body", b),
                       "a treatments_offered block needs the leaflet's `treatments` list; add the treatment ids")
+        elif lists:  # the block prints every offered treatment's description: bound what it can add
+            listed = [treatments[t] for t in leaflet.treatments if t in treatments]
+            size = leaflet.content_characters + sum(len(t.name) + len(t.summary) for t in listed)
+            if size > MAX_EXPANDED_CHARACTERS:
+                s, b = lists[0]
+                loader.at("leaflet", leaflet.id, ("sections", s, "body", b),
+                          f"with the descriptions of its {len(listed)} treatments the leaflet holds about {size:,} "
+                          f"characters; at most {MAX_EXPANDED_CHARACTERS:,} are allowed: list fewer treatments "
+                          "or shorten their descriptions")
         if leaflet.lang not in labels and not labels_broken:
             loader.at("leaflet", leaflet.id, ("lang",),
                       f"no labels for language {leaflet.lang!r}; add data/labels/{leaflet.lang}.yaml")
@@ -331,12 +355,13 @@ def _logo_message(project: Project, written: str) -> str | None:
     """What is wrong with the logo a branch names (outside the project, wrong type, missing, broken), or None."""
     logo = project.inside(written)
     if logo is None:
-        return "the logo must be a file inside the project folder, e.g. assets/logos/clinic.svg"
+        return ("the logo must be a file inside the project folder (not a link leading outside it), "
+                "e.g. assets/logos/clinic.svg")
     if logo.suffix.lower() not in LOGO_TYPES:
         return f"the logo must be one of {', '.join(LOGO_TYPES)}"
     if not logo.is_file():
         return f"logo file {written!r} not found; add it or correct the path (relative to the project folder)"
-    problem = _logo_problem(logo)
+    problem = _logo_problem(logo, project.root)
     return f"logo file {written!r} {problem}" if problem else None
 
 
@@ -354,34 +379,22 @@ def _check_logo_of_invalid_branch(loader: _Loader, source: Source) -> None:
         loader.problems.append(source.problem(("brand", "logo"), message))
 
 
-def _logo_problem(path: Path) -> str | None:
-    """Why a logo file cannot be used (unreadable, too large, not an image), or None."""
+def _logo_problem(path: Path, root: Path) -> str | None:
+    """Why a logo file cannot be used (outside the project, unreadable, too large, not an image,
+    too complex to draw), or None. The same checks run again on every image the renderer reads."""
+
     try:
-        size = path.stat().st_size
-        with path.open("rb") as stream:
-            stream.read(1)
-    except OSError as error:
-        return f"cannot be read ({error.strerror}); check its permissions"
-    if size > MAX_LOGO_BYTES:
-        return f"is {size:,} bytes; logos may be at most {MAX_LOGO_BYTES:,} bytes"
+        data = read_project_file(path, root, MAX_LOGO_BYTES)
+    except UnsafeFile as error:
+        if str(error) == "not found":
+            return "not found; add it or correct the path (relative to the project folder)"
+        return str(error)
     if path.suffix.lower() == ".svg":
-        from xml.etree import ElementTree
+        from .files import svg_problem
 
-        try:
-            root = ElementTree.fromstring(path.read_bytes())
-        except ElementTree.ParseError as error:
-            return f"is not a well-formed SVG image ({error}); fix or re-export it"
-        return None if root.tag.rsplit("}", 1)[-1] == "svg" else "is not an SVG image (its root element is not <svg>)"
-    from PIL import Image, UnidentifiedImageError  # installed with WeasyPrint; raster logos only
-
-    try:
-        with Image.open(path) as image:  # reads the header only
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        return "is not a PNG or JPEG image this tool can read"
-    if width * height > MAX_LOGO_PIXELS:
-        return f"is {width} x {height} pixels; at most {MAX_LOGO_PIXELS:,} pixels are allowed: scale it down"
-    return None
+        return svg_problem(data)
+    return image_problem(data) or (None if data.startswith((b"\x89PNG", b"\xff\xd8")) else
+                                   "is not a PNG or JPEG image this tool can read")
 
 
 PATTERN_HINTS = {

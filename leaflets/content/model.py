@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal, Union
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import (
     AfterValidator,
@@ -57,18 +57,42 @@ def _check_https(value: str) -> str:
         or parts.username
         or parts.password
         or re.search(r"\s", value)
+        or not re.fullmatch(r"[A-Za-z0-9.-]+", host)
     ):
         raise ValueError(
             f"{value!r} is not a web address this tool accepts: write a full https:// "
             "address, e.g. 'https://example.co.uk/book'"
         )
-    return value
+    # Rebuilt from its parts, each quoted, so nothing in it can change what the link does.
+    netloc = host.lower() + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(("https", netloc, quote(parts.path, safe=_URL_SAFE), quote(parts.query, safe=_URL_SAFE + "?"),
+                       quote(parts.fragment, safe=_URL_SAFE + "?")))
+
+
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
+# What a clinic's address needs before the @; no quoting, no ?, %, = or & that a mailto: link could misread.
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._+-]{0,62}[A-Za-z0-9_+-])?")
 
 
 def _check_email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
-        raise ValueError(f"{value!r} is not an email address, e.g. 'info@example.co.uk'")
-    return value
+    from email_validator import EmailNotValidError, validate_email  # only data needs it
+
+    hint = "write a plain address such as 'info@example.co.uk'"
+    try:
+        checked = validate_email(
+            value, check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False,
+            allow_domain_literal=False, allow_display_name=False,
+        )
+    except EmailNotValidError as error:
+        raise ValueError(f"{value!r} is not an email address ({error}); {hint}") from None
+    if checked.domain != checked.ascii_domain:  # look-alike letters from other scripts
+        raise ValueError(f"{value!r}: write the part after the @ in plain letters (its xn-- form); {hint}")
+    if not _EMAIL_LOCAL.fullmatch(checked.local_part):
+        raise ValueError(
+            f"{value!r} is not an email address this tool accepts: before the @ use only letters, digits, "
+            f"dots, hyphens, underscores and plus signs; {hint}"
+        )
+    return checked.normalized
 
 
 # Numbers Ofcom keeps for TV and radio drama: never given to anyone, so a leaflet that
@@ -92,32 +116,56 @@ def _drama_range(national: str) -> str | None:
     return DRAMA_NUMBERS.get(national[:8])
 
 
-def _check_uk_phone(value: str) -> str:
+def _parse_uk_phone(value: str):
     import phonenumbers  # imported here: it is slow to load and only data needs it
 
     try:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and number.country_code == 44:
+        return None
+    if number.country_code == 44:
         area = _drama_range(f"0{number.national_number}")
         if area:
             raise ValueError(
                 f"{value!r} is a number Ofcom keeps for TV and radio drama (the {area} range): it is not in use "
                 "and cannot be called; give the clinic's real phone number"
             )
-    if number is None or not phonenumbers.is_valid_number_for_region(number, "GB"):
+    return number if phonenumbers.is_valid_number_for_region(number, "GB") else None
+
+
+def _check_uk_phone(value: str) -> str:
+    import phonenumbers
+
+    number = _parse_uk_phone(value)
+    if number is None:
         raise ValueError(
             f"{value!r} is not a valid UK phone number: write it as dialled in the UK, "
-            "e.g. '01782 922300'"
+            "e.g. '01782 922300' (an extension as '01782 922300 ext. 123')"
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    extension = number.extension
+    number.extension = None
+    printed = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # Printed as a person reads it: "01782 922300 ext. 123"; linked per RFC 3966 (;ext=).
+    return f"{printed} ext. {extension}" if extension else printed
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Explicit bidi embeddings and overrides can make printed text read differently from
 # the source (a phone number shown reversed); right-to-left text never needs them.
 _BIDI_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+_LINE_BREAK = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def _single_line(value: str) -> str:
+    """Names, headings and contact details are one line: a line break could forge a field."""
+    found = _LINE_BREAK.search(value)
+    if found:
+        raise ValueError(
+            f"contains a line break or tab (U+{ord(found.group()):04X}); this field must be one line: remove it"
+        )
+    return _no_control_characters(value)
 
 
 def _no_control_characters(value: str) -> str:
@@ -166,18 +214,38 @@ Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_no_control_characters)
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control_characters)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_single_line)
 ]
+MAX_LEAFLET_TREATMENTS = 20
 MAX_LEAFLET_CHARACTERS = 30_000  # about 40 large-print pages; the default leaflets are ~5,000
 Colour = Annotated[
     str, BeforeValidator(_colour_given), AfterValidator(_check_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})
 ]
 HttpsUrl = Annotated[
-    str, StringConstraints(max_length=300), AfterValidator(_check_https),
+    str, StringConstraints(max_length=300), AfterValidator(_single_line), AfterValidator(_check_https),
     WithJsonSchema({"type": "string", "pattern": "^https://", "maxLength": 300}),
 ]
-Email = Annotated[str, StringConstraints(max_length=200), AfterValidator(_check_email)]
-UkPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_check_uk_phone)]
+Email = Annotated[
+    str, StringConstraints(max_length=254), AfterValidator(_single_line), AfterValidator(_check_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
+]
+UkPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_single_line), AfterValidator(_check_uk_phone)]
+VERSION_PATTERN = r"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}$"
+# The pattern also bounds the length: at most four numbers of at most four digits.
+Version = Annotated[str, BeforeValidator(_check_version), StringConstraints(pattern=VERSION_PATTERN)]
+EARLIEST_DATE, LATEST_DATE = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+
+
+def _sensible_date(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is not a plausible date for a leaflet (allowed: {EARLIEST_DATE.year} to "
+            f"{LATEST_DATE.year}); check the year"
+        )
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_sensible_date)]
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
@@ -276,8 +344,8 @@ class Approver(Strict):
 
 
 class Change(Strict):
-    version: Annotated[str, BeforeValidator(_check_version)]
-    date: dt.date
+    version: Version
+    date: Date
     note: Text
 
 
@@ -285,14 +353,14 @@ class Record(Strict):
     """The governance record a health information standard expects."""
 
     reference: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[0-9]{2,3}$")]
-    version: Annotated[str, BeforeValidator(_check_version), StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)*$")]
+    version: Version
     status: Literal["draft", "approved"]
     author: ShortText
     approver: Approver | None = None
-    approved: dt.date | None = None
-    next_review: dt.date | None = None
+    approved: Date | None = None
+    next_review: Date | None = None
     sources: list[Text] = Field(min_length=1, max_length=60)
-    changes: list[Change] = Field(min_length=1)
+    changes: list[Change] = Field(min_length=1, max_length=200)
     confirm: list[Text] = Field(
         default_factory=list, max_length=40,
         description="Points the research could not source: the approving clinician confirms each one.",
@@ -352,14 +420,30 @@ class Leaflet(Strict):
         default=None,
         description="For a leaflet about one treatment: built only for branches that offer it.",
     )
-    treatments: list[Id] = Field(default_factory=list, description="Treatments the leaflet mentions.")
+    treatments: list[Id] = Field(default_factory=list, max_length=MAX_LEAFLET_TREATMENTS,
+                                 description="Treatments the leaflet mentions.")
     sections: list[Section] = Field(min_length=1, max_length=40)
     faq: list[FaqEntry] = Field(default_factory=list, max_length=30)
     record: Record
 
     @model_validator(mode="after")
+    def _one_treatment_list(self) -> Leaflet:
+        lists = [(s, b) for s, section in enumerate(self.sections)
+                 for b, block in enumerate(section.body) if isinstance(block, TreatmentList)]
+        if len(lists) > 1:
+            raise ValueError(
+                f"the leaflet has {len(lists)} treatments_offered blocks; at most one is allowed "
+                "(each lists every treatment the branch offers)"
+            )
+        return self
+
+    @property
+    def content_characters(self) -> int:
+        return len(self.model_dump_json(include={"title", "summary", "sections", "faq"}))
+
+    @model_validator(mode="after")
     def _bounded_length(self) -> Leaflet:
-        size = len(self.model_dump_json(include={"title", "summary", "sections", "faq"}))
+        size = self.content_characters
         if size > MAX_LEAFLET_CHARACTERS:
             raise ValueError(
                 f"the leaflet holds about {size:,} characters of content; at most {MAX_LEAFLET_CHARACTERS:,} "
@@ -397,7 +481,7 @@ class Treatment(Strict):
 
 
 class TreatmentCatalogue(Strict):
-    treatments: list[Treatment] = Field(min_length=1)
+    treatments: list[Treatment] = Field(min_length=1, max_length=200)
 
 
 # --- Shared advice, sources and glossary --------------------------------------
@@ -510,11 +594,34 @@ class Branch(Strict):
     hours: list[Hours] = Field(default_factory=list, max_length=10)
     out_of_hours: UkPhone | None = Field(default=None, description="A number patients can call out of hours, if any.")
     brand: Brand
-    treatments: list[Annotated[Offer, BeforeValidator(_offer_shorthand)]] = Field(default_factory=list)
+    treatments: list[Annotated[Offer, BeforeValidator(_offer_shorthand)]] = Field(default_factory=list, max_length=200)
 
     @cached_property
     def phone_uri(self) -> str:
-        return "tel:+44" + re.sub(r"\D", "", self.phone)[1:]
+        """The phone number as an RFC 3966 link; an extension as ``;ext=``, never dialled as digits."""
+        import phonenumbers
+
+        number = _parse_uk_phone(self.phone)
+        assert number is not None  # validated when loaded
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return f"tel:{e164}" + (f";ext={number.extension}" if number.extension else "")
+
+    @cached_property
+    def phone_international(self) -> str:
+        """For the contact card: +44 1782 922300 ext. 123."""
+        import phonenumbers
+
+        number = _parse_uk_phone(self.phone)
+        assert number is not None
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    @cached_property
+    def email_uri(self) -> str | None:
+        """A ``mailto:`` link built from the validated address's parts, each quoted."""
+        if self.email is None:
+            return None
+        local, _, domain = self.email.rpartition("@")
+        return f"mailto:{quote(local, safe='.+-_')}@{quote(domain.encode('idna').decode('ascii'), safe='.-')}"
 
     def offer(self, treatment_id: str) -> Offer | None:
         return next((o for o in self.treatments if o.id == treatment_id), None)

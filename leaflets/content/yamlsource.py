@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from .files import UnsafeFile, read_regular_file
 
 MAX_BYTES = 1_000_000  # a leaflet is a few KB; anything this big is a mistake
 MAX_NODES = 50_000  # stops alias bombs ("billion laughs") before they use up memory
@@ -93,7 +94,10 @@ class _Builder:
             self.loader.flatten_mapping(node)  # resolves "<<" merge keys
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.loader.construct_object(key_node, deep=True)
+                try:
+                    key = self.loader.construct_object(key_node, deep=True)
+                except (ValueError, OverflowError, yaml.constructor.ConstructorError):  # e.g. 2026-02-30:
+                    key = None
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     line, col = self.mark(key_node)
                     self.problems.append(
@@ -162,13 +166,10 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
     def fail(message: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
         return None, [Problem(display, line, col, "", message)]
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return fail(f"the file is {size:,} bytes; data files may be at most {MAX_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except OSError as error:
-        return fail(f"cannot read the file ({error.strerror}); check it exists and is readable", 0, 0)
+    try:  # a regular file only (a FIFO would hang), and never more than MAX_BYTES of it
+        raw = read_regular_file(path, MAX_BYTES)
+    except UnsafeFile as error:
+        return fail(f"the file {error}", 0, 0)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

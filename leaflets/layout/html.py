@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
+import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+from pydantic import BaseModel
+
+from ..content import model
+from ..content.files import MAX_TEMPLATE_BYTES, UnsafeFile, read_regular_file, resolve_inside
+from ..errors import UserError, display_path
 
 from .fonts import font_face_css
 from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
@@ -34,17 +48,151 @@ def display_url(url: str) -> str:
     return url.removeprefix("https://").rstrip("/")
 
 
+TEMPLATE_SECONDS = 20.0  # a leaflet's HTML takes a few milliseconds
+MAX_REPEAT = 100_000
+MAX_EXPONENT = 100
+
+
+class UnsafeTemplate(jinja2.TemplateError):
+    """A template file the tool refuses to read (a link leading out, a FIFO, too large)."""
+
+
+class ProjectTemplates(jinja2.BaseLoader):
+    """Loads templates from the project's templates/ folder only: every path is resolved
+    through its symlinks and refused outside the project, and only regular files are read."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.folder, self.root = folder, root
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        path = self.folder.joinpath(*split_template_path(template))  # refuses ".." segments
+        try:
+            resolved = resolve_inside(path, self.root)
+            data = read_regular_file(resolved, MAX_TEMPLATE_BYTES)
+        except UnsafeFile as error:
+            if str(error) == "not found":
+                raise jinja2.TemplateNotFound(template) from None
+            raise UnsafeTemplate(f"{path}: the template {error}") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnsafeTemplate(f"{path}: the template is not UTF-8 text; save it with UTF-8 encoding") from None
+        mtime = resolved.stat().st_mtime_ns
+        return text, str(path), lambda: resolved.exists() and resolved.stat().st_mtime_ns == mtime
+
+
+class LeafletSandbox(SandboxedEnvironment):
+    """Templates are written by people who are not programmers and are treated as untrusted
+    code: Jinja2's sandbox blocks Python internals (``__class__``, ``__globals__``, ...), and on
+    the data model only its fields and the properties this tool defines are visible, so no
+    pydantic method (``parse_file``, ``model_validate_json``, ...) can read a file."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``'x' * 10**9`` or ``9 ** 9 ** 9`` would use up memory or time: bounded here."""
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_REPEAT:
+                    raise SecurityError(f"repeating a text or list beyond {MAX_REPEAT:,} items is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, type):
+            return False  # classes and their class methods are never needed
+        if isinstance(obj, BaseModel):
+            own = [k for k in type(obj).__mro__ if issubclass(k, BaseModel) and k.__module__ == model.__name__
+                   and k is not model.Strict]
+            return attr in type(obj).model_fields or any(attr in vars(k) for k in own)
+        return True
+
+
 @cache
-def _environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+def _environment(templates: Path, root: Path) -> jinja2.Environment:
+    env = LeafletSandbox(
+        loader=ProjectTemplates(templates, root),
         autoescape=True,  # every data value is untrusted text
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Audited: Jinja2's built-in filters and these; of the globals only range (capped by the
+    # sandbox), dict, cycler, joiner and namespace remain.
+    env.globals.pop("lipsum", None)
     env.filters.update(long_date=long_date, display_url=display_url)
     return env
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop a template that runs away (nested loops): the sandbox bounds each range(), not
+    their product. Only in the main thread of a POSIX process, where SIGALRM can be used."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _render(library: Library, name: str, **context: Any) -> str:
+    """Render a template; any template error becomes ``templates/FILE:LINE: message`` (exit 2)."""
+    project = library.project
+    try:
+        with _time_limit(TEMPLATE_SECONDS):
+            return _environment(project.templates, project.root).get_template(name).render(**context)
+    except (jinja2.TemplateError, OverflowError) as error:  # OverflowError: a range() over the sandbox cap
+        raise UserError(_describe(error, project.root, name)) from None
+    except _TooSlow as error:
+        where = _describe(SecurityError(f"the template ran for more than {TEMPLATE_SECONDS:g} seconds "
+                                        "(a loop inside a loop?)").with_traceback(error.__traceback__),
+                          project.root, name)
+        raise UserError(where) from None
+    except RecursionError:
+        raise UserError(f"templates/{name}: the templates include or extend each other without end") from None
+
+
+def _describe(error: jinja2.TemplateError | OverflowError, root: Path, name: str) -> str:
+    """Where in which template an error happened, and what it was, for a person to fix."""
+    file, line = None, 0
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file, line = error.filename, error.lineno or 0
+    else:  # Jinja2 rewrites the traceback so that its frames point into the template files
+        templates = (root / "templates").resolve()
+        for frame in traceback.extract_tb(error.__traceback__):
+            if frame.filename and Path(frame.filename).is_relative_to(templates):
+                file, line = frame.filename, frame.lineno or 0
+    shown = display_path(Path(file), root) if file else f"templates/{name}"
+    if isinstance(error, UnsafeTemplate):
+        return str(error).replace(str(root) + "/", "")
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"the template {error.name!r} is not found (no file templates/{error.name}); check the name"
+    elif isinstance(error, SecurityError):
+        message = f"not allowed in a template: {error.message}"
+    elif isinstance(error, OverflowError):
+        message = f"not allowed in a template: {error}"
+    elif isinstance(error, jinja2.UndefinedError):
+        message = f"{error.message}; check the name against the template variables (see docs)"
+    else:
+        message = error.message or type(error).__name__
+    return f"{shown}:{line}: {message}" if line else f"{shown}: {message}"
 
 
 def css_string(text: str) -> Markup:
@@ -94,7 +242,7 @@ def stylesheet_urls(fmt: Format) -> list[str]:
 
 def blank_page_html(library: Library) -> str:
     """The markup of one padding page, from templates/partials/blank-page.html."""
-    return _environment(library.project.templates).get_template("partials/blank-page.html").render().strip()
+    return _render(library, "partials/blank-page.html").strip()
 
 
 def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
@@ -106,8 +254,8 @@ def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
     fmt = FORMATS[variant.format]
     offered = [OfferedTreatment(t, branch.offer(t.id)) for t in library.offered(leaflet, branch)]
     this_offer = branch.offer(leaflet.treatment) if leaflet.treatment else None
-    template = _environment(library.project.templates).get_template(fmt.template)
-    return template.render(
+    return _render(
+        library, fmt.template,
         sections=library.sections_for(leaflet, branch),
         publisher=labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         version_line=version_text(labels, leaflet),
@@ -132,4 +280,12 @@ def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
             f"{labels.reference} {leaflet.record.reference}, {labels.version} {leaflet.record.version}"
         ),
         stylesheets=stylesheet_urls(fmt),
+        logo_url=logo_url(library, branch),
     )
+
+
+def logo_url(library: Library, branch: Branch) -> str:
+    """The logo's path as a quoted URL relative to the project: the file the loader checked is
+    the file drawn, whatever its name holds (``%``, ``#``, ``?``, spaces). Relative, so the
+    HTML (and the PDF identifier made from it) does not depend on where the project lies."""
+    return quote(Path(branch.brand.logo).as_posix(), safe="/")

@@ -2,22 +2,32 @@
 
 The pool may read only files inside the project and the font package.
 Anything else (another local file, the network, any other scheme) stops the
-render with an error naming the address.
+render with an error naming the address. Every file is resolved through its
+symlinks before it is read, must be a regular file of bounded size, and every
+image (file or ``data:`` URI) is checked for its pixel count, completeness and
+SVG complexity before WeasyPrint sees it (``content/files.py``). After layout,
+text that runs off the page is found so the build can name the section.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
 from ..errors import BuildFailed
+
+
+TOLERANCE_PX = 1.0  # rounding in the layout engine
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
 
 class ForbiddenResource(FatalURLFetchingError):
@@ -38,7 +48,8 @@ class ProjectFetcher(URLFetcher):
         super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
         self.allowed = [folder.resolve() for folder in allowed]
         self.refused: list[str] = []
-        self.reads: set[Path] = set()
+        #: every file served, resolved, in the order first read (for the change detector)
+        self.reads: list[Path] = []
 
     def refuse(self, message: str) -> ForbiddenResource:
         self.refused.append(message)
@@ -47,16 +58,33 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            data = response.read()
+            problem = image_problem(data, response.content_type)
+            if problem:
+                raise self.refuse(f"an embedded data: image {problem}")
+            return URLFetcherResponse(response.url, data, {"Content-Type": response.headers["Content-Type"] or ""})
         if scheme == "file":
             parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve()  # follows symlinks: a link out is refused
-            if parts.netloc in ("", "localhost") and any(path.is_relative_to(a) for a in self.allowed):
-                if not path.is_file():
-                    raise self.refuse(f"file not found: {path}")
-                self.reads.add(path)
-                return super().fetch(path.as_uri(), headers)
-            raise self.refuse(f"refused to read {path}: only files inside the project may be used")
+            path = Path(unquote(parts.path))
+            root = next((a for a in self.allowed if path.is_relative_to(a)), None)
+            if parts.netloc not in ("", "localhost") or root is None:
+                raise self.refuse(f"refused to read {path}: only files inside the project may be used")
+            shown = path.relative_to(root) if root == self.allowed[0] else path  # the project's files: relative
+            try:
+                resolved = resolve_inside(path, root)  # follows every symlink: a link out is refused
+                data = read_regular_file(resolved, MAX_FILE_BYTES)
+            except UnsafeFile as error:
+                raise self.refuse(f"refused to read {shown}: it {error}") from None
+            mime_type = mimetypes.guess_type(resolved.name)[0]
+            if is_svg(data) and mime_type != "image/svg+xml" and resolved.suffix.lower() in RASTER_SUFFIXES:
+                raise self.refuse(f"image {shown} is an SVG image with a raster name; rename it to .svg")
+            problem = image_problem(data, mime_type)
+            if problem:
+                raise self.refuse(f"image {shown} {problem}")
+            if resolved not in self.reads:
+                self.reads.append(resolved)
+            return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"})
         raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
 
 
@@ -78,9 +106,49 @@ class LaidOut:
         self._fetcher = fetcher
         self._what = what
         self.pages = len(document.pages)
-        self.reads = fetcher.reads  #: every file the layout read (the PDF writing may add fonts)
         #: the element ids (anchors) on each page, to tell which section overflowed
         self.anchors: list[list[str]] = [list(page.anchors) for page in document.pages]
+
+    @property
+    def reads(self) -> list[Path]:
+        """Every project (or font) file the renderer has read so far, resolved: layout reads
+        stylesheets, fonts and images; ``pdf()`` may read more."""
+        return list(self._fetcher.reads)
+
+    def escaping_text(self) -> tuple[int, str | None, str] | None:
+        """The first text that runs outside its page's content area after layout (a word too
+        long for any line in a box that cannot wrap), as (page number, enclosing section id,
+        the text); None when all text is inside. Text in the page margins (running footers)
+        is checked against the page itself."""
+        from weasyprint.formatting_structure import boxes
+
+        def walk(box, anchor, left, right):
+            element_id = box.element.get("id") if getattr(box, "element", None) is not None else None
+            if element_id and (element_id.startswith("section-") or element_id == "faq"):
+                anchor = element_id
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                if box.position_x < left - TOLERANCE_PX or box.position_x + box.width > right + TOLERANCE_PX:
+                    return anchor, box.text.strip()
+            style = getattr(box, "style", None)
+            if style is not None and (style["overflow"] != "visible" or style["transform"]):
+                return None  # clipped on purpose, or turned (the draft mark): positions are not final
+            for child in getattr(box, "children", ()):
+                found = walk(child, anchor, left, right)
+                if found:
+                    return found
+            return None
+
+        for number, page in enumerate(self._document.pages, 1):
+            page_box = page._page_box
+            content_left = page_box.content_box_x()
+            for child in page_box.children:
+                if isinstance(child, boxes.MarginBox):
+                    found = walk(child, None, 0, page_box.margin_width())
+                else:
+                    found = walk(child, None, content_left, content_left + page_box.width)
+                if found:
+                    return number, found[0], found[1]
+        return None
 
     def pdf(self) -> bytes:
         with _checked(self._fetcher, self._what):

@@ -16,6 +16,7 @@ from ..formats import FORMATS, Format
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 PADDING_MARKER = "<!-- leaflets:padding -->"
 MARKS_MARKER = "<!-- leaflets:marks -->"  # a proof: printer's marks on a slug (templates/base.html)
+MAX_PAGES = 60  # any format, large print included
 
 
 def pad(html: str, blank_page: str, pages: int) -> str:
@@ -64,6 +65,9 @@ def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], 
 
 def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) -> None:
     """Fail loudly, naming the section, when the content outgrows the format."""
+    if pages > MAX_PAGES:  # large print has no budget, but no leaflet needs more than this
+        raise BuildFailed(f"{job.name}: the content needs {pages} pages; at most {MAX_PAGES} are allowed. "
+                          "Shorten the content or split it into several leaflets")
     if fmt.max_pages is None or fmt.padded(pages) <= fmt.max_pages:
         return
     unit = "panels" if fmt.layout == "dl" else "pages"
@@ -72,6 +76,18 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
         f"{job.name}: the content needs {pages} {unit} but the format allows {fmt.max_pages}; "
         f"section {section!r} does not fit. Shorten the content or choose another format"
     )
+
+
+def check_text_inside(escaping: tuple[int, str | None, str] | None, job: Job) -> None:
+    """Text that runs off the page is a failure naming the section, like content that does not fit."""
+    if escaping:
+        page, anchor, text = escaping
+        section = section_at([[anchor] if anchor else []], 1, job.headings, job.title)
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise BuildFailed(
+            f"{job.name}: text runs off page {page} in section {section!r}: {shown!r} cannot be broken to fit "
+            "its line; shorten it, or keep overflow-wrap: anywhere in the stylesheet"
+        )
 
 
 def make_pdfs(job: Job) -> list[RenderedFile]:
@@ -84,6 +100,7 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     base, allowed = Path(job.base), [Path(a) for a in job.allowed]
     document = lay_out(job.html, base, allowed, job.name)
     check_budget(fmt, document.pages, document.anchors, job)
+    check_text_inside(document.escaping_text(), job)
     wanted = fmt.padded(document.pages)
     if wanted != document.pages:
         document = lay_out(pad(job.html, job.blank_page, wanted - document.pages), base, allowed, job.name)
