@@ -89,7 +89,7 @@ def write_manifest(out_dir: Path, outputs: list[Output]) -> Path:
     from .changes import tool_versions
 
     ordered = sorted(outputs, key=lambda o: o.path)
-    versions = {k: v for k, v in tool_versions().items() if k in ("leaflets", "weasyprint")}
+    versions = {k: v for k, v in tool_versions().items() if k in ("leaflets", "weasyprint", "font-subsetter")}
     text = json.dumps({"tool": versions, "outputs": [asdict(o) for o in ordered]}, indent=2) + "\n"
     target = out_dir / MANIFEST
     write_atomic(target, text.encode("utf-8"))
