@@ -39,6 +39,7 @@ def counted_layouts(monkeypatch):
 
     monkeypatch.setattr(engine, "lay_out", lay_out)
     monkeypatch.setattr(job_module, "_PADDING_GUESS", {})
+    monkeypatch.setattr(job_module, "_FORMAT_GUESS", {})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # as make_pdfs sets it: fontTools stamps the time
     return calls
 
@@ -56,6 +57,7 @@ def test_padding_guessed_from_the_branch_before_is_one_pass_and_the_same_bytes(a
     assert one_pass.pages == two_pass.pages and one_pass.pages % 4 == 0
     # the same bytes as the two-pass way for that branch
     job_module._PADDING_GUESS.clear()
+    job_module._FORMAT_GUESS.clear()
     assert job_module.lay_out_padded(second, fmt).pdf() == one_pass.pdf()
 
 

@@ -74,6 +74,8 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
 
 #: blank pages last added per (format, leaflet title), in this process: the guess for the next branch
 _PADDING_GUESS: dict[tuple[str, str], int] = {}
+#: blank pages last added per format, for any leaflet: the guess for a leaflet not seen yet
+_FORMAT_GUESS: dict[str, int] = {}
 
 
 def lay_out_padded(job: Job, fmt: Format):
@@ -82,7 +84,9 @@ def lay_out_padded(job: Job, fmt: Format):
     Padding (blank pages before the back cover) depends on the page count, so
     it used to take a layout to learn it and a second to add it. The guess is
     what the same leaflet needed in the same format for the branch before
-    (branches differ only in a few lines). Each blank page adds exactly one
+    (branches differ only in a few lines), else what the last leaflet in
+    that format needed (leaflets of one kind run to similar lengths), else
+    none. Each blank page adds exactly one
     page (the fallback checks it), so a render with ``k`` blank pages and
     ``P`` pages had ``P - k`` pages of content; the guess was right when
     ``P`` is that count padded. Then the bytes are those of the two-pass way.
@@ -91,7 +95,7 @@ def lay_out_padded(job: Job, fmt: Format):
 
     base, allowed = Path(job.base), [Path(a) for a in job.allowed]
     key = (job.format, job.title)
-    guess = _PADDING_GUESS.get(key, 0) if fmt.multiple > 1 else 0
+    guess = _PADDING_GUESS.get(key, _FORMAT_GUESS.get(job.format, 0)) if fmt.multiple > 1 else 0
     html = pad(job.html, job.blank_page, guess) if guess else job.html  # unpadded HTML kept as it is
     document = lay_out(html, base, allowed, job.name)
     content = document.pages - guess
@@ -101,7 +105,7 @@ def lay_out_padded(job: Job, fmt: Format):
         document = lay_out(pad(job.html, job.blank_page, wanted - content), base, allowed, job.name)
         if document.pages != wanted:
             raise BuildFailed(f"{job.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
-    _PADDING_GUESS[key] = wanted - content
+    _PADDING_GUESS[key] = _FORMAT_GUESS[job.format] = wanted - content
     return document
 
 
