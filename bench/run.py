@@ -242,9 +242,10 @@ def main() -> None:
         path = broken / "data/leaflets/milia.yaml"
         marker = "  - heading: When to get advice\n"
         path.write_text(path.read_text().replace(
-            marker, "  - heading: Too long\n    body:\n" + "      - p: Words that will not fit.\n" * 60 + marker, 1))
-        failed = measure(leaflets(broken, "build", "milia", "-q", "-j", "2", "--out", str(work / "f")), REPO,
-                         env={"TMPDIR": str(tmp)}, check=False)
+            marker, "  - heading: Too long\n    body:\n"
+            + "      - p: Words that will not fit on the panels of a folded leaflet.\n" * 30 + marker, 1))
+        failed = measure(leaflets(broken, "build", "milia", "--format", "dl", "-q", "-j", "2", "--out",
+                                  str(work / "f")), REPO, env={"TMPDIR": str(tmp)}, check=False)
         left.append(f"failed (exit {failed.code}): {left_in(tmp)}")
         rows.append(("files left in the temp folder", "; ".join(left), ""))
     finally:
