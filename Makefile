@@ -1,6 +1,6 @@
 # Two commands on a fresh machine: `make leaflets` builds every default leaflet
 # into out/, `make test` runs the tests. Both create .venv and install what is
-# needed; they need only python3, make and the Pango library.
+# needed; they need only python3, make and the Pango and HarfBuzz-subset libraries.
 
 PYTHON ?= python3
 VENV := .venv

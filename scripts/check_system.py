@@ -1,4 +1,4 @@
-"""Before installing: is the system library WeasyPrint needs (Pango) present?
+"""Before installing: are the system libraries WeasyPrint needs (Pango, HarfBuzz's subsetter) present?
 
 Prints one line with the install command and exits 1 when it is missing.
 Uses only the standard library, so it runs before the virtual environment exists.
@@ -16,29 +16,26 @@ if not ctypes.util.find_library("pango-1.0"):
     )
 
 # WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is present and silently falls
-# back to fontTools, which makes other bytes (and is 30x slower per font). The build records which
-# one it used in every fingerprint and in the manifest, so a switch is never silent; CI installs
-# HarfBuzz (.ci/run) so that CI and release builds always use it. Here: say so, do not stop.
-_SUBSET_NAMES = ("harfbuzz-subset", "libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib")
+# back to fontTools, which makes other bytes (and takes about 30 times as long per font), so two
+# machines with the same Python packages would make different PDFs. We require HarfBuzz, as Pango;
+# the build also records the subsetter in every fingerprint and in the manifest.
+_SUBSET_NAMES = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll")
 
 
 def _harfbuzz_subset_found() -> bool:
     for name in _SUBSET_NAMES:
-        for candidate in (name, ctypes.util.find_library(name)):
-            if candidate:
-                try:
-                    ctypes.CDLL(candidate)
-                    return True
-                except OSError:
-                    pass
-    return False
+        try:
+            ctypes.CDLL(name)
+            return True
+        except OSError:
+            pass
+    found = ctypes.util.find_library("harfbuzz-subset")
+    return bool(found)
 
 
 if not _harfbuzz_subset_found():
-    message = (
-        "the HarfBuzz subsetter library is missing, so fonts are subset with fontTools (slower, other "
-        "bytes than CI's); install it with: sudo apt-get install libharfbuzz-subset0   (macOS: brew install harfbuzz)"
+    sys.exit(
+        "error: the HarfBuzz font subsetter library is missing (WeasyPrint would fall back to fontTools: "
+        "slower, and other bytes); install it with: sudo apt-get install libharfbuzz-subset0   "
+        "(macOS: brew install harfbuzz)"
     )
-    if "--require-harfbuzz" in sys.argv[1:]:
-        sys.exit("error: " + message)
-    print("warning: " + message, file=sys.stderr)

@@ -173,3 +173,28 @@ def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_pa
     after = json.loads((out / "manifest.json").read_text())
     assert after["tool"]["font-subsetter"] == other
     assert before["outputs"][0]["fingerprint"] != after["outputs"][0]["fingerprint"]
+
+
+def test_the_two_subsetters_make_different_bytes_and_ci_has_harfbuzz(a5_jobs, monkeypatch):
+    """Why the subsetter is in the fingerprint: the same document, subset both ways."""
+    import pypdfium2 as pdfium
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    from leaflets.pdf.subsetter import font_subsetter
+
+    harfbuzz = font_subsetter().startswith("harfbuzz-subset ")
+    if os.environ.get("CI") == "true":
+        assert harfbuzz, "CI must build with the HarfBuzz subsetter (.ci/run installs libharfbuzz-subset0)"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    job = a5_jobs[0]
+    base, allowed = Path(job.base), [Path(a) for a in job.allowed]
+    default = engine.lay_out(job.html, base, allowed, job.name).pdf()
+    monkeypatch.setattr(pdf_fonts, "harfbuzz_subset", None)  # what WeasyPrint does without the library
+    with_fonttools = engine.lay_out(job.html, base, allowed, job.name).pdf()
+    if harfbuzz:
+        assert default != with_fonttools
+    else:
+        assert default == with_fonttools
+    texts = [[doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+             for doc in (pdfium.PdfDocument(default), pdfium.PdfDocument(with_fonttools))]
+    assert texts[0] == texts[1]

@@ -33,13 +33,20 @@ INSTALL_HINT = (
 
 
 def _load(names: tuple[str, ...]) -> ctypes.CDLL | None:
+    """The first library that loads: each name as given, then as ``find_library`` finds it
+    (which runs ``ldconfig`` on Linux, so only when the plain names all failed)."""
     for name in names:
-        for candidate in (name, ctypes.util.find_library(name)):
-            if candidate:
-                try:
-                    return ctypes.CDLL(candidate)
-                except OSError:
-                    continue
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    for name in names:
+        found = ctypes.util.find_library(name)
+        if found:
+            try:
+                return ctypes.CDLL(found)
+            except OSError:
+                continue
     return None
 
 
