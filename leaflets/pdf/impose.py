@@ -5,8 +5,9 @@ were proofed. Each finished page becomes a PDF form object (Form XObject)
 holding its content stream unchanged and its resources, and the sheet draws
 that form moved into its slot, clipped to the slot twice over: by a clipping
 path in the sheet's content and by the form's /BBox. So a wide element or a
-bleed never paints onto its neighbour. Links (link annotations) move with
-their page and are cut to the slot.
+bleed never paints onto its neighbour. Links to addresses (web, phone, mail)
+move with their page and are cut to the slot; links to places in the
+document are left out, as their target pages are not in the sheets file.
 
 Built with pypdf, which the project already uses. Measured on a two-sheet A5
 booklet of the default project: 0.02 s, against 0.24 s for pypdf's
@@ -115,6 +116,8 @@ class _Sheet:
         return reference
 
     def _move_annotation(self, annotation: DictionaryObject, dx: float, dy: float, visible: Rect) -> None:
+        if annotation.get("/Subtype") == "/Link" and not _links_out(annotation):
+            return  # a jump within the document: its target page and names are not on the sheets
         x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
         x0, x1 = sorted((x0 + dx, x1 + dx))
         y0, y1 = sorted((y0 + dy, y1 + dy))
@@ -132,6 +135,12 @@ class _Sheet:
         self.page.replace_contents(content)
         if self.annotations:
             self.page[NameObject("/Annots")] = self.annotations
+
+
+def _links_out(annotation: DictionaryObject) -> bool:
+    """A link to an address (web, phone, mail), as opposed to a place in the document."""
+    action = annotation.get("/A")
+    return "/Dest" not in annotation and action is not None and action.get_object().get("/S") == "/URI"
 
 
 def _num(value: float) -> str:
