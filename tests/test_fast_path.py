@@ -90,6 +90,34 @@ def test_one_font_configuration_per_process_and_release_removes_its_folder(a5_jo
     engine.release_resources()
 
 
+def _child_releases_and_renders(html: str, base: str, allowed: list[str], name: str, queue) -> None:
+    engine.release_resources()  # must not touch the parent's folder
+    engine.lay_out(html, Path(base), [Path(a) for a in allowed], name)
+    own = engine.shared_font_config()._folder
+    engine.release_resources()
+    queue.put((str(own), own.exists()))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is the start method on Linux only")
+def test_a_forked_worker_neither_uses_nor_deletes_its_parents_font_folder(a5_jobs):
+    import multiprocessing
+
+    job = a5_jobs[0]
+    engine.lay_out(job.html, Path(job.base), [Path(a) for a in job.allowed], job.name)
+    parents = engine.shared_font_config()._folder
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_releases_and_renders,
+                            args=(job.html, job.base, list(job.allowed), job.name, queue))
+    child.start()
+    own, existed_after_release = queue.get(timeout=120)
+    child.join(30)
+    assert child.exitcode == 0
+    assert own != str(parents) and not existed_after_release and not Path(own).exists()
+    assert parents.is_dir() and any(parents.iterdir()), "the child deleted its parent's font folder"
+    engine.release_resources()
+
+
 # --- nothing left in the temp folder -----------------------------------------------
 
 

@@ -113,6 +113,7 @@ def lay_out(html: str, base: Path, allowed: list[Path], what: str) -> LaidOut:
 # --- one font configuration per process, and nothing left behind ----------------------
 
 _font_config = None
+_font_config_pid = 0  # the process that made it: a forked child must not use or delete its parent's
 
 
 def shared_font_config():
@@ -126,7 +127,12 @@ def shared_font_config():
     exit hook in a worker), when a worker is stopped with SIGTERM, or when
     ``release_resources()`` is called.
     """
-    global _font_config
+    global _font_config, _font_config_pid
+    import os
+
+    if _font_config is not None and _font_config_pid != os.getpid():  # inherited through fork
+        _font_config._folder = None  # the parent's folder: this copy must not delete it when collected
+        _font_config = None
     if _font_config is None:
         import atexit
         import multiprocessing
@@ -135,7 +141,7 @@ def shared_font_config():
 
         from weasyprint.text.fonts import FontConfiguration
 
-        _font_config = FontConfiguration()
+        _font_config, _font_config_pid = FontConfiguration(), os.getpid()
         if multiprocessing.parent_process() is None:
             atexit.register(release_resources)
         else:  # a worker ends with os._exit, which skips atexit, and is stopped with SIGTERM
@@ -152,7 +158,14 @@ def release_resources() -> None:
     than once, and the next render simply starts a new font configuration.
     """
     global _font_config
+    import os
+
     config, _font_config = _font_config, None
+    if config is None:
+        return
+    if _font_config_pid != os.getpid():  # a forked child's inherited copy: the folder is its parent's
+        config._folder = None
+        return
     # WeasyPrint 70 keeps the folder in a private attribute and removes it only in __del__.
     folder = getattr(config, "_folder", None)
     if folder:
