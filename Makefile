@@ -1,7 +1,7 @@
 # Two commands on a fresh machine: `make leaflets` builds every default leaflet
 # into out/, `make test` runs the tests. Both create .venv and install what is
 # needed from requirements.lock (exact versions, checked by hash); they need
-# only Python 3.11 or newer, make and the Pango library.
+# only Python 3.11 or newer, make and the Pango and HarfBuzz-subset libraries.
 #
 # Choose the Python with PYTHON, e.g. `make PYTHON=python3.13 test`: a name on
 # PATH, a path, or a version installed with pyenv. When the Python changes,

@@ -1,19 +1,33 @@
 """Benchmark the build on this machine and print a table (run: make bench).
 
-Every figure is the median of --repeat runs of a real `leaflets build` in a
-fresh process, so interpreter start-up and imports are counted as a user
-would feel them.
+Every figure comes from a real `leaflets build` in a fresh process. Times are
+CPU seconds (user + system of the build and every worker it waited for, from
+``os.wait4``), not wall-clock time, so that other work on a shared machine
+does not distort them; the no-op rebuild is also given in wall time.
 
-    python bench/run.py [--repeat 3]
+Side by side in one run:
+- the default project, cold, ``--jobs 1``: this tree against a base revision
+  (``--base``, default the merge-base with main, else HEAD~1), which is
+  checked out with ``git archive`` into a temporary folder and run with the
+  same Python; output compared per page with pypdfium2;
+- one A4 leaflet, ``--jobs 1``, against bare WeasyPrint on the same HTML;
+- a generated project of 2, 10 and 40 branches (phone numbers from Ofcom's
+  drama range 0121 496 0000-0999): cold CPU per PDF, peak memory of the
+  largest process, no-op rebuild, one branch's phone edit;
+- files left in the temp folder after -j1, -j2, interrupted and failed builds.
+
+    python bench/run.py [--base REV] [--leaflet milia] [--branches 2,10,40] [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
-import resource
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -23,68 +37,156 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+PROJECT_PARTS = ("data", "templates", "styles", "assets")
 PLAIN_WEASYPRINT = """
 import sys, weasyprint
 html = open(sys.argv[1], encoding="utf-8").read()
 weasyprint.HTML(string=html, base_url=sys.argv[2]).write_pdf(sys.argv[3], pdf_variant="pdf/ua-1")
 """
+WARM_WEASYPRINT = """
+import sys, time, weasyprint
+html = open(sys.argv[1], encoding="utf-8").read()
+weasyprint.HTML(string=html, base_url=sys.argv[2]).write_pdf(pdf_variant="pdf/ua-1")  # warm up
+started = time.process_time()
+for _ in range(5):
+    weasyprint.HTML(string=html, base_url=sys.argv[2]).write_pdf(pdf_variant="pdf/ua-1")
+print((time.process_time() - started) / 5)
+"""
 
 
-def timed(args: list[str], cwd: Path = REPO) -> float:
+class Run:
+    def __init__(self, cpu: float, wall: float, peak_mb: float, stderr: str, code: int) -> None:
+        self.cpu, self.wall, self.peak_mb, self.stderr, self.code = cpu, wall, peak_mb, stderr, code
+
+
+def measure(args: list[str], cwd: Path, env: dict | None = None, check: bool = True) -> Run:
+    """Run a process to its end: CPU seconds of it and its waited-for children, wall time, peak RSS."""
     started = time.perf_counter()
-    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - started
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        errors.seek(0)
+        text = errors.read().decode("utf-8", "replace")
+    if check and process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(args)}\n{text}")
+    return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, text, process.returncode)
 
 
-def leaflets(*args: str) -> list[str]:
-    return [PYTHON, "-m", "leaflets", *args]
+def leaflets(root: Path, *args: str) -> list[str]:
+    return [PYTHON, "-m", "leaflets", "--root", str(root), *args]
 
 
-def median_of(repeat: int, run) -> float:
-    return statistics.median(run() for _ in range(repeat))
+def base_revision(given: str | None) -> str:
+    if given:
+        return given
+    for candidate in (["git", "merge-base", "HEAD", "main"], ["git", "rev-parse", "HEAD~1"]):
+        found = subprocess.run(candidate, cwd=REPO, capture_output=True, text=True)
+        if found.returncode == 0 and found.stdout.strip():
+            revision = found.stdout.strip()
+            head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+            if revision != head:
+                return revision
+    return "HEAD~1"
+
+
+def check_out(revision: str, target: Path) -> Path:
+    """The tree of ``revision`` (code and project), unpacked into ``target``."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", revision], cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def same_pages(old: Path, new: Path) -> tuple[int, int, float]:
+    """(identical files, pixel-equivalent files, worst mean pixel difference) over old's PDFs."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    identical = equivalent = 0
+    worst = 0.0
+    for path in sorted(old.rglob("*.pdf")):
+        a, b = path.read_bytes(), (new / path.relative_to(old)).read_bytes()
+        if a == b:
+            identical += 1
+            continue
+        da, db = pdfium.PdfDocument(a), pdfium.PdfDocument(b)
+        if len(da) != len(db):
+            raise SystemExit(f"{path.relative_to(old)}: {len(da)} pages before, {len(db)} now")
+        for i in range(len(da)):
+            if da[i].get_textpage().get_text_range() != db[i].get_textpage().get_text_range():
+                raise SystemExit(f"{path.relative_to(old)} page {i + 1}: the text differs")
+            ia, ib = (d[i].render(scale=2).to_pil().convert("L") for d in (da, db))
+            histogram = ImageChops.difference(ia, ib).histogram()
+            worst = max(worst, sum(k * n for k, n in enumerate(histogram)) / sum(histogram))
+        equivalent += 1
+    return identical, equivalent, worst
+
+
+def synthetic_project(target: Path, branches: int) -> Path:
+    """The default project with ``branches`` branches made from the first one, with drama phone numbers."""
+    for part in PROJECT_PARTS:
+        shutil.copytree(REPO / part, target / part)
+    folder = target / "data/branches"
+    template_path = sorted(folder.glob("*.yaml"))[0]
+    template = template_path.read_text("utf-8")
+    for path in folder.glob("*.yaml"):
+        path.unlink()
+    for k in range(1, branches + 1):
+        text = re.sub(r"(?m)^id: .*$", f"id: town-{k:02d}", template)
+        text = re.sub(r"(?m)^name: .*$", f"name: Town {k:02d}", text)
+        text = re.sub(r"(?m)^phone: .*$", f"phone: 0121 496 0{k:03d}", text)
+        (folder / f"town-{k:02d}.yaml").write_text(text, "utf-8")
+    return target
+
+
+def shas(out: Path) -> dict[str, str]:
+    return {o["path"]: o["sha256"] for o in json.loads((out / "manifest.json").read_text())["outputs"]}
+
+
+def left_in(tmp: Path) -> int:
+    return sum(1 for _ in tmp.rglob("*"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (default 5)")
+    parser.add_argument("--base", help="git revision to compare with (default: merge-base with main, else HEAD~1)")
+    parser.add_argument("--leaflet", default="milia", help="leaflet built for the synthetic projects")
+    parser.add_argument("--branches", default="2,10,40", help="synthetic project sizes")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cold-build measurement (median)")
     args = parser.parse_args()
-    cores = os.cpu_count() or 1
+    sizes = [int(n) for n in args.branches.split(",")]
     work = Path(tempfile.mkdtemp(prefix="leaflets-bench-"))
     rows: list[tuple[str, str, str]] = []
     try:
-        def cold(jobs: int) -> float:
-            out = work / f"cold-{jobs}"
-            shutil.rmtree(out, ignore_errors=True)
-            return timed(leaflets("build", "-q", "--jobs", str(jobs), "--out", str(out)))
+        # 1. the default project, cold, --jobs 1: base revision against this tree
+        revision = base_revision(args.base)
+        base = check_out(revision, work / "base")
+        name = subprocess.run(["git", "log", "-1", "--format=%h", revision], cwd=REPO,
+                              capture_output=True, text=True).stdout.strip()
 
-        one = median_of(args.repeat, lambda: cold(1))
-        every = median_of(args.repeat, lambda: cold(cores))
-        variants = len({(o["leaflet"], o["branch"], o["format"]) for o in
-                        json.loads((work / f"cold-{cores}/manifest.json").read_text())["outputs"]})
-        rows.append(("cold build, --jobs 1", f"{one:.2f} s", f"{variants} variants"))
-        rows.append((f"cold build, --jobs {cores} (all cores)", f"{every:.2f} s",
-                     f"{every / one:.2f} x one core (target <= 0.6)"))
+        def cold(tree: Path, out: Path) -> Run:
+            def once() -> Run:
+                shutil.rmtree(out, ignore_errors=True)
+                return measure([PYTHON, "-m", "leaflets", "build", "-q", "-j", "1", "--out", str(out)], tree,
+                               env={"PYTHONPATH": str(tree)})
+            runs = [once() for _ in range(args.repeat)]
+            return sorted(runs, key=lambda r: r.cpu)[len(runs) // 2]
 
-        noop = median_of(args.repeat, lambda: timed(leaflets("build", "-q", "--out", str(work / f"cold-{cores}"))))
-        rows.append(("no-op rebuild", f"{noop:.2f} s", f"{noop / every:.1%} of the cold build (target < 5%)"))
+        before = cold(base, work / "out-base")
+        after = cold(REPO, work / "out-now")
+        pdfs = len(list((work / "out-now").rglob("*.pdf")))
+        identical, equivalent, worst = same_pages(work / "out-base", work / "out-now")
+        rows.append((f"cold build, -j 1, base {name}", f"{before.cpu:.2f} s CPU", f"{pdfs} PDFs"))
+        rows.append(("cold build, -j 1, this tree", f"{after.cpu:.2f} s CPU",
+                     f"{after.cpu / before.cpu:.2f} x base (target <= 0.70)"))
+        rows.append(("  output against base", f"{identical} identical",
+                     f"{equivalent} pixel-equivalent (same text, worst mean pixel difference {worst:.3f}/255)"))
 
-        project = work / "project"
-        for part in ("data", "templates", "styles", "assets"):
-            shutil.copytree(REPO / part, project / part)
-        out = work / "phone"
-        subprocess.run(leaflets("--root", str(project), "build", "-q", "--out", str(out)), check=True, cwd=REPO)
-        branch = project / "data/branches/wolverhampton.yaml"
-
-        def phone_edit() -> float:
-            text = branch.read_text()
-            branch.write_text(text.replace("212163", "212164") if "212163" in text else text.replace("212164", "212163"))
-            return timed(leaflets("--root", str(project), "build", "-q", "--out", str(out)))
-
-        edit = median_of(args.repeat, phone_edit)
-        rows.append(("rebuild after one branch's phone number changed", f"{edit:.2f} s",
-                     f"{edit / every:.0%} of the cold build"))
-
-        html = work / "milia.html"
+        # 2. one A4 leaflet, -j 1, against bare WeasyPrint on the same HTML
+        html = work / "one.html"
         subprocess.run([PYTHON, "-c", (
             "import sys; from pathlib import Path; from leaflets.project import find_project;"
             "from leaflets.content.load import load_library; from leaflets.content.plan import plan_variants;"
@@ -92,29 +194,80 @@ def main() -> None:
             "v = plan_variants(lib, ['milia'], ['stoke-on-trent'], ['a4'])[0];"
             f"Path({str(html)!r}).write_text(leaflet_html(lib, v), encoding='utf-8')"
         )], check=True, cwd=REPO)
-        ours = median_of(args.repeat, lambda: timed(leaflets(
-            "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--force", "-q",
-            "--out", str(work / "one"))))
-        plain = median_of(args.repeat, lambda: timed(
-            [PYTHON, "-c", PLAIN_WEASYPRINT, str(html), REPO.as_uri() + "/", str(work / "plain.pdf")]))
-        rows.append(("one A4 leaflet: leaflets build (default --jobs)", f"{ours:.2f} s", f"{ours / plain:.2f} x plain WeasyPrint (target <= 1.15)"))
-        rows.append(("one A4 leaflet: plain WeasyPrint, same HTML", f"{plain:.2f} s", "new process, import included"))
+        repeat = max(3, args.repeat)
+        ours = statistics.median(measure(leaflets(REPO, "build", "milia", "--branch", "stoke-on-trent", "--format",
+                                                  "a4", "--force", "-q", "-j", "1", "--out", str(work / "one")),
+                                         REPO).cpu for _ in range(repeat))
+        plain = statistics.median(measure([PYTHON, "-c", PLAIN_WEASYPRINT, str(html), REPO.as_uri() + "/",
+                                           str(work / "plain.pdf")], REPO).cpu for _ in range(repeat))
+        rows.append(("one A4 leaflet, -j 1", f"{ours:.2f} s CPU", f"{ours / plain:.2f} x bare WeasyPrint (target <= 1.15)"))
+        rows.append(("one A4 leaflet, bare WeasyPrint, same HTML", f"{plain:.2f} s CPU", "new process, imports included"))
+        warm = float(subprocess.run([PYTHON, "-c", WARM_WEASYPRINT, str(html), REPO.as_uri() + "/"], cwd=REPO,
+                                    capture_output=True, text=True, check=True).stdout)
+        rows.append(("one A4 leaflet, bare WeasyPrint, warm", f"{warm * 1000:.0f} ms CPU",
+                     "per PDF in a process that has made one already (Typst: 11 ms)"))
 
-        outputs = json.loads((work / f"cold-{cores}/manifest.json").read_text())["outputs"]
-        def kind(output: dict) -> str:
-            return output["format"] + ("-print" if output["companion_of"] else "")
+        # 3. synthetic projects: cold CPU per PDF, memory, no-op, one phone edit
+        for n in sizes:
+            project = synthetic_project(work / f"p{n}", n)
+            out = work / f"p{n}-out"
+            run = measure(leaflets(project, "build", args.leaflet, "-q", "-j", "1", "--out", str(out)), REPO)
+            count = len(list(out.rglob("*.pdf")))
+            rows.append((f"{n} branches, cold, -j 1", f"{run.cpu / count * 1000:.0f} ms CPU per PDF",
+                         f"{count} PDFs, {run.cpu:.1f} s CPU; largest process {run.peak_mb:.0f} MB"))
+        n = sizes[-1]
+        project, out = work / f"p{n}", work / f"p{n}-j2"
+        run = measure(leaflets(project, "build", args.leaflet, "-q", "-j", "2", "--out", str(out)), REPO)
+        rows.append((f"{n} branches, cold, -j 2", f"{run.peak_mb:.0f} MB", "peak RSS of the largest process "
+                     "(build or worker; target <= 130 MB)"))
+        noop = measure(leaflets(project, "build", args.leaflet, "-q", "--out", str(out)), REPO)
+        rows.append((f"{n} branches, no-op rebuild", f"{noop.wall:.2f} s wall",
+                     f"{noop.cpu:.2f} s CPU (target < 0.3 s)"))
+        before_edit = shas(out)
+        branch = project / "data/branches/town-07.yaml"
+        branch.write_text(branch.read_text().replace("0121 496 0007", "0121 496 0999"))
+        edit = measure(leaflets(project, "build", args.leaflet, "-j", "2", "--out", str(out)), REPO)
+        changed = sorted({p.split("/")[0] for p, sha in shas(out).items() if before_edit.get(p) != sha})
+        built = re.search(r"(\d+) variants: (\d+) built", edit.stderr)
+        summary = f"{built.group(2)} of {built.group(1)} variants built" if built else "?"
+        rows.append((f"{n} branches, one branch's phone edited", f"{edit.cpu:.2f} s CPU",
+                     f"{summary}; changed files only in: {', '.join(changed)}"))
 
-        for name in sorted({kind(o) for o in outputs}):
-            sizes = [o["bytes"] for o in outputs if kind(o) == name]
-            rows.append((f"PDF size, {name}", f"{max(sizes) / 1024:.0f} KB", f"largest of {len(sizes)} (A4 target < 150 KB)"))
-
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rows.append(("peak memory of one process (build or worker)", f"{peak:.0f} MB", "max resident set size"))
+        # 4. nothing left in the temp folder
+        left = []
+        for label, jobs in (("-j 1", "1"), ("-j 2", "2")):
+            tmp = work / f"tmp{jobs}"
+            tmp.mkdir()
+            measure(leaflets(REPO, "build", "milia", "-q", "--force", "-j", jobs, "--out", str(work / "t")), REPO,
+                    env={"TMPDIR": str(tmp)})
+            left.append(f"{label}: {left_in(tmp)}")
+        tmp = work / "tmp-interrupted"
+        tmp.mkdir()
+        process = subprocess.Popen(leaflets(REPO, "build", "--force", "-j", "2", "--out", str(work / "t")), cwd=REPO,
+                                   stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp)})
+        for line in process.stderr:  # type: ignore[union-attr]
+            if line.startswith("wrote "):
+                break
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+        left.append(f"interrupted: {left_in(tmp)}")
+        tmp = work / "tmp-failed"
+        tmp.mkdir()
+        broken = synthetic_project(work / "broken", 2)
+        path = broken / "data/leaflets/milia.yaml"
+        marker = "  - heading: When to get advice\n"
+        path.write_text(path.read_text().replace(
+            marker, "  - heading: Too long\n    body:\n"
+            + "      - p: Words that will not fit on the panels of a folded leaflet.\n" * 30 + marker, 1))
+        failed = measure(leaflets(broken, "build", "milia", "--format", "dl", "-q", "-j", "2", "--out",
+                                  str(work / "f")), REPO, env={"TMPDIR": str(tmp)}, check=False)
+        left.append(f"failed (exit {failed.code}): {left_in(tmp)}")
+        rows.append(("files left in the temp folder", "; ".join(left), ""))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     width = [max(len(r[i]) for r in rows) for i in range(3)]
-    print(f"leaflets benchmark: {cores} cores, Python {sys.version.split()[0]}, median of {args.repeat}")
+    print(f"leaflets benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, CPU seconds")
     print(f"| {'measure'.ljust(width[0])} | {'value'.ljust(width[1])} | {'note'.ljust(width[2])} |")
     print(f"| {'-' * width[0]} | {'-' * width[1]} | {'-' * width[2]} |")
     for row in rows:

@@ -42,20 +42,36 @@ def open_pdf(path: Path) -> PdfReader:
 
 
 def positioned_text(page) -> list[tuple[str, float, float, float]]:
-    """(text, x mm, y mm, font size pt) for every text run on a page, in page coordinates."""
-    runs: list[tuple[str, float, float, float]] = []
+    """(text, x mm, y mm, font size pt) for every text object on a page, in page coordinates.
 
-    def visit(content, cm, tm, font, size):
-        if not content.strip():
-            return
-        a = tm[0] * cm[0] + tm[1] * cm[2]
-        b = tm[0] * cm[1] + tm[1] * cm[3]
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        runs.append((content.strip(), x / PT_PER_MM, y / PT_PER_MM, size * (a * a + b * b) ** 0.5))
+    Read with pdfium, as a viewer sees the page: pypdf's text visitor gives
+    positions inside a form object (as on imposed sheets) without the form's
+    placement. x and y are the first character's origin (on the baseline).
+    """
+    import ctypes
 
-    page.extract_text(visitor_text=visit)
-    return runs
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    stream = page.pdf.stream
+    stream.seek(0)
+    text = pdfium.PdfDocument(stream.read())[page.page_number].get_textpage()
+    runs: list[list] = []
+    current = None
+    x, y, matrix = ctypes.c_double(), ctypes.c_double(), raw.FS_MATRIX()
+    for index in range(text.count_chars()):
+        owner = ctypes.cast(raw.FPDFText_GetTextObject(text, index), ctypes.c_void_p).value
+        char = chr(raw.FPDFText_GetUnicode(text, index))
+        if owner is None or (current is not None and owner == current[0]):
+            if current is not None:
+                current[1] += char
+            continue
+        raw.FPDFText_GetCharOrigin(text, index, x, y)
+        raw.FPDFText_GetMatrix(text, index, matrix)  # the size in text space, scaled as drawn
+        size = raw.FPDFText_GetFontSize(text, index) * (matrix.a * matrix.a + matrix.b * matrix.b) ** 0.5
+        current = [owner, char, x.value / PT_PER_MM, y.value / PT_PER_MM, size]
+        runs.append(current)
+    return [(content.strip(), x, y, size) for _, content, x, y, size in runs if content.strip()]
 
 
 def box_mm(box) -> tuple[float, float, float, float]:

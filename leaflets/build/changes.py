@@ -54,7 +54,10 @@ def file_hash(path: Path) -> str:
 @cache
 def tool_versions() -> dict[str, str]:
     """Versions that shape the output bytes, plus a hash of the tool's own code."""
-    versions = {"leaflets": __version__}
+    from ..pdf.subsetter import font_subsetter
+
+    # WeasyPrint subsets fonts with HarfBuzz when the system has it, else with fontTools: other bytes.
+    versions = {"leaflets": __version__, "font-subsetter": font_subsetter()}
     for name in LIBRARIES:
         try:
             versions[name] = version(name)

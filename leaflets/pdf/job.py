@@ -78,6 +78,43 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
     )
 
 
+#: blank pages last added per (format, leaflet title), in this process: the guess for the next branch
+_PADDING_GUESS: dict[tuple[str, str], int] = {}
+#: blank pages last added per format, for any leaflet: the guess for a leaflet not seen yet
+_FORMAT_GUESS: dict[str, int] = {}
+
+
+def lay_out_padded(job: Job, fmt: Format):
+    """Lay the job out with its padding in one pass when the guess is right, two when it is not.
+
+    Padding (blank pages before the back cover) depends on the page count, so
+    it used to take a layout to learn it and a second to add it. The guess is
+    what the same leaflet needed in the same format for the branch before
+    (branches differ only in a few lines), else what the last leaflet in
+    that format needed (leaflets of one kind run to similar lengths), else
+    none. Each blank page adds exactly one
+    page (the fallback checks it), so a render with ``k`` blank pages and
+    ``P`` pages had ``P - k`` pages of content; the guess was right when
+    ``P`` is that count padded. Then the bytes are those of the two-pass way.
+    """
+    from .engine import lay_out  # WeasyPrint is imported only when something is built
+
+    base, allowed = Path(job.base), [Path(a) for a in job.allowed]
+    key = (job.format, job.title)
+    guess = _PADDING_GUESS.get(key, _FORMAT_GUESS.get(job.format, 0)) if fmt.multiple > 1 else 0
+    html = pad(job.html, job.blank_page, guess) if guess else job.html  # unpadded HTML kept as it is
+    document = lay_out(html, base, allowed, job.name)
+    content = document.pages - guess
+    check_budget(fmt, content, document.anchors, job)
+    wanted = fmt.padded(content)
+    if wanted != document.pages:  # no guess, or a wrong one: lay out again with the right padding
+        document = lay_out(pad(job.html, job.blank_page, wanted - content), base, allowed, job.name)
+        if document.pages != wanted:
+            raise BuildFailed(f"{job.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
+    _PADDING_GUESS[key] = _FORMAT_GUESS[job.format] = wanted - content
+    return document
+
+
 def check_text_inside(escaping: tuple[int, str | None, str] | None, job: Job) -> None:
     """Text that runs off the page is a failure naming the section, like content that does not fit."""
     if escaping:
@@ -92,20 +129,11 @@ def check_text_inside(escaping: tuple[int, str | None, str] | None, job: Job) ->
 
 def make_pdfs(job: Job) -> list[RenderedFile]:
     """Lay out a job, check its page budget and make its PDF bytes (no files written)."""
-    from .engine import lay_out  # WeasyPrint is imported only when something is built
-
     fmt = FORMATS[job.format]
     if _USER_EPOCH is None:
         os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)  # fontTools stamps this into font subsets
-    base, allowed = Path(job.base), [Path(a) for a in job.allowed]
-    document = lay_out(job.html, base, allowed, job.name)
-    check_budget(fmt, document.pages, document.anchors, job)
+    document = lay_out_padded(job, fmt)
     check_text_inside(document.escaping_text(), job)
-    wanted = fmt.padded(document.pages)
-    if wanted != document.pages:
-        document = lay_out(pad(job.html, job.blank_page, wanted - document.pages), base, allowed, job.name)
-        if document.pages != wanted:
-            raise BuildFailed(f"{job.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
     pdf, pages = document.pdf(), document.pages
     if fmt.layout == "dl":
         from .impose import compose_dl
@@ -115,7 +143,8 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
         from .marks import add_marks, dl_folds_mm
 
         pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm() if fmt.layout == "dl" else ())
-    reads = tuple(sorted(str(p.relative_to(base.resolve())) for p in document.reads if p.is_relative_to(base.resolve())))
+    root = Path(job.base).resolve()
+    reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads if p.is_relative_to(root)))
     files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
     if len(job.paths) > 1:
         from .impose import impose_booklet

@@ -1,0 +1,228 @@
+"""The fast path (issue 15): one layout pass for padded formats, one font configuration per
+process and nothing left in the temp folder, the font subsetter recorded in every fingerprint."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+from leaflets.build.run import prepare
+from leaflets.content.load import load_library
+from leaflets.content.plan import plan_variants
+from leaflets.formats import FORMATS
+from leaflets.pdf import engine, job as job_module
+from leaflets.project import find_project
+
+
+@pytest.fixture(scope="module")
+def a5_jobs():
+    """The milia A5 job for both default branches."""
+    library = load_library(find_project(REPO))
+    return [prepare(library, v) for v in plan_variants(library, ["milia"], [], ["a5"])]
+
+
+@pytest.fixture
+def counted_layouts(monkeypatch):
+    calls: list[int] = []
+    real = engine.lay_out
+
+    def lay_out(html, *args):
+        calls.append(html.count(job_module.PADDING_MARKER))  # 1 unpadded, 0 padded
+        return real(html, *args)
+
+    monkeypatch.setattr(engine, "lay_out", lay_out)
+    monkeypatch.setattr(job_module, "_PADDING_GUESS", {})
+    monkeypatch.setattr(job_module, "_FORMAT_GUESS", {})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # as make_pdfs sets it: fontTools stamps the time
+    return calls
+
+
+def test_padding_guessed_from_the_branch_before_is_one_pass_and_the_same_bytes(a5_jobs, counted_layouts):
+    first, second = a5_jobs
+    fmt = FORMATS["a5"]
+    two_pass = job_module.lay_out_padded(first, fmt)
+    padding = job_module._PADDING_GUESS[("a5", first.title)]
+    assert padding > 0, "the milia A5 needs blank pages; this test needs a padded leaflet"
+    assert counted_layouts == [1, 0]  # no guess yet: learn the count, then pad
+    counted_layouts.clear()
+    one_pass = job_module.lay_out_padded(second, fmt)
+    assert counted_layouts == [0], "the guess from the other branch should have been used"
+    assert one_pass.pages == two_pass.pages and one_pass.pages % 4 == 0
+    # the same bytes as the two-pass way for that branch
+    job_module._PADDING_GUESS.clear()
+    job_module._FORMAT_GUESS.clear()
+    assert job_module.lay_out_padded(second, fmt).pdf() == one_pass.pdf()
+
+
+def test_a_wrong_padding_guess_falls_back_to_two_passes(a5_jobs, counted_layouts):
+    job = a5_jobs[0]
+    fmt = FORMATS["a5"]
+    right = job_module.lay_out_padded(job, fmt)
+    padding = job_module._PADDING_GUESS[("a5", job.title)]
+    for wrong in {1, 2, 3} - {padding}:
+        job_module._PADDING_GUESS[("a5", job.title)] = wrong
+        counted_layouts.clear()
+        document = job_module.lay_out_padded(job, fmt)
+        assert counted_layouts == [0, 0]
+        assert document.pages == right.pages and document.pdf() == right.pdf()
+        assert job_module._PADDING_GUESS[("a5", job.title)] == padding
+
+
+def test_one_font_configuration_per_process_and_release_removes_its_folder(a5_jobs):
+    job = a5_jobs[0]
+    base, allowed = Path(job.base), [Path(a) for a in job.allowed]
+    first = engine.lay_out(job.html, base, allowed, job.name)
+    second = engine.lay_out(job.html, base, allowed, job.name)
+    assert first._document.font_config is second._document.font_config is engine.shared_font_config()
+    folder = engine.shared_font_config()._folder
+    assert folder is not None and folder.is_dir() and any(folder.iterdir())  # the @font-face files
+    engine.release_resources()
+    assert not folder.exists()
+    engine.release_resources()  # twice is harmless
+    assert engine.shared_font_config() is not first._document.font_config  # a fresh one after release
+    engine.release_resources()
+
+
+def _child_releases_and_renders(html: str, base: str, allowed: list[str], name: str, queue) -> None:
+    engine.release_resources()  # must not touch the parent's folder
+    engine.lay_out(html, Path(base), [Path(a) for a in allowed], name)
+    own = engine.shared_font_config()._folder
+    engine.release_resources()
+    queue.put((str(own), own.exists()))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is the start method on Linux only")
+def test_a_forked_worker_neither_uses_nor_deletes_its_parents_font_folder(a5_jobs):
+    import multiprocessing
+
+    job = a5_jobs[0]
+    engine.lay_out(job.html, Path(job.base), [Path(a) for a in job.allowed], job.name)
+    parents = engine.shared_font_config()._folder
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_releases_and_renders,
+                            args=(job.html, job.base, list(job.allowed), job.name, queue))
+    child.start()
+    own, existed_after_release = queue.get(timeout=120)
+    child.join(30)
+    assert child.exitcode == 0
+    assert own != str(parents) and not existed_after_release and not Path(own).exists()
+    assert parents.is_dir() and any(parents.iterdir()), "the child deleted its parent's font folder"
+    engine.release_resources()
+
+
+# --- nothing left in the temp folder -----------------------------------------------
+
+
+def build_in(tmp: Path, *args: str, **popen) -> subprocess.Popen:
+    tmp.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "leaflets", *args], cwd=REPO, text=True, stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(tmp)}, **popen,
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs):
+    tmp = tmp_path / "tmp"
+    process = build_in(tmp, "build", "milia", "--format", "a5", "-j", jobs, "--out", str(tmp_path / "out"))
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 0, errors
+    assert len(json.loads((tmp_path / "out/manifest.json").read_text())["outputs"]) == 4
+    assert not list(tmp.iterdir())
+
+
+def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp_path: Path):
+    path = project / "data/leaflets/milia.yaml"
+    marker = "  - heading: When to get advice\n"
+    extra = "  - heading: Too long\n    body:\n" + "      - p: More words that will not fit on the panels.\n" * 30
+    path.write_text(path.read_text().replace(marker, extra + marker, 1))
+    tmp = tmp_path / "tmp"
+    process = build_in(tmp, "--root", str(project), "build", "milia", "hydrafacial", "--format", "dl", "-j", "2",
+                       "--out", str(tmp_path / "out"))
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 1 and "does not fit" in errors, errors
+    assert not list(tmp.iterdir())
+
+
+@pytest.mark.parametrize(("signum", "jobs"), [(signal.SIGINT, "1"), (signal.SIGINT, "2"), (signal.SIGTERM, "2")])
+def test_no_file_left_in_the_temp_folder_after_an_interrupted_build(tmp_path: Path, signum, jobs):
+    tmp = tmp_path / "tmp"
+    process = build_in(tmp, "build", "--format", "a5", "-j", jobs, "--out", str(tmp_path / "out"))
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("wrote "):
+            break  # a render has happened: its process has a font folder
+    assert list(tmp.iterdir()), "the rendering process should have a font folder by now"
+    process.send_signal(signum)
+    process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert not list(tmp.iterdir())
+
+
+# --- the font subsetter --------------------------------------------------------------
+
+
+def test_the_recorded_subsetter_is_the_one_weasyprint_uses():
+    from weasyprint.text import ffi
+
+    from leaflets.pdf.subsetter import font_subsetter
+
+    harfbuzz = ffi.harfbuzz_subset is not None and ffi.harfbuzz.hb_version_atleast(4, 1, 0)
+    assert font_subsetter().startswith("harfbuzz-subset " if harfbuzz else "fonttools ")
+
+
+def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_path: Path, monkeypatch):
+    from leaflets.build.changes import tool_versions
+    from leaflets.pdf import subsetter
+
+    out = tmp_path / "out"
+    args = ("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "-j", "1", "--out", out)
+    assert run(*args).exit_code == 0
+    before = json.loads((out / "manifest.json").read_text())
+    assert before["tool"]["font-subsetter"] == subsetter.font_subsetter()
+    other = "fonttools 0.0" if subsetter.font_subsetter().startswith("harfbuzz") else "harfbuzz-subset 99.0.0"
+    monkeypatch.setattr(subsetter, "font_subsetter", lambda: other)
+    tool_versions.cache_clear()  # read once per process
+    try:
+        result = run(*args)
+    finally:
+        monkeypatch.undo()
+        tool_versions.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "1 built" in result.stderr, "a switch of subsetter must rebuild, not count as unchanged"
+    after = json.loads((out / "manifest.json").read_text())
+    assert after["tool"]["font-subsetter"] == other
+    assert before["outputs"][0]["fingerprint"] != after["outputs"][0]["fingerprint"]
+
+
+def test_the_two_subsetters_make_different_bytes_and_ci_has_harfbuzz(a5_jobs, monkeypatch):
+    """Why the subsetter is in the fingerprint: the same document, subset both ways."""
+    import pypdfium2 as pdfium
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    from leaflets.pdf.subsetter import font_subsetter
+
+    harfbuzz = font_subsetter().startswith("harfbuzz-subset ")
+    if os.environ.get("CI") == "true":
+        assert harfbuzz, "CI must build with the HarfBuzz subsetter (.ci/run installs libharfbuzz-subset0)"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    job = a5_jobs[0]
+    base, allowed = Path(job.base), [Path(a) for a in job.allowed]
+    default = engine.lay_out(job.html, base, allowed, job.name).pdf()
+    monkeypatch.setattr(pdf_fonts, "harfbuzz_subset", None)  # what WeasyPrint does without the library
+    with_fonttools = engine.lay_out(job.html, base, allowed, job.name).pdf()
+    if harfbuzz:
+        assert default != with_fonttools
+    else:
+        assert default == with_fonttools
+    texts = [[doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+             for doc in (pdfium.PdfDocument(default), pdfium.PdfDocument(with_fonttools))]
+    assert texts[0] == texts[1]
