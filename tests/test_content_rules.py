@@ -32,7 +32,9 @@ def edit(path, old: str, new: str) -> int:
 def test_default_content_has_no_content_rule_warnings():
     report = json.loads(run("--root", REPO, "check", "--json").output)
     assert findings(report, "error") == []
-    assert findings(report, "warning") == []
+    # The only warnings are what a release refuses because the content is not approved yet.
+    not_approved = ("draft: not approved by a clinician", "is a placeholder")
+    assert [f for f in findings(report, "warning") if not any(s in f["message"] for s in not_approved)] == []
 
 
 def test_a_sentence_split_across_bullets_is_reported_at_its_line(project):

@@ -3,6 +3,8 @@ process and nothing left in the temp folder, the font subsetter recorded in ever
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import os
 import signal
@@ -25,7 +27,7 @@ from leaflets.project import find_project
 def a5_jobs():
     """The milia A5 job for both default branches."""
     library = load_library(find_project(REPO))
-    return [prepare(library, v) for v in plan_variants(library, ["milia"], [], ["a5"])]
+    return [prepare(library, v, dt.date(2026, 11, 22)) for v in plan_variants(library, ["milia"], [], ["a5"])]
 
 
 @pytest.fixture

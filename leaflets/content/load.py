@@ -359,7 +359,7 @@ def _logo_message(project: Project, written: str) -> str | None:
                 "e.g. assets/logos/clinic.svg")
     if logo.suffix.lower() not in LOGO_TYPES:
         return f"the logo must be one of {', '.join(LOGO_TYPES)}"
-    if not logo.is_file():
+    if not logo.exists():
         return f"logo file {written!r} not found; add it or correct the path (relative to the project folder)"
     problem = _logo_problem(logo, project.root)
     return f"logo file {written!r} {problem}" if problem else None
