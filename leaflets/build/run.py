@@ -31,6 +31,7 @@ from ..gate.checks import Finding
 from ..gate.gate import GateRefused, Verdict, judge, judge_markup
 from ..layout.fonts import font_folders
 from ..layout.html import blank_page_html, leaflet_html
+from ..layout.web import web_html
 from ..pdf.job import Job
 from ..pdf.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 from ..project import find_project
@@ -202,7 +203,7 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
                 profile=variant.profile, companion_of=file.companion_of, path=file.path,
                 sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
                 fingerprint=prints[variant], content_version=f"{record.reference} v{record.version}",
-                reads={read: file_hash(library.project.root / read) for read in file.reads},
+                reads={read: file_hash(library.project.root / read) for read in file.reads}, kind=file.kind,
             ), file.data) for file in files]
             try:
                 manifest.land(landed)
@@ -244,13 +245,19 @@ def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
     day = leaflet.record.content_date
+    if FORMATS[variant.format].layout == "web":  # the web page: its HTML is the output
+        html, embedded = web_html(library, variant, today)
+    else:
+        html, embedded = leaflet_html(library, variant, today), ()
     return Job(
         name=variant.name,
-        html=leaflet_html(library, variant, today),
+        html=html,
+        embedded=embedded,
+        thumbnail=variant.thumbnail,
         blank_page=blank_page_html(library),
         format=variant.format,
         bleed_mm=PROFILES[variant.profile].bleed_mm,
-        paths=tuple(expected_paths(variant)),
+        paths=tuple(p for p in expected_paths(variant) if p != variant.thumbnail),
         headings=tuple(section.heading for section in leaflet.sections),
         title=leaflet.title,
         epoch=int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()),
