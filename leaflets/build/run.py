@@ -71,6 +71,7 @@ class BuildResult:
     failed: list[tuple[Variant, str]] = field(default_factory=list)
     written: list[Output] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # outputs of variants that no longer exist
+    catalogue: list[str] = field(default_factory=list)  # catalogue pages (re)written: index.html files
     set_aside: list[str] = field(default_factory=list)  # old outputs of failed variants, moved to .failed/
     warnings: list[str] = field(default_factory=list)
     blockers: list[Finding] = field(default_factory=list)  # what a release would refuse
@@ -148,6 +149,10 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         result.blockers = verdict.blockers
         result.drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
         build_variants(library, variants, out, pool, verdict, request.force, result, progress or (lambda *a: None))
+        # The staff catalogue (out/index.html, out/<branch>/index.html): from the manifest and the gate's statuses.
+        from .catalogue import write_catalogue
+
+        result.catalogue = write_catalogue(library, verdict, out)
         if not result.failed:
             record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)],
                          sorted({read for o in Manifest(out).entries.values() for read in o.reads}), project.root)
@@ -156,7 +161,8 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
 
             current = {p for v in variants for p in expected_paths(v)}
             manifest = Manifest(out)
-            result.released = write_release(out, [o for p, o in manifest.entries.items() if p in current])
+            released = [o for p, o in manifest.entries.items() if p in current]
+            result.released = write_release(out, released, _catalogue_pages(library, verdict, released, out))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -276,8 +282,10 @@ def _remove_stale(library: Library, out_dir: Path, manifest: Manifest) -> list[s
             target.unlink(missing_ok=True)
             del manifest.entries[path]
             removed.append(path)
-            if target.parent != out_dir.resolve() and not any(target.parent.iterdir()):
-                target.parent.rmdir()  # the folder of a removed branch
+            for folder in (target.parent, target.parent.parent):  # a removed branch's thumbs/, then its folder
+                if folder.is_relative_to(out_dir.resolve()) and folder != out_dir.resolve() and folder.is_dir() \
+                        and not any(folder.iterdir()):
+                    folder.rmdir()
     return removed
 
 
@@ -301,5 +309,31 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
             verdict = judge(library, variants, today or dt.date.today())
             verdict.refuse(release=True)
         outputs = merge_manifests(list(sources), out_dir)
-        released = write_release(out_dir, outputs) if verdict is not None else []
+        released = []
+        if verdict is not None:
+            released = write_release(out_dir, outputs, _catalogue_pages(library, verdict, outputs, out_dir))
+        _merged_catalogue(out_dir, outputs, verdict, root, today)
     return outputs, released
+
+
+def _merged_catalogue(out_dir: Path, outputs: list[Output], verdict: Verdict | None, root: Path | None,
+                      today: dt.date | None) -> None:
+    """The joined folder's staff catalogue; it needs the project's data (skipped outside a project)."""
+    from .catalogue import write_catalogue
+
+    if verdict is None:
+        try:
+            library = load_library(find_project(root))
+        except UserError:
+            return
+        known = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
+                        if o.leaflet in library.leaflets and o.branch in library.branches})
+        verdict = judge(library, known, today or dt.date.today(), markup=False)
+    write_catalogue(verdict.library, verdict, out_dir)
+
+
+def _catalogue_pages(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path) -> dict[str, bytes]:
+    """Each branch's catalogue page for exactly ``outputs``: it goes into that branch's release zip."""
+    from .catalogue import pages
+
+    return pages(library, verdict, outputs, out_dir, overall=False)
