@@ -170,6 +170,20 @@ def test_catalogue_is_rewritten_only_when_it_changes(project: Path, tmp_path: Pa
     leaflet.write_text(leaflet.read_text().replace("title: Milia", "title: Milia (milk spots)", 1))
     assert run(*args).exit_code == 0
     assert "Milia (milk spots)" in index.read_text("utf-8")
+    index.unlink()  # a missing catalogue is not a no-op
+    assert run(*args).exit_code == 0 and index.is_file()
+
+
+def test_shards_merge_into_one_catalogue(project: Path, tmp_path: Path):
+    shards = [tmp_path / f"shard-{k}" for k in (1, 2)]
+    for k, folder in enumerate(shards, 1):
+        assert run("--root", project, "build", "--format", "web", "--shard", f"{k}/2", "--out", folder).exit_code == 0
+    merged = tmp_path / "merged"
+    result = run("--root", project, "merge-manifests", *shards, "--out", merged)
+    assert result.exit_code == 0, result.output
+    page = Page((merged / "index.html").read_text("utf-8"))
+    web = {o["path"] for o in json.loads((merged / "manifest.json").read_text())["outputs"]}
+    assert len(web) == 7 and set(page.links) - {"#leaflets"} == web
 
 
 def test_a_removed_branch_leaves_no_catalogue_page_or_folder(project: Path, tmp_path: Path):

@@ -35,7 +35,7 @@ def test_check_takes_a_selection_like_build(project: Path):
     stoke = run("--root", project, "check", "milia", "--branch", "stoke-on-trent", "--today", TODAY)
     assert stoke.exit_code == 0, stoke.output
     assert "wolverhampton" not in stoke.output and "hydrafacial" not in stoke.output
-    assert "milia           stoke-on-trent" in stoke.output
+    assert any(line.split()[:2] == ["milia", "stoke-on-trent"] for line in stoke.output.splitlines())
     wolves = run("--root", project, "check", "--branch", "wolverhampton", "--today", TODAY)
     assert "wolverhampton: contrast 1.61:1" in wolves.output
     unknown = run("--root", project, "check", "milai")

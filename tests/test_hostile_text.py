@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -59,7 +60,7 @@ def test_any_text_is_printed_literally_or_refused_cleanly(summary):
             return
         library = load_library(find_project(project))
         stored = library.leaflets["milia"].summary
-        html = leaflet_html(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0])
+        html = leaflet_html(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0], dt.date.today())
         assert str(escape(stored)) in html, "the text was not placed in the page as escaped text"
         reader = open_pdf(out / "stoke-on-trent/milia-a4.pdf")
         assert len(reader.pages) == 2

@@ -34,7 +34,7 @@ def test_a_killed_worker_fails_only_its_own_variant(tmp_path: Path):
     killed = None
     for line in process.stderr:
         if line.startswith("wrote "):
-            workers = children(process.pid)
+            workers = [w for c in children(process.pid) for w in children(c)]  # the fork server's children
             if workers:
                 killed = workers[0]
                 os.kill(killed, signal.SIGKILL)

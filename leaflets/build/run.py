@@ -131,7 +131,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         key = inputs_key(project.root, options)
         if not request.force and not request.release:  # a release always re-checks and re-verifies
             count = unchanged_count(out, key, project.root)
-            if count is not None:
+            if count is not None and (out / "index.html").is_file():  # the staff catalogue is there too
                 pool.close(interrupted=True)  # nothing to render: stop the workers at once
                 result.noop, result.noop_count = True, count
                 result.seconds = time.perf_counter() - started
