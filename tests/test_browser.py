@@ -156,7 +156,7 @@ def test_the_thirty_second_task_and_screenshots(page, default_build, shots):
     assert "actual size" in how
     screenshot(page, shots, "catalogue-1280")
     page.set_viewport_size({"width": 390, "height": 844})
-    screenshot(page, shots, "catalogue-390")
+    screenshot(page, shots, "catalogue-390", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "sideways scrolling at 390 px"
     page.set_viewport_size({"width": 1280, "height": 900})
     assert (shots / "catalogue-1280.png").stat().st_size > 10_000
