@@ -159,7 +159,8 @@ class Reporter:
             click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
         elif status == "built":
             for output in outputs:
-                click.echo(f"wrote {output.path} ({output.pages} pages, {output.bytes // 1024} KB)", err=True)
+                pages = f"{output.pages} pages, " if output.kind in ("pdf", "imposed") else ""  # not a thumbnail or web page
+                click.echo(f"wrote {output.path} ({pages}{output.bytes // 1024} KB)", err=True)
 
     def close(self) -> None:
         if self.tty and not self.quiet and self.count:

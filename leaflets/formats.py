@@ -21,6 +21,20 @@ class Format:
     layout: str = "pages"  # "pages": PDF as rendered; "dl": 6 panels composed onto 2 sheets
     booklet_companion: bool = False  # also write an imposed file for office printing
     logo_height_mm: float = 16.0  # printed logo height, to judge raster resolution
+    # For the staff catalogue (out/index.html): the button's words and how to print it.
+    staff_name: str = ""
+    printing: str = ""
+    companion_printing: str = ""  # the same for the imposed companion file
+    thumbnail: bool = False  # also write a PNG of page 1 for the catalogue
+
+    @property
+    def printed(self) -> bool:
+        """Whether it is a print file (the web page is not: no print-shop profile, no page budget)."""
+        return self.layout != "web"
+
+    @property
+    def extension(self) -> str:
+        return "html" if self.layout == "web" else "pdf"
 
     def padded(self, pages: int) -> int:
         """The page count after padding; may exceed the budget (the caller checks)."""
@@ -35,18 +49,29 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.id: f
     for f in (
-        Format("a4", "A4, two pages, for duplex printing at reception", "a4.html", "a4.css", 2),
+        Format("a4", "A4, two pages, for duplex printing at reception", "a4.html", "a4.css", 2,
+               staff_name="A4 (duplex)", printing="Print on A4, double-sided, flip on long edge.", thumbnail=True),
         Format(
             "a5", "A5 booklet, 4 or 8 pages in reading order, plus an imposed A4 file for office printing",
             "a5.html", "a5.css", 8, multiple=4, back_pages=1, booklet_companion=True, logo_height_mm=14,
+            staff_name="A5 booklet", printing="Print on A5 paper, double-sided, flip on long edge.",
+            companion_printing="Print on A4, double-sided, flip on short edge, then fold in half.",
         ),
         Format(
             "dl", "DL roll-fold leaflet: one A4 landscape sheet, two sides, three panels each",
             "dl.html", "dl.css", 6, multiple=6, back_pages=1, layout="dl", logo_height_mm=14,
+            staff_name="Folded DL leaflet",
+            printing="Print on A4, double-sided, flip on short edge. Fold the flap in, then the front cover over it.",
         ),
         Format(
             "large-print", "A4 large print: 18 pt single column, as many pages as needed",
             "large-print.html", "large-print.css", None, logo_height_mm=18,
+            staff_name="Large print", printing="Print on A4 at actual size (do not shrink to fit).",
+        ),
+        Format(
+            "web", "Web page: the same content as an accessible HTML page, fonts and logo inside, no script",
+            "web.html", "web.css", None, layout="web", staff_name="Web page",
+            printing="Opens in the browser: to read on screen, email, or put on the clinic's website.",
         ),
     )
 }
@@ -60,13 +85,15 @@ class Profile:
     description: str
     bleed_mm: float
     suffix: str  # added to the file name
+    printing: str = ""  # for the staff catalogue
 
 
 PROFILES: dict[str, Profile] = {
     p.id: p
     for p in (
         Profile("office", "for office and reception printers: trimmed to the page", 0.0, ""),
-        Profile("print-shop", "for a print shop: 3 mm bleed, TrimBox at the finished size", 3.0, "-print-shop"),
+        Profile("print-shop", "for a print shop: 3 mm bleed, TrimBox at the finished size", 3.0, "-print-shop",
+                printing="Send to the print shop: 3 mm bleed, pages in reading order."),
     )
 }
 SAFE_MARGIN_MM = 5.0  # print shops ask for text at least this far inside the trim

@@ -17,7 +17,8 @@ BRANCHES = {
 
 
 def entry(manifest: dict, leaflet: str, branch: str, fmt: str = "a4") -> dict:
-    matches = [o for o in manifest["outputs"] if (o["leaflet"], o["branch"], o["format"]) == (leaflet, branch, fmt)]
+    matches = [o for o in manifest["outputs"]
+               if (o["leaflet"], o["branch"], o["format"], o["kind"]) == (leaflet, branch, fmt, "pdf")]
     assert len(matches) == 1, f"{leaflet}/{branch}/{fmt} not once in the manifest"
     return matches[0]
 
@@ -110,13 +111,20 @@ def test_manifest_records_every_output_with_its_checksum(default_build):
     for item in manifest["outputs"]:
         assert set(item) == {
             "leaflet", "branch", "format", "lang", "profile", "companion_of", "path", "sha256", "pages", "bytes",
-            "fingerprint", "content_version",
+            "fingerprint", "content_version", "reads", "kind",
         }
         data = (out / item["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == item["sha256"]
         assert len(data) == item["bytes"]
-        companion = "-print" if item["companion_of"] else ""
-        assert item["path"] == f"{item['branch']}/{item['leaflet']}-{item['format']}{companion}.pdf"
+        companion = "-print" if item["kind"] == "imposed" else ""
+        expected = {
+            "pdf": f"{item['branch']}/{item['leaflet']}-{item['format']}.pdf",
+            "imposed": f"{item['branch']}/{item['leaflet']}-{item['format']}-print.pdf",
+            "thumbnail": f"{item['branch']}/thumbs/{item['leaflet']}-{item['format']}.png",
+            "web": f"{item['branch']}/{item['leaflet']}.html",
+        }[item["kind"]]
+        assert item["path"] == expected
+        assert (item["companion_of"] is None) == (item["kind"] in ("pdf", "web"))
     assert not list(out.rglob("*.tmp")), "temporary files left behind"
 
 
@@ -171,7 +179,8 @@ def test_rebuilding_one_branch_keeps_the_others_in_the_manifest(project, tmp_pat
     import json
 
     paths = {o["path"] for o in json.loads((out / "manifest.json").read_text())["outputs"]}
-    assert paths == {"stoke-on-trent/milia-a4.pdf", "wolverhampton/milia-a4.pdf"}
+    assert paths == {"stoke-on-trent/milia-a4.pdf", "wolverhampton/milia-a4.pdf",
+                     "stoke-on-trent/thumbs/milia-a4.png", "wolverhampton/thumbs/milia-a4.png"}
 
 
 def test_overlong_content_fails_the_build_and_names_the_variant(project, tmp_path):

@@ -44,6 +44,8 @@ def test_office_page_sizes(default_build, name, size):
 def test_page_counts_and_budgets(default_build):
     out, manifest = default_build
     for item in manifest["outputs"]:
+        if item["kind"] not in ("pdf", "imposed"):
+            continue  # thumbnails and web pages: tests/test_catalogue.py
         pages = item["pages"]
         if item["path"].endswith("-a5-print.pdf"):
             assert pages in (2, 4)
@@ -63,7 +65,8 @@ def test_manifest_links_the_imposed_file_to_its_reading_order_file(default_build
     assert companion["companion_of"] == "stoke-on-trent/milia-a5.pdf"
     assert companion["format"] == "a5"
     assert by_path["stoke-on-trent/milia-a5.pdf"]["companion_of"] is None
-    assert {o["format"] for o in manifest["outputs"]} == {"a4", "a5", "dl", "large-print"}
+    assert {o["format"] for o in manifest["outputs"]} == {"a4", "a5", "dl", "large-print", "web"}
+    assert companion["kind"] == "imposed" and by_path["stoke-on-trent/milia-a5.pdf"]["kind"] == "pdf"
 
 
 def page_label(runs) -> int | None:

@@ -23,7 +23,8 @@ from pdfinfo import open_pdf
 from test_governance import TODAY, approve, confirm_clinic_names, release_ready
 from test_incremental import assert_all_listed_outputs_intact, digests, manifest
 
-MILIA_FILES = {f"stoke-on-trent/milia-{f}.pdf" for f in ("a4", "a5", "a5-print", "dl", "large-print")}
+MILIA_FILES = {f"stoke-on-trent/milia-{f}.pdf" for f in ("a4", "a5", "a5-print", "dl", "large-print")} | {
+    "stoke-on-trent/milia.html", "stoke-on-trent/thumbs/milia-a4.png"}
 
 
 def verify_sums(release: Path) -> dict[str, str]:
@@ -50,7 +51,7 @@ def test_a_release_holds_exactly_the_checked_variants(project: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     release = out / "release"
     assert sorted(p.name for p in release.iterdir()) == ["SHA256SUMS", "release.json", "stoke-on-trent.zip"]
-    assert zipped(release / "stoke-on-trent.zip") == MILIA_FILES
+    assert zipped(release / "stoke-on-trent.zip") == MILIA_FILES | {"stoke-on-trent/index.html"}  # + its catalogue
     assert set(verify_sums(release)) == {"stoke-on-trent.zip", "release.json"}
     listed = {o["path"] for o in json.loads((release / "release.json").read_text())["outputs"]}
     assert listed == MILIA_FILES
@@ -186,7 +187,7 @@ def test_pdfs_and_zips_are_the_same_bytes_in_any_folder_and_with_any_jobs(tmp_pa
         assert result.returncode == 0, result.stderr
         outs.append(out)
     assert digests(outs[0]) == digests(outs[1])
-    assert len(digests(outs[0])) == 10
+    assert len(digests(outs[0])) == 14  # with the A4 thumbnails and web pages; the zips carry the catalogue
     for name in ("stoke-on-trent.zip", "wolverhampton.zip", "SHA256SUMS", "release.json"):
         assert (outs[0] / "release" / name).read_bytes() == (outs[1] / "release" / name).read_bytes(), name
 
@@ -237,7 +238,8 @@ def test_merged_shards_release_only_after_the_gate(project: Path, tmp_path: Path
     result = run("--root", project, "merge-manifests", *shards, "--out", merged, "--release", "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert set(verify_sums(merged / "release")) == {"stoke-on-trent.zip", "wolverhampton.zip", "release.json"}
-    assert zipped(merged / "release/stoke-on-trent.zip") == {"stoke-on-trent/milia-a4.pdf"}
+    assert zipped(merged / "release/stoke-on-trent.zip") == {"stoke-on-trent/milia-a4.pdf", "stoke-on-trent/index.html",
+                                                            "stoke-on-trent/thumbs/milia-a4.png"}
     assert_all_listed_outputs_intact(merged)
 
 
@@ -246,13 +248,13 @@ def test_list_shows_every_file_a_build_writes():
     assert result.exit_code == 0, result.output
     files = {line.split()[-1] for line in result.output.splitlines() if line.startswith("milia ")}
     assert files == MILIA_FILES
-    assert "4 variants, 5 files" in result.output
+    assert "5 variants, 7 files" in result.output
 
 
 def test_format_names_are_case_insensitive(tmp_path: Path):
     result = run("--root", REPO, "list", "milia", "--branch", "stoke-on-trent", "--format", "A4")
     assert result.exit_code == 0, result.output
-    assert "1 variant, 1 file" in result.output
+    assert "1 variant, 2 files" in result.output  # the A4 PDF and its catalogue thumbnail
 
 
 def test_manifest_records_the_tool_versions(default_build):

@@ -49,7 +49,7 @@ def test_same_inputs_give_identical_bytes_across_processes(tmp_path: Path):
                          cwd=REPO, capture_output=True, text=True, env={**env, "PYTHONHASHSEED": "2"})
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     assert digests(first) == digests(second)
-    assert len(digests(first)) == 10  # 2 branches x (a4, a5, a5-print, dl, large-print)
+    assert len(digests(first)) == 14  # 2 branches x (a4, a4 thumbnail, a5, a5-print, dl, large-print, web)
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
 
 
@@ -71,7 +71,9 @@ def test_only_what_changed_is_rendered_again(project: Path, tmp_path: Path):
     result = run(*args)
     assert "2 built, 2 unchanged" in summary(result)
     after = {p: (out / p).stat().st_mtime_ns for p in digests(out)}
-    assert {p for p in after if after[p] != before[p]} == {"wolverhampton/milia-a4.pdf", "wolverhampton/chemical-peel-a4.pdf"}
+    assert {p for p in after if after[p] != before[p]} == {"wolverhampton/milia-a4.pdf", "wolverhampton/chemical-peel-a4.pdf",
+                                                           "wolverhampton/thumbs/milia-a4.png",  # the catalogue's
+                                                           "wolverhampton/thumbs/chemical-peel-a4.png"}
 
     (project / "styles/base.css").write_text((project / "styles/base.css").read_text() + "\n/* edited */\n")
     assert "4 built, 0 unchanged" in summary(run(*args))
@@ -93,8 +95,8 @@ def test_outputs_of_a_removed_branch_are_removed(project: Path, tmp_path: Path):
     (project / "data/branches/wolverhampton.yaml").unlink()
     result = run("--root", project, "build", "milia", "--format", "a4", "--out", out)
     assert result.exit_code == 0, result.output
-    assert "removed 1 outputs" in result.stderr
-    assert set(digests(out)) == {"stoke-on-trent/milia-a4.pdf"}
+    assert "removed 2 outputs" in result.stderr  # the PDF and its catalogue thumbnail
+    assert set(digests(out)) == {"stoke-on-trent/milia-a4.pdf", "stoke-on-trent/thumbs/milia-a4.png"}
     assert not (out / "wolverhampton").exists()
 
 
@@ -106,7 +108,8 @@ def test_one_failing_variant_does_not_stop_the_others(project: Path, tmp_path: P
     result = run("--root", project, "build", "milia", "hydrafacial", "--format", "a4", "--jobs", "2", "--out", out)
     assert result.exit_code == 1
     assert "hydrafacial / stoke-on-trent / a4: the content needs" in result.stderr
-    assert set(digests(out)) == {"stoke-on-trent/milia-a4.pdf", "wolverhampton/milia-a4.pdf"}
+    assert set(digests(out)) == {"stoke-on-trent/milia-a4.pdf", "wolverhampton/milia-a4.pdf",
+                                 "stoke-on-trent/thumbs/milia-a4.png", "wolverhampton/thumbs/milia-a4.png"}
     assert_all_listed_outputs_intact(out)
 
 
@@ -181,7 +184,9 @@ def test_release_writes_zips_checksums_and_versions(project: Path, tmp_path: Pat
     for path, digest in sums.items():
         assert hashlib.sha256((release / path).read_bytes()).hexdigest() == digest
     with zipfile.ZipFile(release / "wolverhampton.zip") as archive:
-        assert sorted(archive.namelist()) == ["wolverhampton/chemical-peel-a4.pdf", "wolverhampton/milia-a4.pdf"]
+        assert sorted(archive.namelist()) == [
+            "wolverhampton/chemical-peel-a4.pdf", "wolverhampton/index.html", "wolverhampton/milia-a4.pdf",
+            "wolverhampton/thumbs/chemical-peel-a4.png", "wolverhampton/thumbs/milia-a4.png"]
         for info in archive.infolist():
             assert info.date_time == (1980, 1, 1, 0, 0, 0)
     data = manifest(outs[0])

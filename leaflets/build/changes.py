@@ -31,7 +31,8 @@ from .outputs import is_intact, read_manifest, write_atomic
 
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets")
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "pydantic", "pebble")
+LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "pydantic", "pebble",
+             "pypdfium2", "pillow")  # the last two draw the catalogue's thumbnails
 
 
 @cache

@@ -24,7 +24,7 @@ LOCK_WAIT_SECONDS = 600
 
 @dataclass(frozen=True)
 class Output:
-    """One manifest entry: a PDF that was written, and what it is."""
+    """One manifest entry: a file that was written (a PDF, its thumbnail, a web page), and what it is."""
 
     leaflet: str
     branch: str
@@ -39,6 +39,7 @@ class Output:
     fingerprint: str  # of the inputs it was built from: unchanged inputs are not rebuilt
     content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
     reads: dict[str, str] = field(default_factory=dict)  # project file the render read -> its sha256
+    kind: str = "pdf"  # "pdf", "imposed" (the A5 booklet for folding), "thumbnail" (PNG of page 1), "web"
 
 
 def target_path(out_dir: Path, relative: str) -> Path:

@@ -41,15 +41,20 @@ def release_date() -> dt.datetime:
     return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
-def _zip(out_dir: Path, outputs: list[Output], when: dt.datetime) -> bytes:
+def _zip(out_dir: Path, outputs: list[Output], when: dt.datetime, extra: dict[str, bytes] | None = None) -> bytes:
+    """A branch's zip: its outputs (each checked against its checksum) and ``extra`` files (its catalogue page)."""
     buffer = io.BytesIO()
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    files = [(o.path, o) for o in outputs] + [(path, data) for path, data in (extra or {}).items()]
     with zipfile.ZipFile(buffer, "w") as archive:
-        for output in sorted(outputs, key=lambda o: o.path):
-            data = (out_dir / output.path).read_bytes()
-            if sha256(data) != output.sha256:
-                raise BuildFailed(f"{out_dir / output.path} changed on disk during the release; release again")
-            info = zipfile.ZipInfo(output.path, date_time=stamp)
+        for path, output in sorted(files, key=lambda item: item[0]):
+            if isinstance(output, bytes):
+                data = output
+            else:
+                data = (out_dir / output.path).read_bytes()
+                if sha256(data) != output.sha256:
+                    raise BuildFailed(f"{out_dir / output.path} changed on disk during the release; release again")
+            info = zipfile.ZipInfo(path, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
@@ -64,8 +69,9 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(stream.fileno())
 
 
-def write_release(out_dir: Path, outputs: list[Output]) -> list[str]:
-    """Write OUT/release/ from exactly ``outputs``: zips, release.json, SHA256SUMS; swapped in whole."""
+def write_release(out_dir: Path, outputs: list[Output], extra: dict[str, bytes] | None = None) -> list[str]:
+    """Write OUT/release/ from exactly ``outputs``: zips, release.json, SHA256SUMS; swapped in whole.
+    ``extra``: more files for the zips by path (``<branch>/index.html``, the branch's catalogue page)."""
     from .changes import tool_versions
 
     if not outputs:
@@ -76,7 +82,8 @@ def write_release(out_dir: Path, outputs: list[Output]) -> list[str]:
         sums = {}
         for branch in sorted({o.branch for o in outputs}):
             name = f"{branch}.zip"
-            data = _zip(out_dir, [o for o in outputs if o.branch == branch], when)
+            mine = {p: d for p, d in (extra or {}).items() if p.startswith(f"{branch}/")}
+            data = _zip(out_dir, [o for o in outputs if o.branch == branch], when, mine)
             _write(staging / name, data)
             sums[name] = sha256(data)
         versions = {k: v for k, v in tool_versions().items() if k != "leaflets-code"}

@@ -31,6 +31,7 @@ from ..gate.checks import Finding
 from ..gate.gate import GateRefused, Verdict, judge, judge_markup
 from ..layout.fonts import font_folders
 from ..layout.html import blank_page_html, leaflet_html
+from ..layout.web import web_html
 from ..pdf.job import Job
 from ..pdf.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 from ..project import find_project
@@ -70,6 +71,7 @@ class BuildResult:
     failed: list[tuple[Variant, str]] = field(default_factory=list)
     written: list[Output] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # outputs of variants that no longer exist
+    catalogue: list[str] = field(default_factory=list)  # catalogue pages (re)written: index.html files
     set_aside: list[str] = field(default_factory=list)  # old outputs of failed variants, moved to .failed/
     warnings: list[str] = field(default_factory=list)
     blockers: list[Finding] = field(default_factory=list)  # what a release would refuse
@@ -129,7 +131,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         key = inputs_key(project.root, options)
         if not request.force and not request.release:  # a release always re-checks and re-verifies
             count = unchanged_count(out, key, project.root)
-            if count is not None:
+            if count is not None and (out / "index.html").is_file():  # the staff catalogue is there too
                 pool.close(interrupted=True)  # nothing to render: stop the workers at once
                 result.noop, result.noop_count = True, count
                 result.seconds = time.perf_counter() - started
@@ -147,6 +149,10 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         result.blockers = verdict.blockers
         result.drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
         build_variants(library, variants, out, pool, verdict, request.force, result, progress or (lambda *a: None))
+        # The staff catalogue (out/index.html, out/<branch>/index.html): from the manifest and the gate's statuses.
+        from .catalogue import write_catalogue
+
+        result.catalogue = write_catalogue(library, verdict, out)
         if not result.failed:
             record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)],
                          sorted({read for o in Manifest(out).entries.values() for read in o.reads}), project.root)
@@ -155,7 +161,8 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
 
             current = {p for v in variants for p in expected_paths(v)}
             manifest = Manifest(out)
-            result.released = write_release(out, [o for p, o in manifest.entries.items() if p in current])
+            released = [o for p, o in manifest.entries.items() if p in current]
+            result.released = write_release(out, released, _catalogue_pages(library, verdict, released, out))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -202,7 +209,7 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
                 profile=variant.profile, companion_of=file.companion_of, path=file.path,
                 sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
                 fingerprint=prints[variant], content_version=f"{record.reference} v{record.version}",
-                reads={read: file_hash(library.project.root / read) for read in file.reads},
+                reads={read: file_hash(library.project.root / read) for read in file.reads}, kind=file.kind,
             ), file.data) for file in files]
             try:
                 manifest.land(landed)
@@ -248,13 +255,19 @@ def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
     day = leaflet.record.content_date
+    if FORMATS[variant.format].layout == "web":  # the web page: its HTML is the output
+        html, embedded = web_html(library, variant, today)
+    else:
+        html, embedded = leaflet_html(library, variant, today), ()
     return Job(
         name=variant.name,
-        html=leaflet_html(library, variant, today),
+        html=html,
+        embedded=embedded,
+        thumbnail=variant.thumbnail,
         blank_page=blank_page_html(library),
         format=variant.format,
         bleed_mm=PROFILES[variant.profile].bleed_mm,
-        paths=tuple(expected_paths(variant)),
+        paths=tuple(p for p in expected_paths(variant) if p != variant.thumbnail),
         headings=tuple(section.heading for section in leaflet.sections),
         title=leaflet.title,
         epoch=int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()),
@@ -273,8 +286,10 @@ def _remove_stale(library: Library, out_dir: Path, manifest: Manifest) -> list[s
             target.unlink(missing_ok=True)
             del manifest.entries[path]
             removed.append(path)
-            if target.parent != out_dir.resolve() and not any(target.parent.iterdir()):
-                target.parent.rmdir()  # the folder of a removed branch
+            for folder in (target.parent, target.parent.parent):  # a removed branch's thumbs/, then its folder
+                if folder.is_relative_to(out_dir.resolve()) and folder != out_dir.resolve() and folder.is_dir() \
+                        and not any(folder.iterdir()):
+                    folder.rmdir()
     return removed
 
 
@@ -298,5 +313,31 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
             verdict = judge(library, variants, today or dt.date.today())
             verdict.refuse(release=True)
         outputs = merge_manifests(list(sources), out_dir)
-        released = write_release(out_dir, outputs) if verdict is not None else []
+        released = []
+        if verdict is not None:
+            released = write_release(out_dir, outputs, _catalogue_pages(library, verdict, outputs, out_dir))
+        _merged_catalogue(out_dir, outputs, verdict, root, today)
     return outputs, released
+
+
+def _merged_catalogue(out_dir: Path, outputs: list[Output], verdict: Verdict | None, root: Path | None,
+                      today: dt.date | None) -> None:
+    """The joined folder's staff catalogue; it needs the project's data (skipped outside a project)."""
+    from .catalogue import write_catalogue
+
+    if verdict is None:
+        try:
+            library = load_library(find_project(root))
+        except UserError:
+            return
+        known = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
+                        if o.leaflet in library.leaflets and o.branch in library.branches})
+        verdict = judge(library, known, today or dt.date.today(), markup=False)
+    write_catalogue(verdict.library, verdict, out_dir)
+
+
+def _catalogue_pages(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path) -> dict[str, bytes]:
+    """Each branch's catalogue page for exactly ``outputs``: it goes into that branch's release zip."""
+    from .catalogue import pages
+
+    return pages(library, verdict, outputs, out_dir, overall=False)

@@ -424,6 +424,10 @@ class Leaflet(Strict):
                                  description="Treatments the leaflet mentions.")
     sections: list[Section] = Field(min_length=1, max_length=40)
     faq: list[FaqEntry] = Field(default_factory=list, max_length=30)
+    search_words: list[ShortText] = Field(
+        default_factory=list, max_length=30,
+        description="Words people use for it, for the staff catalogue's search (not printed), e.g. 'milk spots'.",
+    )
     record: Record
 
     @model_validator(mode="after")

@@ -26,8 +26,18 @@ class Variant:
     def file(self, companion: str = "") -> str:
         """Where the PDF goes, relative to the output folder (ids are [a-z0-9-] only)."""
         lang = "" if self.lang == "en-GB" else f".{self.lang}"
+        if FORMATS[self.format].layout == "web":  # the web page: <branch>/<leaflet>.html
+            return f"{self.branch}/{self.leaflet}{lang}.html"
         profile = PROFILES[self.profile].suffix + ("-proof" if self.marks else "")
         return f"{self.branch}/{self.leaflet}-{self.format}{companion}{profile}{lang}.pdf"
+
+    @property
+    def thumbnail(self) -> str | None:
+        """The catalogue's PNG of page 1, for an office variant of a format that has one."""
+        if not FORMATS[self.format].thumbnail or self.profile != "office" or self.marks:
+            return None
+        lang = "" if self.lang == "en-GB" else f".{self.lang}"
+        return f"{self.branch}/thumbs/{self.leaflet}-{self.format}{lang}.png"
 
     @property
     def path(self) -> str:
@@ -41,11 +51,13 @@ class Variant:
 
 def expected_paths(variant: Variant) -> list[str]:
     """The files a variant produces, relative to the output folder: the reading-order PDF, then
-    for an office A5 booklet the imposed ``-print`` companion."""
+    for an office A5 booklet the imposed ``-print`` companion, then the catalogue's thumbnail."""
     fmt = FORMATS[variant.format]
     paths = [variant.path]
     if fmt.booklet_companion and PROFILES[variant.profile].bleed_mm == 0:
         paths.append(variant.file("-print"))
+    if variant.thumbnail:
+        paths.append(variant.thumbnail)
     return paths
 
 
@@ -75,6 +87,10 @@ def plan_variants(
     leaflet_ids = _pick("leaflet", leaflets, library.leaflets)
     branch_ids = _pick("branch", branches, library.branches)
     format_ids = _pick("format", formats or DEFAULT_FORMATS, FORMATS)
+    if profile != "office":  # a web page is not printed: no print-shop or proof version of it
+        if formats and not any(FORMATS[f].printed for f in format_ids):
+            raise UserError(f"--for {profile} makes print files; the web format is not printed: build it without --for")
+        format_ids = [f for f in format_ids if FORMATS[f].printed]
     variants = []
     for leaflet_id in leaflet_ids:
         leaflet = library.leaflets[leaflet_id]

@@ -33,6 +33,7 @@ class RenderedFile:
     pages: int
     companion_of: str | None
     reads: tuple[str, ...] = ()  # project files the render read, relative to the project
+    kind: str = "pdf"  # "pdf", "imposed", "thumbnail" or "web" (see build.outputs.Output)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Job:
     epoch: int  # the content date, for reproducible font subsets
     base: str
     allowed: tuple[str, ...]
+    thumbnail: str | None = None  # where the PNG of page 1 goes, for the staff catalogue
+    embedded: tuple[str, ...] = ()  # a web page: the project files its HTML holds (logo), relative
 
 
 def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], title: str) -> str:
@@ -130,6 +133,8 @@ def check_text_inside(escaping: tuple[int, str | None, str] | None, job: Job) ->
 def make_pdfs(job: Job) -> list[RenderedFile]:
     """Lay out a job, check its page budget and make its PDF bytes (no files written)."""
     fmt = FORMATS[job.format]
+    if fmt.layout == "web":  # the HTML is the output: fonts and logo are already inside it
+        return [RenderedFile(job.paths[0], job.html.encode("utf-8"), 0, None, job.embedded, kind="web")]
     if _USER_EPOCH is None:
         os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)  # fontTools stamps this into font subsets
     document = lay_out_padded(job, fmt)
@@ -149,5 +154,9 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     if len(job.paths) > 1:
         from .impose import impose_booklet
 
-        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0], reads))
+        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0], reads, kind="imposed"))
+    if job.thumbnail:  # re-rendered exactly when the PDF is
+        from .thumbs import thumbnail_png
+
+        files.append(RenderedFile(job.thumbnail, thumbnail_png(pdf), 1, job.paths[0], reads, kind="thumbnail"))
     return files
