@@ -95,7 +95,7 @@ LINKED = [
     ("templates/partials/footer.html", "templates/partials/footer.html", 2),
     ("templates/partials", "templates/partials/", 2),
     ("styles/base.css", "styles/base.css", 1),
-    ("styles", "styles/", 1),
+    ("styles", "styles/", 2),  # the catalogue's stylesheet is refused before anything is built
     ("assets/logos/stoke-on-trent.svg", "assets/logos/stoke-on-trent.svg", 2),
     ("assets/logos", "assets/logos/stoke-on-trent.svg", 2),
 ]
