@@ -22,7 +22,6 @@ Side by side in one run:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re

@@ -12,8 +12,9 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-from conftest import REPO, run
 from leaflets.pdf.thumbs import thumbnail_png
+
+from conftest import run
 
 
 class Page(HTMLParser):

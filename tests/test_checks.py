@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from leaflets.gate.checks import contrast_ratio
+
 from conftest import REPO, run
 from test_governance import TODAY, approve, release_ready
-
-from leaflets.gate.checks import contrast_ratio
 
 
 def test_default_content_has_no_errors_and_strict_refuses_what_a_release_refuses():

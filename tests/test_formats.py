@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
 from leaflets.pdf.impose import booklet_sheets
+
+from conftest import REPO, run
 from pdfinfo import box_mm, open_pdf, positioned_text, size_mm, text
 
 # finished (trim) page size of each file kind, in mm

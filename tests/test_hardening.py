@@ -7,7 +7,6 @@ naming the file: never a traceback, never a hang, never a byte from outside the 
 from __future__ import annotations
 
 import datetime as dt
-
 import errno
 import os
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, run
+from conftest import REPO, run
 from pdfinfo import link_uris, open_pdf, text
 
 STOKE = "data/branches/stoke-on-trent.yaml"

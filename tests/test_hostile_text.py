@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from conftest import copy_project, run
-from leaflets.layout.html import leaflet_html
 from leaflets.content.load import load_library
 from leaflets.content.plan import plan_variants
+from leaflets.layout.html import leaflet_html
 from leaflets.project import find_project
+
+from conftest import copy_project, run
 from pdfinfo import open_pdf, text
 
 RIGHT_TO_LEFT = ["שלום עולם", "مرحبا بالعالم", "‏עברית‏", "سلام 123"]

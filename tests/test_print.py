@@ -15,9 +15,10 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf.generic import ContentStream
 
-from conftest import REPO, run
 from leaflets.pdf.impose import DL_INSIDE, DL_OUTSIDE
 from leaflets.pdf.marks import MARK_GAP_MM, SLUG_MM
+
+from conftest import REPO, run
 from pdfinfo import PT_PER_MM, box_mm, open_pdf
 
 DRAFT = "DRAFT - not for patient use"

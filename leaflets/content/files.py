@@ -136,9 +136,10 @@ def raster_problem(data: bytes) -> str | None:
 
 def svg_problem(data: bytes) -> str | None:
     """Whether an SVG is well formed, free of DTDs and entities, and bounded in work."""
+    from xml.etree.ElementTree import ParseError
+
     import defusedxml.ElementTree as SafeTree
     from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
 
     try:
         root = SafeTree.fromstring(data, forbid_dtd=True)

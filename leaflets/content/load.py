@@ -12,11 +12,24 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import DataProblems, Problem, display_path
 from ..project import Project
-from .model import (
-    AdviceLibrary, AdviceRef, AdviceSnippet, Branch, Glossary, GlossaryTerm, Labels, Leaflet, Product, Section,
-    SourceEntry, SourceList, Treatment, TreatmentCatalogue, TreatmentList,
-)
 from .files import UnsafeFile, image_problem, read_project_file, resolve_inside
+from .model import (
+    AdviceLibrary,
+    AdviceRef,
+    AdviceSnippet,
+    Branch,
+    Glossary,
+    GlossaryTerm,
+    Labels,
+    Leaflet,
+    Product,
+    Section,
+    SourceEntry,
+    SourceList,
+    Treatment,
+    TreatmentCatalogue,
+    TreatmentList,
+)
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")

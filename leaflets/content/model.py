@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import (
@@ -313,13 +313,13 @@ def _block_kind(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[Paragraph, Tag("p")],
-        Annotated[Bullets, Tag("bullets")],
-        Annotated[Callout, Tag("callout")],
-        Annotated[TreatmentList, Tag("treatments_offered")],
-        Annotated[AdviceRef, Tag("advice")],
-    ],
+    (
+        Annotated[Paragraph, Tag("p")]
+        | Annotated[Bullets, Tag("bullets")]
+        | Annotated[Callout, Tag("callout")]
+        | Annotated[TreatmentList, Tag("treatments_offered")]
+        | Annotated[AdviceRef, Tag("advice")]
+    ),
     Discriminator(
         _block_kind,
         custom_error_type="block_kind",

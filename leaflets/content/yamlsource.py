@@ -55,9 +55,9 @@ class Source:
         # A tagged union puts its tag before the field of the same name: ("p", "p") is one step.
         loc = tuple(part for i, part in enumerate(loc) if i == 0 or part != loc[i - 1] or isinstance(part, int))
         for i, part in enumerate(loc):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            ):
                 node = node[part]
             elif i == len(loc) - 1:
                 shown.append(str(part))  # a missing key: point at its parent

@@ -47,7 +47,9 @@ class Scores:
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
 # Abbreviations whose final dot never ends a sentence (a name, an example or
 # a number follows them).
-_ABBREVIATIONS = frozenset("e.g eg i.e ie dr mr mrs ms prof st vs approx cf fig tel ext".split())
+_ABBREVIATIONS = frozenset(
+    ["e.g", "eg", "i.e", "ie", "dr", "mr", "mrs", "ms", "prof", "st", "vs", "approx", "cf", "fig", "tel", "ext"]
+)
 
 
 def _is_abbreviation(before: str, after: str) -> bool:

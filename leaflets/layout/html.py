@@ -22,13 +22,12 @@ from pydantic import BaseModel
 
 from ..content import model
 from ..content.files import MAX_TEMPLATE_BYTES, UnsafeFile, read_regular_file, resolve_inside
-from ..errors import UserError, display_path
-
-from .fonts import font_face_css
-from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
 from ..content.load import Library
 from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
 from ..content.plan import Variant
+from ..errors import UserError, display_path
+from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
+from .fonts import font_face_css
 from .qr import qr_for
 
 

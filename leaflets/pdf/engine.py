@@ -25,7 +25,6 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
 from ..errors import BuildFailed
 
-
 TOLERANCE_PX = 1.0  # rounding in the layout engine
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
