@@ -156,7 +156,9 @@ def _branches(library: Library, cards: list[Card]) -> list[BranchPart]:
     parts = []
     for branch_id in sorted({c.branch for c in cards}, key=lambda b: library.branches[b].name):
         branch = library.branches[branch_id]
-        part = BranchPart(branch.id, branch.name, branch.clinic, branch.brand.primary, readable_on(branch.brand.primary))
+        part = BranchPart(
+            branch.id, branch.name, branch.clinic, branch.brand.primary, readable_on(branch.brand.primary)
+        )
         part.cards = sorted((c for c in cards if c.branch == branch_id), key=lambda c: (c.title.lower(), c.lang))
         parts.append(part)
     return parts

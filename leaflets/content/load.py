@@ -120,7 +120,11 @@ class Library:
         ids = list(leaflet.record.sources)
         for snippet in self.shown_advice(leaflet, branch):
             ids += snippet.sources
-        listed = self.offered(leaflet, branch) if branch else [self.treatments[t] for t in leaflet.treatments if t in self.treatments]
+        listed = (
+            self.offered(leaflet, branch)
+            if branch
+            else [self.treatments[t] for t in leaflet.treatments if t in self.treatments]
+        )
         if any(isinstance(b, TreatmentList) for s in leaflet.sections for b in s.body):
             for treatment in listed:
                 ids += treatment.sources
@@ -286,7 +290,11 @@ def _check_advice(
             for b, block in enumerate(section.body):
                 if isinstance(block, AdviceRef) and block.advice not in advice and not advice_broken:
                     close = difflib.get_close_matches(block.advice, list(advice), n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else f"known advice: {', '.join(sorted(advice)) or 'none (add data/advice.yaml)'}"
+                    hint = (
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else f"known advice: {', '.join(sorted(advice)) or 'none (add data/advice.yaml)'}"
+                    )
                     loader.at("leaflet", leaflet.id, ("sections", s, "body", b, "advice"),
                               f"unknown advice {block.advice!r} (not in data/advice.yaml); {hint}")
     for index, snippet in enumerate(advice.values()):
@@ -305,7 +313,14 @@ def _check_advice(
             for j, name in enumerate(offer.products):
                 if name not in known:
                     close = difflib.get_close_matches(name, known, n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else "add it to the treatment's products in data/treatments.yaml, with its depth and ingredients"
+                    hint = (
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else (
+                            "add it to the treatment's products in data/treatments.yaml, "
+                            "with its depth and ingredients"
+                        )
+                    )
                     loader.at("branch", branch.id, ("treatments", i, "products", j),
                               f"product {name!r} is not in the catalogue for {offer.id!r}; {hint}")
 
@@ -321,7 +336,11 @@ def _check_references(
 ) -> None:
     def unknown(treatment_id: str) -> str:
         close = difflib.get_close_matches(treatment_id, list(treatments), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known treatments: {', '.join(sorted(treatments)) or 'none'}"
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f"; known treatments: {', '.join(sorted(treatments)) or 'none'}"
+        )
         return f"unknown treatment {treatment_id!r} (not in data/treatments.yaml){hint}"
 
     for branch in branches.values():
@@ -424,7 +443,11 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        )
         return f"unknown key {loc[-1]!r}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "should be a mapping of keys to values here (see docs/data-format.md)"
