@@ -73,9 +73,12 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _END.finditer(text):
-        if match.group().startswith(".") and len(match.group().rstrip("\"'”’)]")) == 1:
-            if _is_abbreviation(text[start : match.start()], text[match.end() :]):
-                continue
+        if (
+            match.group().startswith(".")
+            and len(match.group().rstrip("\"'”’)]")) == 1
+            and _is_abbreviation(text[start : match.start()], text[match.end() :])
+        ):
+            continue
         piece = text[start : match.end()].strip()
         if piece:
             sentences.append(piece)

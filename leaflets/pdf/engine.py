@@ -83,7 +83,9 @@ class ProjectFetcher(URLFetcher):
                 raise self.refuse(f"image {shown} {problem}")
             if resolved not in self.reads:
                 self.reads.append(resolved)
-            return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"})
+            return URLFetcherResponse(
+                resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"}
+            )
         raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
 
 
@@ -125,9 +127,12 @@ class LaidOut:
             element_id = box.element.get("id") if getattr(box, "element", None) is not None else None
             if element_id and (element_id.startswith("section-") or element_id == "faq"):
                 anchor = element_id
-            if isinstance(box, boxes.TextBox) and box.text.strip():
-                if box.position_x < left - TOLERANCE_PX or box.position_x + box.width > right + TOLERANCE_PX:
-                    return anchor, box.text.strip()
+            if (
+                isinstance(box, boxes.TextBox)
+                and box.text.strip()
+                and (box.position_x < left - TOLERANCE_PX or box.position_x + box.width > right + TOLERANCE_PX)
+            ):
+                return anchor, box.text.strip()
             style = getattr(box, "style", None)
             if style is not None and (style["overflow"] != "visible" or style["transform"]):
                 return None  # clipped on purpose, or turned (the draft mark): positions are not final

@@ -59,7 +59,8 @@ def add_marks(pdf: bytes, bleed_mm: float, folds_mm: Sequence[Sequence[float]] =
             ops += _line(bx0 - gap, y, bx0 - gap - length, y) + _line(bx1 + gap, y, bx1 + gap + length, y)
         folds = folds_mm[index] if index < len(folds_mm) else ()
         if folds:
-            ops += [([ArrayObject([FloatObject(2), FloatObject(1.5)]), FloatObject(0)], b"d")]  # dashed: a fold, not a cut
+            # dashed: a fold, not a cut
+            ops += [([ArrayObject([FloatObject(2), FloatObject(1.5)]), FloatObject(0)], b"d")]
             for fold in folds:
                 x = tx0 + fold * PT_PER_MM
                 ops += _line(x, by1 + gap, x, by1 + gap + length) + _line(x, by0 - gap, x, by0 - gap - length)
