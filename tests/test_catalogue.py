@@ -36,7 +36,8 @@ class Page(HTMLParser):
             self.lang = attrs.get("lang")
         if tag == "a" and "href" in attrs:
             self.links.append(attrs["href"])
-        if tag in ("img", "script", "link", "iframe", "source", "video", "audio") and ("src" in attrs or "href" in attrs):
+        fetching = ("img", "script", "link", "iframe", "source", "video", "audio")
+        if tag in fetching and ("src" in attrs or "href" in attrs):
             self.sources.append(attrs.get("src") or attrs.get("href"))
         if tag == "form" and "hidden" in attrs:
             self.hidden_forms += 1
@@ -108,7 +109,8 @@ def test_thumbnails_are_page_one_drawn_for_2x_screens_and_reproducible(default_b
     document.close()
     with Image.open(out / "stoke-on-trent/thumbs/milia-a4.png") as thumb:
         grey = thumb.convert("L")
-        differences = [sum(abs(a - b) for a, b in zip(grey.tobytes(), page.tobytes())) for page in firsts]
+        # strict=False: the thumbnail's height may round to a pixel less than the rendered page's
+        differences = [sum(abs(a - b) for a, b in zip(grey.tobytes(), page.tobytes(), strict=False)) for page in firsts]
     assert differences[0] < differences[1] / 3
 
 

@@ -24,7 +24,10 @@ RIGHT_TO_LEFT = ["שלום עולם", "مرحبا بالعالم", "‏עברי�
 ANY_TEXT = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60),
     st.sampled_from(RIGHT_TO_LEFT),
-    st.lists(st.sampled_from(["\x00", "\x07", "\x1b", "\u202e", "\u2066", "\t", "\n", "a", "<", "{{", "}}"]), min_size=1, max_size=12).map("".join),
+    st.lists(
+        st.sampled_from(["\x00", "\x07", "\x1b", "\u202e", "\u2066", "\t", "\n", "a", "<", "{{", "}}"]),
+        min_size=1, max_size=12,
+    ).map("".join),
 )
 # What the bundled typeface covers: its glyphs carry their own text in the PDF.
 LATIN = st.text(
@@ -44,7 +47,8 @@ def build_with_summary(summary: str):
     data["summary"] = summary
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     out = folder / "out"
-    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1", "--out", out)
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1",
+                 "--out", out)
     return result, project, out, folder
 
 
