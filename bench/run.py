@@ -272,7 +272,7 @@ def main() -> None:
     print(f"| {'measure'.ljust(width[0])} | {'value'.ljust(width[1])} | {'note'.ljust(width[2])} |")
     print(f"| {'-' * width[0]} | {'-' * width[1]} | {'-' * width[2]} |")
     for row in rows:
-        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, width)) + " |")
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)) + " |")
 
 
 if __name__ == "__main__":

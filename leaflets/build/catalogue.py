@@ -14,6 +14,7 @@ statuses give the same bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -121,7 +122,9 @@ def _link(output: Output, base: str, companion: bool = False) -> FileLink:
     return FileLink(output.format, name, printing, href, output.pages, _size(output.bytes), output.path)
 
 
-def _cards(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path, base_of) -> list[Card]:
+def _cards(
+    library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path, base_of: Callable[[str], str]
+) -> list[Card]:
     """One card per (branch, leaflet, language) the outputs hold, files in format order."""
     order = list(FORMATS)
     groups: dict[tuple[str, str, str], list[Output]] = {}

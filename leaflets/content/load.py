@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import DataProblems, Problem, display_path
 from ..project import Project
@@ -209,9 +210,10 @@ def load_library(project: Project) -> Library:
     problems_before = len(loader.problems)
     if catalogue_path.exists():
         source, catalogue = loader.read(catalogue_path, TreatmentCatalogue)
-        for i, treatment in enumerate(catalogue.treatments if catalogue else []):
-            loader.collect("treatment", source, treatments, treatment, ("treatments", i))
-            treatment_locs[treatment.id] = ("treatments", i)
+        if source is not None and catalogue is not None:  # read() returns a model only with its source
+            for i, treatment in enumerate(catalogue.treatments):
+                loader.collect("treatment", source, treatments, treatment, ("treatments", i))
+                treatment_locs[treatment.id] = ("treatments", i)
     catalogue_broken = len(loader.problems) > problems_before
     labels_broken = False
     for kind, folder, model, items in (
@@ -230,29 +232,30 @@ def load_library(project: Project) -> Library:
             labels_broken |= kind == "labels" and item is None
             if kind == "branch" and item is None and source is not None:
                 _check_logo_of_invalid_branch(loader, source)
-            if item is not None and kind != "labels" and item.id != path.stem:
+            if source is None or item is None:  # read() returns a model only with its source
+                continue
+            if kind != "labels" and item.id != path.stem:
                 loader.problems.append(source.problem(
                     ("id",), f"the id {item.id!r} does not match the file name {path.name!r}; "
                     f"rename the file to {item.id}.yaml or change the id"))
-            if item is not None:
-                if kind == "labels":
-                    if item.lang in labels:
-                        loader.problems.append(source.problem(("lang",), f"labels for {item.lang!r} are defined twice"))
-                    labels[item.lang] = item
-                    loader.sources[("labels", item.lang)] = source
-                else:
-                    loader.collect(kind, source, items, item, ())
+            if kind == "labels":
+                if item.lang in labels:
+                    loader.problems.append(source.problem(("lang",), f"labels for {item.lang!r} are defined twice"))
+                labels[item.lang] = item
+                loader.sources[("labels", item.lang)] = source
+            else:
+                loader.collect(kind, source, items, item, ())
 
     advice: dict[str, AdviceSnippet] = {}
     citations: dict[str, SourceEntry] = {}
     glossary: tuple[GlossaryTerm, ...] = ()
     problems_before = len(loader.problems)
-    for name, model in (("advice", AdviceLibrary), ("sources", SourceList), ("glossary", Glossary)):
+    for name, file_model in (("advice", AdviceLibrary), ("sources", SourceList), ("glossary", Glossary)):
         path = data / f"{name}.yaml"
         if not path.exists():
             continue
-        source, parsed = loader.read(path, model)
-        if parsed is None:
+        source, parsed = loader.read(path, file_model)
+        if source is None or parsed is None:  # read() returns a model only with its source
             continue
         loader.sources[("file", name)] = source
         loader.files[("file", name)] = source.display
@@ -436,7 +439,7 @@ PATTERN_HINTS = {
 }
 
 
-def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
         return f"missing required field {loc[-1]!r}; add it (see docs/data-format.md)"

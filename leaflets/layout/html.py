@@ -37,6 +37,16 @@ class OfferedTreatment:
     offer: Offer
 
 
+def offered_treatments(library: Library, leaflet: Leaflet, branch: Branch) -> list[OfferedTreatment]:
+    """The leaflet's treatments that the branch offers, each with the branch's offer."""
+    offered = []
+    for treatment in library.offered(leaflet, branch):
+        offer = branch.offer(treatment.id)
+        assert offer is not None  # library.offered() lists only the treatments the branch offers
+        offered.append(OfferedTreatment(treatment, offer))
+    return offered
+
+
 def long_date(value: dt.date) -> str:
     """22 November 2026: the date style of UK health information."""
     return f"{value.day} {value:%B %Y}"
@@ -251,7 +261,7 @@ def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
     branch: Branch = library.branches[variant.branch]
     labels = library.labels[leaflet.lang]
     fmt = FORMATS[variant.format]
-    offered = [OfferedTreatment(t, branch.offer(t.id)) for t in library.offered(leaflet, branch)]
+    offered = offered_treatments(library, leaflet, branch)
     this_offer = branch.offer(leaflet.treatment) if leaflet.treatment else None
     return _render(
         library, fmt.template,

@@ -22,7 +22,7 @@ from ..content.plan import Variant
 from ..errors import UserError
 from ..formats import FORMATS
 from .fonts import FAMILY, font_files, font_folders
-from .html import OfferedTreatment, _environment
+from .html import _environment, offered_treatments
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 WEB_FACES = ((400, "normal"), (700, "normal"))  # the layout never uses italics (clear-print guidance)
@@ -77,7 +77,7 @@ def web_html(library: Library, variant: Variant, today: dt.date) -> tuple[str, t
     media_type = MEDIA_TYPES.get(logo.suffix.lower())
     if media_type is None:
         raise UserError(f"{branch.brand.logo}: a logo must be one of {', '.join(MEDIA_TYPES)}")
-    offered = [OfferedTreatment(t, branch.offer(t.id)) for t in library.offered(leaflet, branch)]
+    offered = offered_treatments(library, leaflet, branch)
     html = _environment(project.templates).get_template(fmt.template).render(
         leaflet=leaflet,
         record=leaflet.record,

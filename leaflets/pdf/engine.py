@@ -16,6 +16,7 @@ import logging
 import mimetypes
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -24,6 +25,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
 from ..errors import BuildFailed
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 TOLERANCE_PX = 1.0  # rounding in the layout engine
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
@@ -54,7 +58,7 @@ class ProjectFetcher(URLFetcher):
         self.refused.append(message)
         return ForbiddenResource(message)
 
-    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict | None = None):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             response = super().fetch(url, headers)
@@ -209,7 +213,7 @@ def engine_version() -> str:
 
 # --- one font configuration per process, and nothing left behind ----------------------
 
-_font_config = None
+_font_config: FontConfiguration | None = None
 _font_config_pid = 0  # the process that made it: a forked child must not use or delete its parent's
 
 

@@ -71,7 +71,9 @@ def add_marks(pdf: bytes, bleed_mm: float, folds_mm: Sequence[Sequence[float]] =
         contents.operations = [([], b"q"), *contents.operations, ([], b"Q"), *ops]
         page.replace_contents(contents)
     if "/ID" in reader.trailer:  # keep the input's identifier, so the bytes stay reproducible
-        writer._ID = reader.trailer["/ID"]
+        identifier = reader.trailer["/ID"]
+        assert isinstance(identifier, ArrayObject)  # the PDF specification: an array of two strings
+        writer._ID = identifier
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
