@@ -131,7 +131,7 @@ def test_web_page_is_semantic_self_contained_and_scriptless(default_build):
         assert any(link.startswith("tel:+44") for link in page.links)
         assert all(link.startswith(("tel:", "mailto:", "https://", "#")) for link in page.links), page.links
         assert "DRAFT - not for patient use" in text
-        assert "as a web page" in text, "the other-formats line names the web page"
+        assert "in large print" in text and "as a web page" not in text, "the other formats, not the page itself"
         assert output["pages"] == 0 and output["companion_of"] is None
 
 

@@ -25,7 +25,7 @@ from ..content.load import Library
 from ..content.plan import Variant
 from ..formats import FORMATS, PROFILES
 from ..gate.gate import Status, Verdict
-from ..layout.html import _environment
+from ..layout.html import render_template
 from ..layout.web import web_stylesheet
 from .outputs import Output, read_manifest, target_path, write_atomic
 
@@ -175,8 +175,8 @@ def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: P
     parts = _branches(library, cards)
     formats = [FORMATS[f] for f in FORMATS if any(link.format == f for c in cards for link in c.files)]
     langs = sorted({c.lang for c in cards})
-    env = _environment(library.project.templates)
-    html = env.get_template("catalogue/index.html").render(
+    html = render_template(
+        library, "catalogue/index.html",
         parts=parts,
         single=branch is not None,
         formats=formats,

@@ -1,9 +1,9 @@
 """The build as a library call: ``run(BuildRequest) -> BuildResult``.
 
-One function does what ``leaflets build`` does, in this order: start the
-workers (they import WeasyPrint while this process works), lock the output
-folder, answer a no-op rebuild from the build stamp, load and validate the
-data, plan the variants, ask the gate, render what changed, keep the
+One function does what ``leaflets build`` does, in this order: lock the
+output folder, answer a no-op rebuild from the build stamp (no worker is
+started), start the workers (they import WeasyPrint while this process
+works on), load and validate the data, plan the variants, ask the gate, render what changed, keep the
 manifest true as each file lands, set aside the old files of a variant that
 failed, remove outputs of variants that no longer exist and, for a release,
 write the release folder from exactly the variants this run checked.
@@ -14,6 +14,7 @@ The command line only parses options and prints the result.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -126,16 +127,17 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
                "formats": sorted(request.formats), "profile": request.profile, "marks": request.marks,
                "shard": request.shard, "today": request.day.isoformat()}  # overdue marks depend on the day
     result = BuildResult(out)
-    with _sigterm_interrupts(), WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout) as pool, \
-            output_folder(out, say):
+    with _sigterm_interrupts(), output_folder(out, say), contextlib.ExitStack() as stack:
         key = inputs_key(project.root, options)
         if not request.force and not request.release:  # a release always re-checks and re-verifies
             count = unchanged_count(out, key, project.root)
             if count is not None and (out / "index.html").is_file():  # the staff catalogue is there too
-                pool.close(interrupted=True)  # nothing to render: stop the workers at once
-                result.noop, result.noop_count = True, count
+                result.noop, result.noop_count = True, count  # no worker was started
                 result.seconds = time.perf_counter() - started
                 return result
+        # The workers start now and import WeasyPrint while this process loads and checks the data;
+        # they stop (at once, if something went wrong) before the output folder is unlocked.
+        pool = stack.enter_context(WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout))
         library = load_library(project)
         variants = plan_variants(library, request.leaflets, request.branches, request.formats,
                                  request.profile, request.marks)

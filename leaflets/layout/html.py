@@ -161,7 +161,7 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _render(library: Library, name: str, **context: Any) -> str:
+def render_template(library: Library, name: str, **context: Any) -> str:
     """Render a template; any template error becomes ``templates/FILE:LINE: message`` (exit 2)."""
     project = library.project
     try:
@@ -251,46 +251,49 @@ def stylesheet_urls(fmt: Format) -> list[str]:
 
 def blank_page_html(library: Library) -> str:
     """The markup of one padding page, from templates/partials/blank-page.html."""
-    return _render(library, "partials/blank-page.html").strip()
+    return render_template(library, "partials/blank-page.html").strip()
 
 
-def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
-    """The complete HTML document for a variant as of ``today`` (a leaflet past its review
-    date is marked on every page); URLs are relative to the project."""
+def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[str, Any]:
+    """What every leaflet template (PDF formats and the web page) is given for a variant."""
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]
     labels = library.labels[leaflet.lang]
     fmt = FORMATS[variant.format]
     offered = offered_treatments(library, leaflet, branch)
-    this_offer = branch.offer(leaflet.treatment) if leaflet.treatment else None
-    return _render(
-        library, fmt.template,
-        sections=library.sections_for(leaflet, branch),
-        publisher=labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
-        version_line=version_text(labels, leaflet),
-        other_formats=other_formats_text(labels, variant.format),
-        notes_phone=css_string(f"{labels.notes_phone} {branch.phone}"),
-        notes_heading=css_string(labels.notes_heading),
-        leaflet=leaflet,
-        record=leaflet.record,
-        branch=branch,
-        labels=labels,
-        format=fmt,
-        offered=offered,
-        this_treatment=library.treatments.get(leaflet.treatment) if leaflet.treatment else None,
-        this_offer=this_offer,
-        qr=qr_for(branch, labels),
-        profile=PROFILES[variant.profile],
-        marks=variant.marks,
-        overdue_since=leaflet.record.overdue_since(today),
-        font_css=Markup(font_face_css()),
-        page_label=page_label_css(labels),
-        running_footer=css_string(
+    return {
+        "sections": library.sections_for(leaflet, branch),
+        "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
+        "version_line": version_text(labels, leaflet),
+        "other_formats": other_formats_text(labels, variant.format),
+        "notes_phone": css_string(f"{labels.notes_phone} {branch.phone}"),
+        "notes_heading": css_string(labels.notes_heading),
+        "leaflet": leaflet,
+        "record": leaflet.record,
+        "branch": branch,
+        "labels": labels,
+        "format": fmt,
+        "offered": offered,
+        "this_treatment": library.treatments.get(leaflet.treatment) if leaflet.treatment else None,
+        "this_offer": branch.offer(leaflet.treatment) if leaflet.treatment else None,
+        "qr": qr_for(branch, labels),
+        "profile": PROFILES[variant.profile],
+        "marks": variant.marks,
+        "overdue_since": leaflet.record.overdue_since(today),
+        "font_css": Markup(font_face_css()),
+        "page_label": page_label_css(labels),
+        "running_footer": css_string(
             f"{labels.reference} {leaflet.record.reference}, {labels.version} {leaflet.record.version}"
         ),
-        stylesheets=stylesheet_urls(fmt),
-        logo_url=logo_url(library, branch),
-    )
+        "stylesheets": stylesheet_urls(fmt),
+        "logo_url": logo_url(library, branch),
+    }
+
+
+def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
+    """The complete HTML document for a variant as of ``today`` (a leaflet past its review
+    date is marked on every page); URLs are relative to the project."""
+    return render_template(library, FORMATS[variant.format].template, **leaflet_context(library, variant, today))
 
 
 def logo_url(library: Library, branch: Branch) -> str:

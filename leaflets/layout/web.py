@@ -22,7 +22,7 @@ from ..content.plan import Variant
 from ..errors import UserError
 from ..formats import FORMATS
 from .fonts import FAMILY, font_files, font_folders
-from .html import _environment, offered_treatments
+from .html import leaflet_context, render_template
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 WEB_FACES = ((400, "normal"), (700, "normal"))  # the layout never uses italics (clear-print guidance)
@@ -69,27 +69,14 @@ def web_stylesheet(root: Path, name: str) -> Markup:
 def web_html(library: Library, variant: Variant, today: dt.date) -> tuple[str, tuple[str, ...]]:
     """The web page of a variant as of ``today``, and the project files embedded in it (relative)."""
     project = library.project
-    leaflet = library.leaflets[variant.leaflet]
     branch = library.branches[variant.branch]
-    labels = library.labels[leaflet.lang]
     fmt = FORMATS[variant.format]
     logo = project_file(project.root, branch.brand.logo)
     media_type = MEDIA_TYPES.get(logo.suffix.lower())
     if media_type is None:
         raise UserError(f"{branch.brand.logo}: a logo must be one of {', '.join(MEDIA_TYPES)}")
-    offered = offered_treatments(library, leaflet, branch)
-    html = _environment(project.templates).get_template(fmt.template).render(
-        leaflet=leaflet,
-        record=leaflet.record,
-        branch=branch,
-        labels=labels,
-        format=fmt,
-        offered=offered,
-        this_treatment=library.treatments.get(leaflet.treatment) if leaflet.treatment else None,
-        this_offer=branch.offer(leaflet.treatment) if leaflet.treatment else None,
-        overdue_since=leaflet.record.overdue_since(today),
-        font_css=web_font_css(),
-        css=web_stylesheet(project.root, fmt.stylesheet),
-        logo_uri=_data_uri(logo, media_type),
-    )
+    context = leaflet_context(library, variant, today)
+    context.update(font_css=web_font_css(), css=web_stylesheet(project.root, fmt.stylesheet),
+                   logo_uri=_data_uri(logo, media_type))
+    html = render_template(library, fmt.template, **context)
     return html, (str(logo.relative_to(project.root.resolve())),)
