@@ -96,7 +96,7 @@ LINKED = [
     ("templates/partials/footer.html", "templates/partials/footer.html", 2),
     ("templates/partials", "templates/partials/", 2),
     ("styles/base.css", "styles/base.css", 1),
-    ("styles", "styles/", 1),
+    ("styles", "styles/", 2),  # the catalogue's stylesheet is refused before anything is built
     ("assets/logos/stoke-on-trent.svg", "assets/logos/stoke-on-trent.svg", 2),
     ("assets/logos", "assets/logos/stoke-on-trent.svg", 2),
 ]
@@ -315,9 +315,11 @@ def test_the_contact_card_escapes_every_field_and_has_one_phone_line(project, tm
     set_branch(project, clinic="Skin; Laser, \\Clinic TEL:+449098790000", phone="01782 922300 ext. 214",
                email="info+leaflets@example.co.uk", website="https://example.co.uk/clinic")
     out = tmp_path / "out"
-    result = build(project, out)
+    # Large print: a long clinic name, an extension or a booking row need more room than A4 has to spare.
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "large-print",
+                 "--out", out)
     assert result.exit_code == 0, result.output
-    codes = decode_qr(out / "stoke-on-trent/milia-a4.pdf")
+    codes = decode_qr(out / "stoke-on-trent/milia-large-print.pdf")
     assert len(codes) == 1, codes
     lines = codes[0].replace("\r\n", "\n").split("\n")
     assert [line for line in lines if line.startswith("TEL")] == ["TEL:+44 1782 922300 x214"], lines
@@ -549,9 +551,11 @@ def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
 def test_the_booking_qr_code_holds_exactly_the_booking_address(project, tmp_path):
     set_branch(project, booking_url="https://Example.co.uk/book?branch=stoke&x=<y>")
     out = tmp_path / "out"
-    result = build(project, out)
+    # Large print: a long clinic name, an extension or a booking row need more room than A4 has to spare.
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "large-print",
+                 "--out", out)
     assert result.exit_code == 0, result.output
-    assert decode_qr(out / "stoke-on-trent/milia-a4.pdf") == ["https://example.co.uk/book?branch=stoke&x=%3Cy%3E"]
+    assert decode_qr(out / "stoke-on-trent/milia-large-print.pdf") == ["https://example.co.uk/book?branch=stoke&x=%3Cy%3E"]
 
 
 def _truncated_jpeg() -> bytes:

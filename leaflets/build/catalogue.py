@@ -26,7 +26,8 @@ from ..content.plan import Variant
 from ..formats import FORMATS, PROFILES
 from ..gate.gate import Status, Verdict
 from ..layout.html import render_template
-from ..layout.web import web_stylesheet
+from ..errors import UserError
+from ..layout.web import project_file, web_stylesheet
 from .outputs import Output, read_manifest, target_path, write_atomic
 
 INDEX = "index.html"
@@ -182,17 +183,28 @@ def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: P
         formats=formats,
         languages=[(lang, LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES.get(lang.split("-")[0], lang))) for lang in langs],
         css=web_stylesheet(library.project.root, "catalogue.css"),
-        script=Markup(_script(library.project.templates / "catalogue" / "catalogue.js")),
+        script=Markup(_script(library.project.root)),
         today=verdict.today,
     )
     return html.encode("utf-8")
 
 
-def _script(path: Path) -> str:
-    text = path.read_text("utf-8")
+def _script(root: Path) -> str:
+    """The catalogue's script, inlined: a project file, which may not close its own element."""
+    relative = "templates/catalogue/catalogue.js"
+    text = project_file(root, relative).read_text("utf-8", errors="replace")
     if re.search(r"</script|<!--", text, re.IGNORECASE):
-        raise ValueError(f"{path}: may not contain '</script' or '<!--'")
+        raise UserError(f"{relative}: may not contain '</script' or '<!--' (it is inlined in the page)")
     return text
+
+
+def check_inputs(library: Library) -> None:
+    """What the catalogue reads, checked before anything is built: a missing or unsafe stylesheet,
+    script or template is bad input (exit 2, nothing written), not a failure after the PDFs."""
+    root = library.project.root
+    web_stylesheet(root, "catalogue.css")
+    _script(root)
+    project_file(root, "templates/catalogue/index.html")
 
 
 def pages(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path,

@@ -147,14 +147,20 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
             raise UserError("nothing to build: no variant matches the leaflets, branches and formats asked for")
         verdict = judge(library, variants, request.day, markup=False)
         verdict.refuse(release=request.release)
+        from .catalogue import check_inputs, write_catalogue
+
+        check_inputs(library)
         result.variants = variants
         result.blockers = verdict.blockers
         result.drafts = sorted({v.leaflet for v in variants if library.leaflets[v.leaflet].record.status == "draft"})
         build_variants(library, variants, out, pool, verdict, request.force, result, progress or (lambda *a: None))
         # The staff catalogue (out/index.html, out/<branch>/index.html): from the manifest and the gate's statuses.
-        from .catalogue import write_catalogue
-
-        result.catalogue = write_catalogue(library, verdict, out)
+        try:
+            result.catalogue = write_catalogue(library, verdict, out)
+        except UserError as error:  # a failed variant may share the cause (a stylesheet): report both
+            if not result.failed:
+                raise
+            result.warnings.append(f"the staff catalogue was not updated: {error}")
         if not result.failed:
             record_stamp(out, key, len(variants), [p for v in variants for p in expected_paths(v)],
                          sorted({read for o in Manifest(out).entries.values() for read in o.reads}), project.root)

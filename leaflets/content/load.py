@@ -390,8 +390,8 @@ def _logo_message(project: Project, written: str) -> str | None:
     """What is wrong with the logo a branch names (outside the project, wrong type, missing, broken), or None."""
     logo = project.inside(written)
     if logo is None:
-        return ("the logo must be a file inside the project folder (not a link leading outside it), "
-                "e.g. assets/logos/clinic.svg")
+        return (f"logo file {written!r}: the logo must be a file inside the project folder (not a link leading "
+                "outside it), e.g. assets/logos/clinic.svg")
     if logo.suffix.lower() not in LOGO_TYPES:
         return f"the logo must be one of {', '.join(LOGO_TYPES)}"
     if not logo.exists():

@@ -37,8 +37,12 @@ def _data_uri(path: Path, media_type: str) -> str:
 def project_file(root: Path, relative: str) -> Path:
     """The file ``relative`` names inside the project, refusing anything that leaves it."""
     resolved = (root / relative).resolve()
-    if not resolved.is_relative_to(root.resolve()) or not resolved.is_file():
-        raise UserError(f"refused to embed {relative!r} in a web page: only files inside the project may be used")
+    if not resolved.is_relative_to(root.resolve()):
+        raise UserError(f"refused to embed {relative!r} in a web page: it leads outside the project folder, "
+                        "and only files inside the project may be used")
+    if not resolved.is_file():
+        raise UserError(f"{relative}: not found (or not a plain file); the web pages and the staff catalogue "
+                        "need it: copy it from the default project")
     return resolved
 
 

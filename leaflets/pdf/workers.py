@@ -58,7 +58,19 @@ def _worker_init() -> None:
     """Runs in each worker before its first job."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # run exit handlers: no temp files left
+    signal.signal(signal.SIGTERM, _stop)  # how the pool stops a worker
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM: delete what WeasyPrint keeps in the temp folder for this process, then exit at once."""
+    import os
+
+    try:
+        from . import engine
+
+        engine.release_resources()
+    finally:
+        os._exit(0)
 
 
 def probe() -> str:
