@@ -23,10 +23,10 @@ from markupsafe import Markup
 
 from ..content.load import Library
 from ..content.plan import Variant
+from ..errors import UserError
 from ..formats import FORMATS, PROFILES
 from ..gate.gate import Status, Verdict
 from ..layout.html import render_template
-from ..errors import UserError
 from ..layout.web import project_file, web_stylesheet
 from .outputs import Output, read_manifest, target_path, write_atomic
 
