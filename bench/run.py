@@ -22,7 +22,6 @@ Side by side in one run:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -200,8 +199,10 @@ def main() -> None:
                                          REPO).cpu for _ in range(repeat))
         plain = statistics.median(measure([PYTHON, "-c", PLAIN_WEASYPRINT, str(html), REPO.as_uri() + "/",
                                            str(work / "plain.pdf")], REPO).cpu for _ in range(repeat))
-        rows.append(("one A4 leaflet, -j 1", f"{ours:.2f} s CPU", f"{ours / plain:.2f} x bare WeasyPrint (target <= 1.15)"))
-        rows.append(("one A4 leaflet, bare WeasyPrint, same HTML", f"{plain:.2f} s CPU", "new process, imports included"))
+        rows.append(("one A4 leaflet, -j 1", f"{ours:.2f} s CPU",
+                     f"{ours / plain:.2f} x bare WeasyPrint (target <= 1.15)"))
+        rows.append(("one A4 leaflet, bare WeasyPrint, same HTML", f"{plain:.2f} s CPU",
+                     "new process, imports included"))
         warm = float(subprocess.run([PYTHON, "-c", WARM_WEASYPRINT, str(html), REPO.as_uri() + "/"], cwd=REPO,
                                     capture_output=True, text=True, check=True).stdout)
         rows.append(("one A4 leaflet, bare WeasyPrint, warm", f"{warm * 1000:.0f} ms CPU",
@@ -271,7 +272,7 @@ def main() -> None:
     print(f"| {'measure'.ljust(width[0])} | {'value'.ljust(width[1])} | {'note'.ljust(width[2])} |")
     print(f"| {'-' * width[0]} | {'-' * width[1]} | {'-' * width[2]} |")
     for row in rows:
-        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, width)) + " |")
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)) + " |")
 
 
 if __name__ == "__main__":

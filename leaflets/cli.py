@@ -108,7 +108,8 @@ def selection_options(command):
         help="Only this branch (repeat for more). Default: every branch.",
     )(command)
     command = click.option(
-        "--format", "format_ids", multiple=True, type=click.Choice(list(FORMATS), case_sensitive=False), metavar="FORMAT",
+        "--format", "format_ids", multiple=True, type=click.Choice(list(FORMATS), case_sensitive=False),
+        metavar="FORMAT",
         help="Only this format (repeat for more): " + "; ".join(f"{f.id}: {f.description}" for f in FORMATS.values())
         + ". Default: every format.",
     )(command)
@@ -159,7 +160,8 @@ class Reporter:
             click.echo("\r" + line[:100].ljust(100), nl=False, err=True)
         elif status == "built":
             for output in outputs:
-                pages = f"{output.pages} pages, " if output.kind in ("pdf", "imposed") else ""  # not a thumbnail or web page
+                # not a thumbnail or web page
+                pages = f"{output.pages} pages, " if output.kind in ("pdf", "imposed") else ""
                 click.echo(f"wrote {output.path} ({pages}{output.bytes // 1024} KB)", err=True)
 
     def close(self) -> None:
@@ -180,7 +182,8 @@ class Reporter:
     "fails. Then write OUT/release/: a zip per branch of exactly these variants, release.json and SHA256SUMS.",
 )
 @today_option
-@click.option("--marks", is_flag=True, help="With --for print-shop: add crop marks, for a proof (most print shops add their own).")
+@click.option("--marks", is_flag=True,
+              help="With --for print-shop: add crop marks, for a proof (most print shops add their own).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Render this many variants at once, in worker processes. Default: the number of CPUs.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
@@ -241,11 +244,13 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
     for finding in result.blockers:
         if finding.message.startswith("draft:"):
             continue  # summarised in one line below
-        click.echo(f"warning (a release would refuse it): {finding.file}: {finding.subject}: {finding.message}", err=True)
+        click.echo(f"warning (a release would refuse it): {finding.file}: {finding.subject}: {finding.message}",
+                   err=True)
     if result.drafts and not quiet:
         click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(result.drafts)}", err=True)
     if result.removed and not quiet:
-        click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: {', '.join(result.removed)}", err=True)
+        click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: "
+                   f"{', '.join(result.removed)}", err=True)
     for name in result.released:
         if not quiet:
             click.echo(f"wrote {result.out_dir / name}", err=True)
@@ -267,7 +272,8 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
         sys.exit(1)
 
 
-@main.command(name="merge-manifests", epilog="\b\nExample (CI, after a 4-way shard matrix):\n  leaflets merge-manifests shard-1 shard-2 shard-3 shard-4 --out out --release")
+@main.command(name="merge-manifests", epilog="\b\nExample (CI, after a 4-way shard matrix):\n"
+              "  leaflets merge-manifests shard-1 shard-2 shard-3 shard-4 --out out --release")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the joined outputs and manifest.")
@@ -287,7 +293,8 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
         click.echo(f"wrote {out_dir / name}")
 
 
-@main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent\n  leaflets list --for print-shop")
+@main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent\n"
+              "  leaflets list --for print-shop")
 @selection_options
 @today_option
 @click.pass_obj
@@ -307,7 +314,7 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: st
         rows += [(v.leaflet, v.branch, v.format, v.lang, status, path) for path in expected_paths(v)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     files = len(rows) - 1
     click.echo(f"{len(variants)} variant{'s' if len(variants) != 1 else ''}, {files} file{'s' if files != 1 else ''}")
     for leaflet_id, treatment_id in not_offered(library):
@@ -370,13 +377,15 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         click.echo(f"Readability of body text (targets: Flesch {MIN_FLESCH:g} or more, grade {MAX_GRADE:g} or less)")
         for row in rows:
-            click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+            cells = enumerate(zip(row, widths, strict=True))
+            click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in cells))
         if report.findings:
             click.echo("")
         for finding in sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.level)):
             click.echo(str(finding))
         click.echo(
-            f"\n{len(library.leaflets)} leaflets, {len(library.treatments)} treatments, {len(library.branches)} branches: "
+            f"\n{len(library.leaflets)} leaflets, {len(library.treatments)} treatments, "
+            f"{len(library.branches)} branches: "
             f"{errors} errors, {warnings} warnings (a release refuses them), {report.count('info')} notes"
         )
     if errors or (strict and warnings):
@@ -395,8 +404,8 @@ def schema(obj: Context, out_dir: Path | None) -> None:
     `# yaml-language-server: $schema=../../schema/leaflet.schema.json`.
     """
     from .build.outputs import write_atomic
-    from .project import find_project
     from .content.schema import schema_files
+    from .project import find_project
 
     folder = out_dir if out_dir is not None else find_project(obj.root).root / "schema"
     for name, text in schema_files().items():

@@ -12,11 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import sync_playwright
 
 from browser import ARGS, Requests, chromium_path, serious
-
 
 
 @pytest.fixture(scope="module")

@@ -116,7 +116,6 @@ def test_manifest_records_every_output_with_its_checksum(default_build):
         data = (out / item["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == item["sha256"]
         assert len(data) == item["bytes"]
-        companion = "-print" if item["kind"] == "imposed" else ""
         expected = {
             "pdf": f"{item['branch']}/{item['leaflet']}-{item['format']}.pdf",
             "imposed": f"{item['branch']}/{item['leaflet']}-{item['format']}-print.pdf",

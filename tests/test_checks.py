@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from leaflets.gate.checks import contrast_ratio
+
 from conftest import REPO, run
 from test_governance import TODAY, approve, release_ready
-
-from leaflets.gate.checks import contrast_ratio
 
 
 def test_default_content_has_no_errors_and_strict_refuses_what_a_release_refuses():
@@ -68,7 +68,9 @@ LONG = (
 def test_seeded_problems_are_found(project: Path):
     leaflet = project / "data/leaflets/milia.yaml"
     content = leaflet.read_text()
-    leaflet.write_text(content.replace("sections:\n", f"sections:\n  - heading: Extra\n    body:\n      - p: {LONG}\n", 1))
+    leaflet.write_text(
+        content.replace("sections:\n", f"sections:\n  - heading: Extra\n    body:\n      - p: {LONG}\n", 1)
+    )
     approve(project, "hydrafacial", approved="2024-01-10")  # review due 2026-01-10: overdue
     approve(project, "chemical-peel", approved="2024-12-20")  # review due 2026-12-20: within 60 days
     branch = project / "data/branches/wolverhampton.yaml"
@@ -97,7 +99,8 @@ def test_hard_prose_is_flagged(project: Path):
     path = project / "data/leaflets/milia-removal.yaml"
     hard = "Dermatological intervention necessitates comprehensive consideration of physiological contraindications."
     content = path.read_text()
-    path.write_text(content.replace("sections:\n", "sections:\n  - heading: Considerations\n    body:\n" + f"      - p: {hard}\n" * 30, 1))
+    extra = "sections:\n  - heading: Considerations\n    body:\n" + f"      - p: {hard}\n" * 30
+    path.write_text(content.replace("sections:\n", extra, 1))
     report = json.loads(run("--root", project, "check", "--json", "--today", TODAY).output)
     messages = [f["message"] for f in report["findings"] if f["subject"] == "milia-removal"]
     assert any(m.startswith("Flesch Reading Ease") for m in messages), messages

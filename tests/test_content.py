@@ -10,9 +10,10 @@ import re
 
 import pytest
 
-from conftest import REPO, run
 from leaflets.content.load import load_library
 from leaflets.project import find_project
+
+from conftest import REPO, run
 from pdfinfo import open_pdf, text
 
 BRANCHES = ("stoke-on-trent", "wolverhampton")

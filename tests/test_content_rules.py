@@ -58,7 +58,8 @@ def test_an_unexplained_term_is_reported_where_first_used(project):
 
 
 def test_advice_written_by_hand_is_reported(project):
-    edit(project / LEAFLET, "          - Use a moisturiser.\n", "          - Use a moisturiser and sunscreen of SPF 15.\n")
+    edit(project / LEAFLET, "          - Use a moisturiser.\n",
+         "          - Use a moisturiser and sunscreen of SPF 15.\n")
     warnings = [f for f in findings(check_json(project), "warning") if "shared advice 'sunscreen'" in f["message"]]
     assert warnings and warnings[0]["file"].startswith(LEAFLET + ":"), warnings
 
@@ -72,7 +73,8 @@ def test_an_unsupported_source_is_an_error_at_its_line(project):
 
 
 def test_a_copied_citation_is_reported(project):
-    edit(project / "data/sources.yaml", 'citation: "Grimes PE. Chemical peels in skin types IV to VI (textbook chapter)."',
+    edit(project / "data/sources.yaml",
+         'citation: "Grimes PE. Chemical peels in skin types IV to VI (textbook chapter)."',
          'citation: "Grimes PE. Chemical peels in skin types IV to VI (copy at mussenhealth.us)."')
     warnings = [f for f in findings(check_json(project), "warning") if "cite the original" in f["message"]]
     assert warnings and warnings[0]["file"].startswith("data/sources.yaml:"), warnings
@@ -126,6 +128,7 @@ def test_an_edit_of_shared_advice_re_renders_the_leaflets_that_show_it(project):
         return {v: fingerprint(library, v, dt.date(2026, 11, 22)) for v in plan_variants(library, formats=["a4"])}
 
     before = prints()
-    edit(project / "data/advice.yaml", "Call 999 if you have trouble breathing", "Call 999 at once if you have trouble breathing")
+    edit(project / "data/advice.yaml", "Call 999 if you have trouble breathing",
+         "Call 999 at once if you have trouble breathing")
     after = prints()
     assert before.keys() == after.keys() and all(before[v] != after[v] for v in before)

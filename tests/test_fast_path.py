@@ -4,7 +4,6 @@ process and nothing left in the temp folder, the font subsetter recorded in ever
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 import os
 import signal
@@ -14,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
 from leaflets.build.run import prepare
 from leaflets.content.load import load_library
 from leaflets.content.plan import plan_variants
 from leaflets.formats import FORMATS
-from leaflets.pdf import engine, job as job_module
+from leaflets.pdf import engine
+from leaflets.pdf import job as job_module
 from leaflets.project import find_project
+
+from conftest import REPO, run
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
 from leaflets.pdf.impose import booklet_sheets
+
+from conftest import REPO, run
 from pdfinfo import box_mm, open_pdf, positioned_text, size_mm, text
 
 # finished (trim) page size of each file kind, in mm
@@ -30,7 +31,7 @@ def print_shop_build(tmp_path_factory) -> Path:
 
 
 def close(actual: tuple[float, ...], expected: tuple[float, ...], tolerance: float = 0.5) -> bool:
-    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected))
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
 
 
 @pytest.mark.parametrize("name, size", sorted(SIZES.items()))
@@ -91,7 +92,7 @@ def test_a5_booklet_sheets_carry_the_right_pages(default_build):
     sheets = open_pdf(out / "stoke-on-trent/milia-a5-print.pdf")
     expected = [side for sheet in booklet_sheets(n) for side in sheet]
     assert len(sheets.pages) == len(expected)
-    for page, (left, right) in zip(sheets.pages, expected):
+    for page, (left, right) in zip(sheets.pages, expected, strict=True):
         runs = positioned_text(page)
         found_left = page_label([r for r in runs if r[1] < 148.5])
         found_right = page_label([r for r in runs if r[1] >= 148.5])
@@ -168,7 +169,8 @@ def test_low_resolution_raster_logo_is_warned_about(project: Path, tmp_path: Pat
     path = project / "data/branches/stoke-on-trent.yaml"
     path.write_text(path.read_text().replace("assets/logos/stoke-on-trent.svg", "assets/logos/small.png"))
     out = tmp_path / "out"
-    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--for", "print-shop", "--out", out)
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4",
+                 "--for", "print-shop", "--out", out)
     assert result.exit_code == 0, result.output
     assert "small.png is 40 px high, printed 16 mm high: 64 ppi, below the 300 ppi" in result.stderr
 
@@ -178,7 +180,10 @@ def test_dl_overflow_names_the_section(project: Path, tmp_path: Path):
     content = path.read_text()
     marker = "  - heading: When to get advice\n"
     assert marker in content
-    extra = "  - heading: A very long extra section\n    body:\n" + "      - p: More words that will not fit on the panels of a folded leaflet.\n" * 30
+    extra = (
+        "  - heading: A very long extra section\n    body:\n"
+        + "      - p: More words that will not fit on the panels of a folded leaflet.\n" * 30
+    )
     path.write_text(content.replace(marker, extra + marker, 1))
     out = tmp_path / "out"
     result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "dl", "--out", out)

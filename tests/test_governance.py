@@ -81,7 +81,9 @@ def test_treatment_leaflet_is_built_for_exactly_the_branches_offering_it(default
 def test_branch_name_products_and_price_are_shown_when_given(project: Path, tmp_path: Path):
     path = project / "data/branches/stoke-on-trent.yaml"
     content = path.read_text()
-    path.write_text(content.replace("  - id: chemical-peel\n", "  - id: chemical-peel\n    price: 95\n    price_from: true\n"))
+    path.write_text(
+        content.replace("  - id: chemical-peel\n", "  - id: chemical-peel\n    price: 95\n    price_from: true\n")
+    )
     out = tmp_path / "out"
     result = run("--root", project, "build", "chemical-peel", "--out", out)
     assert result.exit_code == 0, result.output

@@ -7,7 +7,6 @@ naming the file: never a traceback, never a hang, never a byte from outside the 
 from __future__ import annotations
 
 import datetime as dt
-
 import errno
 import os
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, run
+from conftest import REPO, run
 from pdfinfo import link_uris, open_pdf, text
 
 STOKE = "data/branches/stoke-on-trent.yaml"
@@ -45,7 +44,9 @@ def build_process(project: Path, out: Path) -> subprocess.CompletedProcess:
     )
 
 
-def assert_clean_failure(output: str, code: int, out: Path, token: str | None, expected_code: int, *fragments: str) -> None:
+def assert_clean_failure(
+    output: str, code: int, out: Path, token: str | None, expected_code: int, *fragments: str
+) -> None:
     assert "Traceback" not in output, output
     assert code == expected_code, f"exit {code}, expected {expected_code}:\n{output}"
     for fragment in fragments:
@@ -131,7 +132,8 @@ def test_a_stylesheet_import_through_a_link_is_refused(project, tmp_path, token)
     css.write_text('@import url("extra.css");\n' + css.read_text())
     out = tmp_path / "out"
     result = build(project, out)
-    assert_clean_failure(result.output, result.exit_code, out, token, 1, "styles/extra.css", "only files inside the project")
+    assert_clean_failure(result.output, result.exit_code, out, token, 1, "styles/extra.css",
+                         "only files inside the project")
 
 
 def test_an_image_link_reached_from_css_is_refused(project, tmp_path):
@@ -142,7 +144,8 @@ def test_an_image_link_reached_from_css_is_refused(project, tmp_path):
     css.write_text(css.read_text() + '\n.summary { background-image: url("../assets/background.png"); }\n')
     out = tmp_path / "out"
     result = build(project, out)
-    assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/background.png", "only files inside the project")
+    assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/background.png",
+                         "only files inside the project")
 
 
 # --- files that are not regular, or huge --------------------------------------------------
@@ -180,8 +183,9 @@ def test_a_fifo_merely_present_under_assets_is_ignored(project, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("relative", ["data/branches/zero.yaml", "data/labels/en-GB.yaml", "templates/partials/footer.html",
-                                      "styles/a4.css", "assets/logos/stoke-on-trent.svg"])
+@pytest.mark.parametrize("relative", ["data/branches/zero.yaml", "data/labels/en-GB.yaml",
+                                      "templates/partials/footer.html", "styles/a4.css",
+                                      "assets/logos/stoke-on-trent.svg"])
 def test_a_link_to_dev_zero_is_refused(project, tmp_path, relative):
     path = project / relative
     path.unlink(missing_ok=True)
@@ -212,7 +216,8 @@ def test_a_3_gb_logo_is_refused_by_its_size(project, tmp_path):
     branch.write_text(branch.read_text().replace("assets/logos/stoke-on-trent.svg", "assets/logos/huge.png"))
     out = tmp_path / "out"
     result = build_process(project, out)
-    assert_clean_failure(result.stdout + result.stderr, result.returncode, out, None, 2, STOKE, "at most 2,000,000 bytes")
+    assert_clean_failure(result.stdout + result.stderr, result.returncode, out, None, 2, STOKE,
+                         "at most 2,000,000 bytes")
 
 
 def test_the_change_detector_hashes_files_in_chunks_and_skips_unreadable_ones(tmp_path):
@@ -267,7 +272,8 @@ def test_a_template_cannot_reach_python_files_or_the_environment(project, tmp_pa
     footer.write_text("\n".join(lines + [f"<p>{attempt}</p>"]) + "\n")
     out = tmp_path / "out"
     result = build(project, out)
-    assert_clean_failure(result.output, result.exit_code, out, token, 2, f"templates/partials/footer.html:{len(lines) + 1}:")
+    assert_clean_failure(result.output, result.exit_code, out, token, 2,
+                         f"templates/partials/footer.html:{len(lines) + 1}:")
     assert token not in result.output
     assert len([line for line in result.output.splitlines() if "templates/" in line]) == 1, result.output
 
@@ -278,7 +284,8 @@ def test_template_errors_also_stop_check_cleanly(project):
     result = run("--root", project, "check")
     assert "Traceback" not in result.output
     assert result.exit_code == 2, result.output
-    assert "templates/partials/footer.html:" in result.output and "'partials/nowhere.html' is not found" in result.output
+    assert "templates/partials/footer.html:" in result.output
+    assert "'partials/nowhere.html' is not found" in result.output
 
 
 # --- injection into the QR contact card and links -----------------------------------------
@@ -393,7 +400,8 @@ def test_bidi_overrides_are_refused_in_contact_fields(project, tmp_path, field, 
 def _use_bomb() -> str:
     levels = ['<g id="l0"><rect width="1" height="1"/><rect width="1" height="1"/></g>']
     levels += [f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 4 + "</g>" for i in range(1, 20)]
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs>{"".join(levels)}</defs><use href="#l19"/></svg>'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs>{"".join(levels)}</defs>'
+            '<use href="#l19"/></svg>')
 
 
 def test_an_svg_use_bomb_reached_from_a_stylesheet_fails_its_variant(project, tmp_path):
@@ -402,7 +410,8 @@ def test_an_svg_use_bomb_reached_from_a_stylesheet_fails_its_variant(project, tm
     css.write_text(css.read_text() + '\n.summary { background-image: url("../assets/pattern.svg"); }\n')
     out = tmp_path / "out"
     result = build(project, out)
-    assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/pattern.svg", "<use> references are expanded")
+    assert_clean_failure(result.output, result.exit_code, out, None, 1, "assets/pattern.svg",
+                         "<use> references are expanded")
 
 
 def test_a_huge_data_uri_image_in_a_template_fails_its_variant(project, tmp_path):
@@ -410,7 +419,8 @@ def test_a_huge_data_uri_image_in_a_template_fails_its_variant(project, tmp_path
 
     big = (REPO / "tests/bad_inputs/png-logo-64-megapixels/files/assets/logos/stoke-on-trent.png").read_bytes()
     footer = project / "templates/partials/footer.html"
-    footer.write_text(footer.read_text() + f'<img alt="x" src="data:image/png;base64,{base64.b64encode(big).decode()}">\n')
+    image = f'<img alt="x" src="data:image/png;base64,{base64.b64encode(big).decode()}">\n'
+    footer.write_text(footer.read_text() + image)
     out = tmp_path / "out"
     result = build(project, out)
     assert_clean_failure(result.output, result.exit_code, out, None, 1, "8000 x 8000 pixels")
@@ -451,10 +461,12 @@ def test_a_full_disk_is_reported_and_leaves_the_last_outputs(project, tmp_path, 
 FULL_DISK_SCRIPT = r"""
 set -u
 mount -t tmpfs -o size=400k tmpfs "$OUT" || exit 97
-"$PY" -m leaflets --root "$PROJECT" build milia --branch stoke-on-trent --format a4 --jobs 1 --out "$OUT" >/dev/null 2>&1 || exit 98
+"$PY" -m leaflets --root "$PROJECT" build milia --branch stoke-on-trent --format a4 --jobs 1 --out "$OUT" \
+    >/dev/null 2>&1 || exit 98
 sha256sum "$OUT"/manifest.json "$OUT"/stoke-on-trent/milia-a4.pdf > "$WORK/before.sum"
 dd if=/dev/zero of="$OUT/filler" bs=4k >/dev/null 2>&1
-"$PY" -m leaflets --root "$PROJECT" build milia --branch stoke-on-trent --format a4 --jobs 1 --out "$OUT" --force > "$WORK/output.txt" 2>&1
+"$PY" -m leaflets --root "$PROJECT" build milia --branch stoke-on-trent --format a4 --jobs 1 --out "$OUT" --force \
+    > "$WORK/output.txt" 2>&1
 echo $? > "$WORK/code"
 rm -f "$OUT/filler"
 sha256sum "$OUT"/manifest.json "$OUT"/stoke-on-trent/milia-a4.pdf > "$WORK/after.sum"
@@ -466,7 +478,7 @@ def test_a_full_disk_on_a_small_tmpfs(project, tmp_path):
     """Real: a 400 KB tmpfs in a private mount namespace. Where no namespace can be made (a
     locked-down CI runner), the same promise is checked by the injected test above."""
     if not shutil.which("unshare") or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
-        warnings.warn("no mount namespace here: the full disk is checked by injection only")
+        warnings.warn("no mount namespace here: the full disk is checked by injection only", stacklevel=2)
         return  # test_a_full_disk_is_reported_and_leaves_the_last_outputs has run the same checks
     out = (tmp_path / "out").resolve()
     out.mkdir()
@@ -525,7 +537,9 @@ def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
     shutil.copyfile(logos / "stoke-on-trent.svg", logos / "logo%41 #1?.svg")  # the file named in the data
     shutil.copyfile(logos / "wolverhampton.svg", logos / "logoA .svg")  # what an unquoted URL would draw
     branch = project / STOKE
-    branch.write_text(branch.read_text().replace("logo: assets/logos/stoke-on-trent.svg", 'logo: "assets/logos/logo%41 #1?.svg"'))
+    branch.write_text(
+        branch.read_text().replace("logo: assets/logos/stoke-on-trent.svg", 'logo: "assets/logos/logo%41 #1?.svg"')
+    )
     library = load_library(find_project(project))
     job = prepare(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0], dt.date(2026, 11, 22))
     document = lay_out(job.html, Path(job.base), [Path(a) for a in job.allowed], job.name)
@@ -582,13 +596,16 @@ SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999
     ('<use href="other.svg#x"/>', "may only refer to its own elements"),
     ('<use xlink:href="other.svg#x"/><use xlink:href="other.svg#x"/>', "may only refer to its own elements"),
     ('<image href="other.svg" width="10" height="10"/>', "an SVG inside an SVG is not allowed"),
-    ('<image href="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=" width="1" height="1"/>',
+    ('<image href="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="'
+     ' width="1" height="1"/>',
      "an SVG inside an SVG is not allowed"),
     ('<image href="fake.png" width="10" height="10"/>', "an SVG image with a raster name"),
 ])
 def test_an_svg_cannot_multiply_work_across_files(project, tmp_path, body, message):
     logos = project / "assets/logos"
-    (logos / "other.svg").write_text(f'<svg {SVG_NS} width="10" height="10"><g id="x"><rect width="1" height="1"/></g></svg>')
+    (logos / "other.svg").write_text(
+        f'<svg {SVG_NS} width="10" height="10"><g id="x"><rect width="1" height="1"/></g></svg>'
+    )
     (logos / "fake.png").write_text(f'<svg {SVG_NS} width="10" height="10"><rect width="1" height="1"/></svg>')
     (logos / "outer.svg").write_text(f'<svg {SVG_NS} width="100" height="40">{body}</svg>')
     css = project / "styles/a4.css"
@@ -601,4 +618,5 @@ def test_an_svg_cannot_multiply_work_across_files(project, tmp_path, body, messa
     branch.write_text(branch.read_text().replace("assets/logos/stoke-on-trent.svg", "assets/logos/outer.svg"))
     result = build(project, out)  # as the logo: refused when the data is loaded (the fake raster when drawn)
     expected = 1 if "raster name" in message else 2
-    assert_clean_failure(result.output, result.exit_code, out, None, expected, STOKE if expected == 2 else "fake.png", message)
+    assert_clean_failure(result.output, result.exit_code, out, None, expected,
+                         STOKE if expected == 2 else "fake.png", message)

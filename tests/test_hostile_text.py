@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,18 +12,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from conftest import copy_project, run
-from leaflets.layout.html import leaflet_html
 from leaflets.content.load import load_library
 from leaflets.content.plan import plan_variants
+from leaflets.layout.html import leaflet_html
 from leaflets.project import find_project
+
+from conftest import copy_project, run
 from pdfinfo import open_pdf, text
 
 RIGHT_TO_LEFT = ["שלום עולם", "مرحبا بالعالم", "‏עברית‏", "سلام 123"]
 ANY_TEXT = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60),
     st.sampled_from(RIGHT_TO_LEFT),
-    st.lists(st.sampled_from(["\x00", "\x07", "\x1b", "\u202e", "\u2066", "\t", "\n", "a", "<", "{{", "}}"]), min_size=1, max_size=12).map("".join),
+    st.lists(
+        st.sampled_from(["\x00", "\x07", "\x1b", "\u202e", "\u2066", "\t", "\n", "a", "<", "{{", "}}"]),
+        min_size=1, max_size=12,
+    ).map("".join),
 )
 # What the bundled typeface covers: its glyphs carry their own text in the PDF.
 LATIN = st.text(
@@ -44,7 +47,8 @@ def build_with_summary(summary: str):
     data["summary"] = summary
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     out = folder / "out"
-    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1", "--out", out)
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1",
+                 "--out", out)
     return result, project, out, folder
 
 

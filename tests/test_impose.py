@@ -26,7 +26,8 @@ def render(html: str) -> bytes:
 def booklet_pdf(n: int, bleed: bool = False) -> bytes:
     """``n`` A5 pages labelled P1..Pn; the first and the last carry a link."""
     pages = "".join(f"<div style='page-break-after:always'>P{i}</div>" for i in range(2, n))
-    pages = f"<div style='page-break-after:always'>P1 <a href='tel:+441214960001'>call</a> <a href='#end'>end</a></div>{pages}"
+    pages = (f"<div style='page-break-after:always'>P1 <a href='tel:+441214960001'>call</a> <a href='#end'>end</a>"
+             f"</div>{pages}")
     pages += f"<div id=end style='margin-left:60mm'>P{n} <a href='https://example.org/p{n}'>web</a></div>"
     style = f"@page {{ size: 148mm 210mm; margin: 10mm; {'bleed: 3mm' if bleed else ''} }} div {{ font-size: 40pt }}"
     return render(f"<html lang=en-GB><head>{META}<style>{style}</style></head><body>{pages}</body></html>")
@@ -36,14 +37,15 @@ def dl_pdf(bleed_mm: float = 0, wide_flap: bool = False, leak: bool = False) -> 
     """Six coloured panels; content 2 and 4 are 97 mm flaps unless ``wide_flap`` makes content 4 100 mm."""
     css = [f"@page {{ margin: 10mm; bleed: {bleed_mm}mm }} div {{ font-size: 30pt }}"]
     body = []
-    for i, (label, colour) in enumerate(zip(DL_LABELS, DL_COLOURS)):
+    for i, (label, colour) in enumerate(zip(DL_LABELS, DL_COLOURS, strict=True)):
         width = 97 if i == 2 or (i == 4 and not wide_flap) else 100
         css.append(f"@page p{i} {{ size: {width}mm 210mm; background: {colour} }} .p{i} {{ page: p{i} }}")
         extra = ""
         if leak and i == 4:  # a black bar and text sticking 45 mm out to the left of the panel
             extra = "<p style='margin-left:-55mm;width:50mm;height:60mm;background:#000;color:#fff'>LEAK</p>"
         body.append(f"<div class=p{i}>{label}{extra}</div>")
-    return render(f"<html lang=en-GB><head>{META}<style>{''.join(css)}</style></head><body>{''.join(body)}</body></html>")
+    return render(f"<html lang=en-GB><head>{META}<style>{''.join(css)}</style></head>"
+                  f"<body>{''.join(body)}</body></html>")
 
 
 def labels_by_x(pdf: bytes, page: int) -> list[tuple[float, str]]:
@@ -144,7 +146,7 @@ def test_impose_booklet_order_size_text_links_and_pixels(n):
     source_links = [[link for link in page if not link[0].startswith("#")] for page in links(source)]
     assert sum(len(page) for page in links(source)) == 3, "the source has an internal link too"
     sheet_links = links(imposed)  # the internal link is left out: its target is not in the sheets file
-    for index, (page, (left, right)) in enumerate(zip(out.pages, expected)):
+    for index, (page, (left, right)) in enumerate(zip(out.pages, expected, strict=True)):
         width, height = size_mm(page.mediabox)
         assert abs(width - 297) < 0.5 and abs(height - 210) < 0.5
         # the same text, each page in its own half
@@ -182,7 +184,7 @@ def test_booklet_places_bled_pages_by_their_trim():
         xs_a = [x for x, word in labels_by_x(plain, page) if word.startswith("P")]
         xs_b = [x for x, word in labels_by_x(bled, page) if word.startswith("P")]
         assert len(xs_a) == len(xs_b) == 2
-        assert all(abs(p - q) < 0.1 for p, q in zip(xs_a, xs_b))
+        assert all(abs(p - q) < 0.1 for p, q in zip(xs_a, xs_b, strict=True))
     # the right-hand page (P1) starts at the spine: its label sits where it did on the A5 page
     x_source = dict((word, x) for x, word in labels_by_x(booklet_pdf(4, bleed=True), 0))["P1"]
     assert abs(dict((word, x) for x, word in labels_by_x(bled, 0))["P1"] - (148.5 + x_source)) < 0.01
@@ -237,7 +239,8 @@ def test_compose_dl_with_bleed():
 
 
 def colour_at(image: Image.Image, x_mm: float, y_mm: float) -> str:
-    return "#%02x%02x%02x" % image.getpixel((int(x_mm * PX_PER_MM), int(y_mm * PX_PER_MM)))
+    red, green, blue = image.getpixel((int(x_mm * PX_PER_MM), int(y_mm * PX_PER_MM)))
+    return f"#{red:02x}{green:02x}{blue:02x}"
 
 
 def test_compose_dl_clips_each_panel_to_its_slot():

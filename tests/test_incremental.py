@@ -71,7 +71,8 @@ def test_only_what_changed_is_rendered_again(project: Path, tmp_path: Path):
     result = run(*args)
     assert "2 built, 2 unchanged" in summary(result)
     after = {p: (out / p).stat().st_mtime_ns for p in digests(out)}
-    assert {p for p in after if after[p] != before[p]} == {"wolverhampton/milia-a4.pdf", "wolverhampton/chemical-peel-a4.pdf",
+    assert {p for p in after if after[p] != before[p]} == {"wolverhampton/milia-a4.pdf",
+                                                           "wolverhampton/chemical-peel-a4.pdf",
                                                            "wolverhampton/thumbs/milia-a4.png",  # the catalogue's
                                                            "wolverhampton/thumbs/chemical-peel-a4.png"}
 
@@ -172,7 +173,7 @@ def test_bad_shard_is_a_usage_error():
 def test_release_writes_zips_checksums_and_versions(project: Path, tmp_path: Path):
     release_ready(project, "milia", "chemical-peel", "hydrafacial", "fractional-resurfacing", "microdermabrasion")
     outs = [tmp_path / "r1", tmp_path / "r2"]
-    for out, jobs in zip(outs, ("1", "2")):
+    for out, jobs in zip(outs, ("1", "2"), strict=True):
         result = run("--root", project, "build", "milia", "chemical-peel", "--format", "a4", "--release",
                      "--today", TODAY, "--out", out, "--jobs", jobs)
         assert result.exit_code == 0, result.output

@@ -15,9 +15,10 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf.generic import ContentStream
 
-from conftest import REPO, run
 from leaflets.pdf.impose import DL_INSIDE, DL_OUTSIDE
 from leaflets.pdf.marks import MARK_GAP_MM, SLUG_MM
+
+from conftest import REPO, run
 from pdfinfo import PT_PER_MM, box_mm, open_pdf
 
 DRAFT = "DRAFT - not for patient use"
@@ -61,7 +62,7 @@ def test_draft_mark_is_wholly_inside_the_trim_on_every_format(default_build):
             trim = box_mm(reader.pages[index].trimbox)
             slots = slots_mm(item["path"], index) or [(trim[0], trim[2])]
             assert len(boxes) == len(slots), (item["path"], index, boxes)
-            for (x0, y0, x1, y1), (left, right) in zip(sorted(boxes), slots):
+            for (x0, y0, x1, y1), (left, right) in zip(sorted(boxes), slots, strict=True):
                 assert left + MARK_FRAME_MM <= x0 and x1 <= right - MARK_FRAME_MM, (item["path"], index, x0, x1)
                 assert trim[1] + MARK_FRAME_MM <= y0 and y1 <= trim[3] - MARK_FRAME_MM, (item["path"], index, y0, y1)
         seen_formats.add("a5-print" if item["path"].endswith("-a5-print.pdf") else item["format"])

@@ -5,7 +5,6 @@ import pytest
 from leaflets.gate import readability
 from leaflets.gate.readability import Scores, Sentence, count_syllables, score, split_sentences
 
-
 # --- syllables ---------------------------------------------------------------
 
 

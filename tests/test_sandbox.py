@@ -21,7 +21,9 @@ def secret(tmp_path: Path) -> tuple[Path, bytes]:
     folder = tmp_path / "outside"
     folder.mkdir()
     path = folder / "secret.svg"
-    path.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>' + token + b"</text></svg>")
+    path.write_bytes(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>' + token + b"</text></svg>"
+    )
     return path, token
 
 
@@ -36,7 +38,8 @@ def append(project: Path, relative: str, text: str) -> None:
 
 
 def build(project: Path, out: Path):
-    return run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1", "--out", out)
+    return run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1",
+               "--out", out)
 
 
 def assert_refused(result, out: Path, token: bytes, *fragments: str) -> None:
@@ -64,7 +67,8 @@ def test_logo_by_absolute_path(project, tmp_path, secret):
 def test_logo_by_parent_folders(project, tmp_path, secret):
     relative = os.path.relpath(secret[0], project)
     use_logo(project, relative)
-    assert_refused(build(project, tmp_path / "out"), tmp_path / "out", secret[1], "must be a file inside the project folder")
+    assert_refused(build(project, tmp_path / "out"), tmp_path / "out", secret[1],
+                   "must be a file inside the project folder")
 
 
 def test_logo_by_file_url(project, tmp_path, secret):
@@ -75,7 +79,8 @@ def test_logo_by_file_url(project, tmp_path, secret):
 def test_logo_symlink_pointing_out(project, tmp_path, secret):
     (project / "assets/logos/link.svg").symlink_to(secret[0])
     use_logo(project, "assets/logos/link.svg")
-    assert_refused(build(project, tmp_path / "out"), tmp_path / "out", secret[1], "must be a file inside the project folder")
+    assert_refused(build(project, tmp_path / "out"), tmp_path / "out", secret[1],
+                   "must be a file inside the project folder")
 
 
 @pytest.mark.parametrize("href", ["FILE", "http://example.com/x.png", "https://example.com/x.png", "ftp://example.com/x.png"])
@@ -107,7 +112,8 @@ def test_css_url_to_outside_or_network(project, tmp_path, secret, url):
 
 
 def test_font_from_outside(project, tmp_path, secret):
-    append(project, "styles/base.css", f'\n@font-face {{ font-family: X; src: url("{secret[0].as_uri()}"); }}\nh1 {{ font-family: X; }}\n')
+    append(project, "styles/base.css",
+           f'\n@font-face {{ font-family: X; src: url("{secret[0].as_uri()}"); }}\nh1 {{ font-family: X; }}\n')
     assert_refused(build(project, tmp_path / "out"), tmp_path / "out", secret[1], "only files inside the project")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, run
 from leaflets.content.schema import schema_files
+
+from conftest import REPO, run
 
 
 @pytest.mark.parametrize("name, content", sorted(schema_files().items()))

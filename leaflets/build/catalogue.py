@@ -14,6 +14,7 @@ statuses give the same bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -22,10 +23,10 @@ from markupsafe import Markup
 
 from ..content.load import Library
 from ..content.plan import Variant
+from ..errors import UserError
 from ..formats import FORMATS, PROFILES
 from ..gate.gate import Status, Verdict
 from ..layout.html import render_template
-from ..errors import UserError
 from ..layout.web import project_file, web_stylesheet
 from .outputs import Output, read_manifest, target_path, write_atomic
 
@@ -122,7 +123,9 @@ def _link(output: Output, base: str, companion: bool = False) -> FileLink:
     return FileLink(output.format, name, printing, href, output.pages, _size(output.bytes), output.path)
 
 
-def _cards(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path, base_of) -> list[Card]:
+def _cards(
+    library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path, base_of: Callable[[str], str]
+) -> list[Card]:
     """One card per (branch, leaflet, language) the outputs hold, files in format order."""
     order = list(FORMATS)
     groups: dict[tuple[str, str, str], list[Output]] = {}
@@ -157,7 +160,9 @@ def _branches(library: Library, cards: list[Card]) -> list[BranchPart]:
     parts = []
     for branch_id in sorted({c.branch for c in cards}, key=lambda b: library.branches[b].name):
         branch = library.branches[branch_id]
-        part = BranchPart(branch.id, branch.name, branch.clinic, branch.brand.primary, readable_on(branch.brand.primary))
+        part = BranchPart(
+            branch.id, branch.name, branch.clinic, branch.brand.primary, readable_on(branch.brand.primary)
+        )
         part.cards = sorted((c for c in cards if c.branch == branch_id), key=lambda c: (c.title.lower(), c.lang))
         parts.append(part)
     return parts

@@ -18,8 +18,8 @@ from dataclasses import asdict
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
 from stat import S_ISREG
+from typing import Any
 
 from .. import __version__
 from ..content.files import MAX_FILE_BYTES

@@ -192,7 +192,9 @@ def output_folder(out_dir: Path, say: Callable[[str], None]) -> Iterator[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"cannot create the output folder {out_dir}: {error.strerror}; choose another with --out") from None
+        raise UserError(
+            f"cannot create the output folder {out_dir}: {error.strerror}; choose another with --out"
+        ) from None
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise UserError(f"cannot write to the output folder {out_dir} (permission denied); choose another with --out")
     for name in (LOCK, MANIFEST):

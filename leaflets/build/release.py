@@ -135,7 +135,9 @@ def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
                 continue
             earlier = merged.get(output.path)
             if earlier and earlier.sha256 != output.sha256:
-                problems.append(f"{output.path}: two different files from two shards; build the shards from the same commit")
+                problems.append(
+                    f"{output.path}: two different files from two shards; build the shards from the same commit"
+                )
                 continue
             merged[output.path] = output
             target = target_path(out_dir, output.path)

@@ -196,7 +196,7 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
 
     # Every job's HTML is made and checked before anything is written: an error in it blocks the build.
     jobs = [prepare(library, variant, today) for variant in todo]
-    problems = [finding for job, variant in zip(jobs, todo) for finding in judge_markup(variant, job.html)]
+    problems = [finding for job, variant in zip(jobs, todo, strict=True) for finding in judge_markup(variant, job.html)]
     if problems:
         raise GateRefused("build refused: the templates make pages the gate refuses\n"
                           + "\n".join(str(p) for p in problems) + "\nfix the templates and build again")

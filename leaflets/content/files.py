@@ -87,7 +87,9 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 def is_svg(data: bytes, mime_type: str | None = None) -> bool:
     head = data[:512].lstrip().lower()
-    return mime_type == "image/svg+xml" or head.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in data[:4096].lower()
+    return mime_type == "image/svg+xml" or (
+        head.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in data[:4096].lower()
+    )
 
 
 def is_raster(data: bytes) -> bool:
@@ -136,9 +138,10 @@ def raster_problem(data: bytes) -> str | None:
 
 def svg_problem(data: bytes) -> str | None:
     """Whether an SVG is well formed, free of DTDs and entities, and bounded in work."""
+    from xml.etree.ElementTree import ParseError
+
     import defusedxml.ElementTree as SafeTree
     from defusedxml import DefusedXmlException
-    from xml.etree.ElementTree import ParseError
 
     try:
         root = SafeTree.fromstring(data, forbid_dtd=True)

@@ -9,14 +9,28 @@ from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import DataProblems, Problem, display_path
 from ..project import Project
-from .model import (
-    AdviceLibrary, AdviceRef, AdviceSnippet, Branch, Glossary, GlossaryTerm, Labels, Leaflet, Product, Section,
-    SourceEntry, SourceList, Treatment, TreatmentCatalogue, TreatmentList,
-)
 from .files import UnsafeFile, image_problem, read_project_file, resolve_inside
+from .model import (
+    AdviceLibrary,
+    AdviceRef,
+    AdviceSnippet,
+    Branch,
+    Glossary,
+    GlossaryTerm,
+    Labels,
+    Leaflet,
+    Product,
+    Section,
+    SourceEntry,
+    SourceList,
+    Treatment,
+    TreatmentCatalogue,
+    TreatmentList,
+)
 from .yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
@@ -107,7 +121,11 @@ class Library:
         ids = list(leaflet.record.sources)
         for snippet in self.shown_advice(leaflet, branch):
             ids += snippet.sources
-        listed = self.offered(leaflet, branch) if branch else [self.treatments[t] for t in leaflet.treatments if t in self.treatments]
+        listed = (
+            self.offered(leaflet, branch)
+            if branch
+            else [self.treatments[t] for t in leaflet.treatments if t in self.treatments]
+        )
         if any(isinstance(b, TreatmentList) for s in leaflet.sections for b in s.body):
             for treatment in listed:
                 ids += treatment.sources
@@ -192,9 +210,10 @@ def load_library(project: Project) -> Library:
     problems_before = len(loader.problems)
     if catalogue_path.exists():
         source, catalogue = loader.read(catalogue_path, TreatmentCatalogue)
-        for i, treatment in enumerate(catalogue.treatments if catalogue else []):
-            loader.collect("treatment", source, treatments, treatment, ("treatments", i))
-            treatment_locs[treatment.id] = ("treatments", i)
+        if source is not None and catalogue is not None:  # read() returns a model only with its source
+            for i, treatment in enumerate(catalogue.treatments):
+                loader.collect("treatment", source, treatments, treatment, ("treatments", i))
+                treatment_locs[treatment.id] = ("treatments", i)
     catalogue_broken = len(loader.problems) > problems_before
     labels_broken = False
     for kind, folder, model, items in (
@@ -213,29 +232,30 @@ def load_library(project: Project) -> Library:
             labels_broken |= kind == "labels" and item is None
             if kind == "branch" and item is None and source is not None:
                 _check_logo_of_invalid_branch(loader, source)
-            if item is not None and kind != "labels" and item.id != path.stem:
+            if source is None or item is None:  # read() returns a model only with its source
+                continue
+            if kind != "labels" and item.id != path.stem:
                 loader.problems.append(source.problem(
                     ("id",), f"the id {item.id!r} does not match the file name {path.name!r}; "
                     f"rename the file to {item.id}.yaml or change the id"))
-            if item is not None:
-                if kind == "labels":
-                    if item.lang in labels:
-                        loader.problems.append(source.problem(("lang",), f"labels for {item.lang!r} are defined twice"))
-                    labels[item.lang] = item
-                    loader.sources[("labels", item.lang)] = source
-                else:
-                    loader.collect(kind, source, items, item, ())
+            if kind == "labels":
+                if item.lang in labels:
+                    loader.problems.append(source.problem(("lang",), f"labels for {item.lang!r} are defined twice"))
+                labels[item.lang] = item
+                loader.sources[("labels", item.lang)] = source
+            else:
+                loader.collect(kind, source, items, item, ())
 
     advice: dict[str, AdviceSnippet] = {}
     citations: dict[str, SourceEntry] = {}
     glossary: tuple[GlossaryTerm, ...] = ()
     problems_before = len(loader.problems)
-    for name, model in (("advice", AdviceLibrary), ("sources", SourceList), ("glossary", Glossary)):
+    for name, file_model in (("advice", AdviceLibrary), ("sources", SourceList), ("glossary", Glossary)):
         path = data / f"{name}.yaml"
         if not path.exists():
             continue
-        source, parsed = loader.read(path, model)
-        if parsed is None:
+        source, parsed = loader.read(path, file_model)
+        if source is None or parsed is None:  # read() returns a model only with its source
             continue
         loader.sources[("file", name)] = source
         loader.files[("file", name)] = source.display
@@ -273,7 +293,11 @@ def _check_advice(
             for b, block in enumerate(section.body):
                 if isinstance(block, AdviceRef) and block.advice not in advice and not advice_broken:
                     close = difflib.get_close_matches(block.advice, list(advice), n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else f"known advice: {', '.join(sorted(advice)) or 'none (add data/advice.yaml)'}"
+                    hint = (
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else f"known advice: {', '.join(sorted(advice)) or 'none (add data/advice.yaml)'}"
+                    )
                     loader.at("leaflet", leaflet.id, ("sections", s, "body", b, "advice"),
                               f"unknown advice {block.advice!r} (not in data/advice.yaml); {hint}")
     for index, snippet in enumerate(advice.values()):
@@ -292,7 +316,14 @@ def _check_advice(
             for j, name in enumerate(offer.products):
                 if name not in known:
                     close = difflib.get_close_matches(name, known, n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else "add it to the treatment's products in data/treatments.yaml, with its depth and ingredients"
+                    hint = (
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else (
+                            "add it to the treatment's products in data/treatments.yaml, "
+                            "with its depth and ingredients"
+                        )
+                    )
                     loader.at("branch", branch.id, ("treatments", i, "products", j),
                               f"product {name!r} is not in the catalogue for {offer.id!r}; {hint}")
 
@@ -308,7 +339,11 @@ def _check_references(
 ) -> None:
     def unknown(treatment_id: str) -> str:
         close = difflib.get_close_matches(treatment_id, list(treatments), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known treatments: {', '.join(sorted(treatments)) or 'none'}"
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f"; known treatments: {', '.join(sorted(treatments)) or 'none'}"
+        )
         return f"unknown treatment {treatment_id!r} (not in data/treatments.yaml){hint}"
 
     for branch in branches.values():
@@ -404,14 +439,18 @@ PATTERN_HINTS = {
 }
 
 
-def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
         return f"missing required field {loc[-1]!r}; add it (see docs/data-format.md)"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        )
         return f"unknown key {loc[-1]!r}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "should be a mapping of keys to values here (see docs/data-format.md)"

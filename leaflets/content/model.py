@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import (
@@ -219,7 +219,8 @@ ShortText = Annotated[
 MAX_LEAFLET_TREATMENTS = 20
 MAX_LEAFLET_CHARACTERS = 30_000  # about 40 large-print pages; the default leaflets are ~5,000
 Colour = Annotated[
-    str, BeforeValidator(_colour_given), AfterValidator(_check_colour), WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})
+    str, BeforeValidator(_colour_given), AfterValidator(_check_colour),
+    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}),
 ]
 HttpsUrl = Annotated[
     str, StringConstraints(max_length=300), AfterValidator(_single_line), AfterValidator(_check_https),
@@ -229,7 +230,9 @@ Email = Annotated[
     str, StringConstraints(max_length=254), AfterValidator(_single_line), AfterValidator(_check_email),
     WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
-UkPhone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_single_line), AfterValidator(_check_uk_phone)]
+UkPhone = Annotated[
+    str, StringConstraints(max_length=40), AfterValidator(_single_line), AfterValidator(_check_uk_phone)
+]
 VERSION_PATTERN = r"^[0-9]{1,4}(\.[0-9]{1,4}){0,3}$"
 # The pattern also bounds the length: at most four numbers of at most four digits.
 Version = Annotated[str, BeforeValidator(_check_version), StringConstraints(pattern=VERSION_PATTERN)]
@@ -313,13 +316,13 @@ def _block_kind(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[
-        Annotated[Paragraph, Tag("p")],
-        Annotated[Bullets, Tag("bullets")],
-        Annotated[Callout, Tag("callout")],
-        Annotated[TreatmentList, Tag("treatments_offered")],
-        Annotated[AdviceRef, Tag("advice")],
-    ],
+    (
+        Annotated[Paragraph, Tag("p")]
+        | Annotated[Bullets, Tag("bullets")]
+        | Annotated[Callout, Tag("callout")]
+        | Annotated[TreatmentList, Tag("treatments_offered")]
+        | Annotated[AdviceRef, Tag("advice")]
+    ),
     Discriminator(
         _block_kind,
         custom_error_type="block_kind",
@@ -658,7 +661,9 @@ class Labels(Strict):
     feedback: Text
     other_formats: Text = Field(description="{formats} is filled with the other formats, e.g. 'in large print'.")
     draft_mark: ShortText
-    overdue_mark: ShortText = Field(description="Marked on every page of a leaflet past its review date; {date} is filled in.")
+    overdue_mark: ShortText = Field(
+        description="Marked on every page of a leaflet past its review date; {date} is filled in."
+    )
     draft_of: ShortText = Field(default="Draft of {date}", description="{date}: the date of this version.")
     version_of: ShortText = Field(default="Version of {date}")
     sources_on_request: ShortText = "Sources are available on request."

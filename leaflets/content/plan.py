@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..errors import UserError
 from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES

@@ -55,9 +55,9 @@ class Source:
         # A tagged union puts its tag before the field of the same name: ("p", "p") is one step.
         loc = tuple(part for i, part in enumerate(loc) if i == 0 or part != loc[i - 1] or isinstance(part, int))
         for i, part in enumerate(loc):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            ):
                 node = node[part]
             elif i == len(loc) - 1:
                 shown.append(str(part))  # a missing key: point at its parent
@@ -87,7 +87,10 @@ class _Builder:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
             line, col = self.mark(node)
             self.problems.append(
-                Problem(self.source.display, line, col, _dotted(path), f"the tag {node.tag} is not allowed; write plain YAML")
+                Problem(
+                    self.source.display, line, col, _dotted(path),
+                    f"the tag {node.tag} is not allowed; write plain YAML",
+                )
             )
             return None
         if isinstance(node, yaml.MappingNode):
@@ -128,7 +131,10 @@ class _Builder:
         except yaml.constructor.ConstructorError:
             line, col = self.mark(node)
             self.problems.append(
-                Problem(self.source.display, line, col, _dotted(path), f"the tag {node.tag} is not allowed; write plain YAML")
+                Problem(
+                    self.source.display, line, col, _dotted(path),
+                    f"the tag {node.tag} is not allowed; write plain YAML",
+                )
             )
             return None
         except (ValueError, OverflowError) as error:  # e.g. a date such as 2026-02-30
@@ -189,7 +195,9 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         return fail(*_describe(error, text))
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
-        return fail(f"the file holds the character U+{error.character:04X}, which YAML does not allow; remove it", line, 1)
+        return fail(
+            f"the file holds the character U+{error.character:04X}, which YAML does not allow; remove it", line, 1
+        )
     except yaml.YAMLError as error:
         return fail(f"malformed YAML: {error}")
     except _TooBig:

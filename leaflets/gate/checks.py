@@ -161,22 +161,35 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
             subject = f"{leaflet.id} for {branch_id}" if branch else leaflet.id
             at = {"leaflet": leaflet.id, "branch": branch.id if branch else None}
             if scores.flesch < MIN_FLESCH:
-                add(Finding("warning", file, subject, f"Flesch Reading Ease {scores.flesch} is below {MIN_FLESCH:g}; use shorter words and sentences", **at))
+                add(Finding("warning", file, subject,
+                            f"Flesch Reading Ease {scores.flesch} is below {MIN_FLESCH:g}; "
+                            "use shorter words and sentences", **at))
             if scores.grade > MAX_GRADE:
-                add(Finding("warning", file, subject, f"reading grade {scores.grade} is above {MAX_GRADE:g}; use shorter words and sentences", **at))
+                add(Finding("warning", file, subject,
+                            f"reading grade {scores.grade} is above {MAX_GRADE:g}; use shorter words and sentences",
+                            **at))
         for sentence in score(body_text(library, leaflet, None), LONG_SENTENCE_WORDS).long_sentences:
-            add(Finding("warning", file, leaflet.id, f"sentence of {sentence.words} words (at most {LONG_SENTENCE_WORDS}): \"{sentence.text}\"", leaflet=leaflet.id))
+            add(Finding("warning", file, leaflet.id,
+                        f"sentence of {sentence.words} words (at most {LONG_SENTENCE_WORDS}): \"{sentence.text}\"",
+                        leaflet=leaflet.id))
         if not branches and leaflet.treatment:
-            add(Finding("info", file, leaflet.id, f"not built: no branch offers {leaflet.treatment}", leaflet=leaflet.id))
+            add(Finding("info", file, leaflet.id, f"not built: no branch offers {leaflet.treatment}",
+                        leaflet=leaflet.id))
 
         record = leaflet.record
         due = record.review_due
         if record.status == "draft":
-            add(Finding("warning", file, leaflet.id, "draft: not approved by a clinician; marked DRAFT on every page, and a release refuses it", leaflet=leaflet.id))
+            add(Finding("warning", file, leaflet.id,
+                        "draft: not approved by a clinician; marked DRAFT on every page, and a release refuses it",
+                        leaflet=leaflet.id))
         if due is not None and due < today:
-            add(Finding("warning", file, leaflet.id, f"review overdue since {due.isoformat()}; marked on every page, and a release refuses it: review the content, then update record.approved and record.next_review", leaflet=leaflet.id))
+            add(Finding("warning", file, leaflet.id,
+                        f"review overdue since {due.isoformat()}; marked on every page, and a release refuses it: "
+                        "review the content, then update record.approved and record.next_review",
+                        leaflet=leaflet.id))
         elif due is not None and (due - today).days <= REVIEW_WARNING_DAYS:
-            add(Finding("info", file, leaflet.id, f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days", leaflet=leaflet.id))
+            add(Finding("info", file, leaflet.id,
+                        f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days", leaflet=leaflet.id))
 
     for branch in sorted(library.branches.values(), key=lambda x: x.id):
         if branch.id not in branch_ids:
@@ -190,9 +203,16 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
         ):
             ratio = contrast_ratio(foreground, background)
             if ratio < MIN_CONTRAST:
-                add(Finding("warning", file, branch.id, f"contrast {ratio:.2f}:1 for {where} ({foreground} on {background}) is below {MIN_CONTRAST}:1 (WCAG AA); a release refuses it: choose a darker or lighter colour", branch=branch.id))
+                add(Finding("warning", file, branch.id,
+                            f"contrast {ratio:.2f}:1 for {where} ({foreground} on {background}) "
+                            f"is below {MIN_CONTRAST}:1 (WCAG AA); a release refuses it: "
+                            "choose a darker or lighter colour",
+                            branch=branch.id))
         if branch.clinic_placeholder:
-            add(Finding("warning", file, branch.id, f"clinic name {branch.clinic!r} is a placeholder; a release refuses it: replace it and set clinic_placeholder: false", branch=branch.id))
+            add(Finding("warning", file, branch.id,
+                        f"clinic name {branch.clinic!r} is a placeholder; a release refuses it: "
+                        "replace it and set clinic_placeholder: false",
+                        branch=branch.id))
 
     if markup:
         from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
@@ -206,7 +226,9 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
     for finding in check_content(library):
         scoped = _scope_by_file(finding, library)
-        if (scoped.leaflet is None or scoped.leaflet in leaflet_ids) and (scoped.branch is None or scoped.branch in branch_ids):
+        if (scoped.leaflet is None or scoped.leaflet in leaflet_ids) and (
+            scoped.branch is None or scoped.branch in branch_ids
+        ):
             add(scoped)
     return report
 

@@ -99,7 +99,8 @@ def _split_sentences(library: Library) -> Iterator[Finding]:
     seen: set[tuple] = set()
     for leaflet_id in sorted(library.leaflets):
         units = list(leaflet_units(library, leaflet_id))
-        for previous, unit in zip([None, *units], units):
+        # [None, *units] is one longer: each unit with the one before it (None for the first).
+        for previous, unit in zip([None, *units], units, strict=False):
             key = (unit.kind, unit.owner, unit.loc)
             if key in seen:
                 continue
@@ -107,8 +108,8 @@ def _split_sentences(library: Library) -> Iterator[Finding]:
             if unit.role == "bullet" and not WHOLE_SENTENCE.match(unit.text.strip()):
                 where, subject = _where(library, unit.kind, unit.owner, unit.loc)
                 yield Finding("warning", where, subject,
-                              f"bullet {unit.text!r} is not a whole sentence: start it with a capital letter and end it "
-                              "with a full stop, so it reads and translates on its own")
+                              f"bullet {unit.text!r} is not a whole sentence: start it with a capital letter "
+                              "and end it with a full stop, so it reads and translates on its own")
             if (unit.role == "bullet" and previous is not None and previous.role != "bullet"
                     and previous.text.rstrip().endswith(":")):
                 where, subject = _where(library, previous.kind, previous.owner, previous.loc)
@@ -180,7 +181,9 @@ def _unsupported_sources(library: Library) -> Iterator[Finding]:
     for leaflet in library.leaflets.values():
         cited += [(s, "leaflet", leaflet.id, ("record", "sources", i)) for i, s in enumerate(leaflet.record.sources)]
     for index, treatment in enumerate(library.treatments.values()):
-        cited += [(s, "treatment", treatment.id, ("treatments", index, "sources", i)) for i, s in enumerate(treatment.sources)]
+        cited += [
+            (s, "treatment", treatment.id, ("treatments", index, "sources", i)) for i, s in enumerate(treatment.sources)
+        ]
     for index, snippet in enumerate(library.advice.values()):
         cited += [(s, "advice", snippet.id, ("advice", index, "sources", i)) for i, s in enumerate(snippet.sources)]
     known = ", ".join(sorted(library.citations)[:6]) + (", ..." if len(library.citations) > 6 else "")
@@ -213,7 +216,9 @@ def _to_confirm(library: Library) -> Iterator[Finding]:
         if treatment.depth == "confirm":
             yield item("treatment", treatment.id, base + ("depth",), f"how deep {treatment.name} works")
         if treatment.ingredients == "confirm":
-            yield item("treatment", treatment.id, base + ("ingredients",), f"the active ingredients of {treatment.name}")
+            yield item(
+                "treatment", treatment.id, base + ("ingredients",), f"the active ingredients of {treatment.name}"
+            )
         for i, text in enumerate(treatment.confirm):
             yield item("treatment", treatment.id, base + ("confirm", i), text)
         for p, product in enumerate(treatment.products):
@@ -221,7 +226,9 @@ def _to_confirm(library: Library) -> Iterator[Finding]:
             if product.depth == "confirm":
                 yield item("treatment", treatment.id, at + ("depth",), f"how deep {product.name} works")
             if product.ingredients == "confirm":
-                yield item("treatment", treatment.id, at + ("ingredients",), f"the active ingredients of {product.name}")
+                yield item(
+                    "treatment", treatment.id, at + ("ingredients",), f"the active ingredients of {product.name}"
+                )
             for i, text in enumerate(product.confirm):
                 yield item("treatment", treatment.id, at + ("confirm", i), f"{product.name}: {text}")
 

@@ -47,7 +47,9 @@ class Scores:
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
 # Abbreviations whose final dot never ends a sentence (a name, an example or
 # a number follows them).
-_ABBREVIATIONS = frozenset("e.g eg i.e ie dr mr mrs ms prof st vs approx cf fig tel ext".split())
+_ABBREVIATIONS = frozenset(
+    ["e.g", "eg", "i.e", "ie", "dr", "mr", "mrs", "ms", "prof", "st", "vs", "approx", "cf", "fig", "tel", "ext"]
+)
 
 
 def _is_abbreviation(before: str, after: str) -> bool:
@@ -71,9 +73,12 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _END.finditer(text):
-        if match.group().startswith(".") and len(match.group().rstrip("\"'”’)]")) == 1:
-            if _is_abbreviation(text[start : match.start()], text[match.end() :]):
-                continue
+        if (
+            match.group().startswith(".")
+            and len(match.group().rstrip("\"'”’)]")) == 1
+            and _is_abbreviation(text[start : match.start()], text[match.end() :])
+        ):
+            continue
         piece = text[start : match.end()].strip()
         if piece:
             sentences.append(piece)

@@ -22,13 +22,12 @@ from pydantic import BaseModel
 
 from ..content import model
 from ..content.files import MAX_TEMPLATE_BYTES, UnsafeFile, read_regular_file, resolve_inside
-from ..errors import UserError, display_path
-
-from .fonts import font_face_css
-from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
 from ..content.load import Library
 from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
 from ..content.plan import Variant
+from ..errors import UserError, display_path
+from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
+from .fonts import font_face_css
 from .qr import qr_for
 
 
@@ -36,6 +35,16 @@ from .qr import qr_for
 class OfferedTreatment:
     treatment: Treatment
     offer: Offer
+
+
+def offered_treatments(library: Library, leaflet: Leaflet, branch: Branch) -> list[OfferedTreatment]:
+    """The leaflet's treatments that the branch offers, each with the branch's offer."""
+    offered = []
+    for treatment in library.offered(leaflet, branch):
+        offer = branch.offer(treatment.id)
+        assert offer is not None  # library.offered() lists only the treatments the branch offers
+        offered.append(OfferedTreatment(treatment, offer))
+    return offered
 
 
 def long_date(value: dt.date) -> str:
@@ -251,7 +260,7 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
     branch: Branch = library.branches[variant.branch]
     labels = library.labels[leaflet.lang]
     fmt = FORMATS[variant.format]
-    offered = [OfferedTreatment(t, branch.offer(t.id)) for t in library.offered(leaflet, branch)]
+    offered = offered_treatments(library, leaflet, branch)
     return {
         "sections": library.sections_for(leaflet, branch),
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,

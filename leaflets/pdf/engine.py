@@ -16,6 +16,7 @@ import logging
 import mimetypes
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -25,6 +26,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..content.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
 from ..errors import BuildFailed
 
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 TOLERANCE_PX = 1.0  # rounding in the layout engine
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
@@ -55,7 +58,7 @@ class ProjectFetcher(URLFetcher):
         self.refused.append(message)
         return ForbiddenResource(message)
 
-    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict | None = None):
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             response = super().fetch(url, headers)
@@ -84,7 +87,9 @@ class ProjectFetcher(URLFetcher):
                 raise self.refuse(f"image {shown} {problem}")
             if resolved not in self.reads:
                 self.reads.append(resolved)
-            return URLFetcherResponse(resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"})
+            return URLFetcherResponse(
+                resolved.as_uri(), data, {"Content-Type": mime_type or "application/octet-stream"}
+            )
         raise self.refuse(f"refused to fetch {url[:200]}: leaflets never use the network or other schemes")
 
 
@@ -126,9 +131,12 @@ class LaidOut:
             element_id = box.element.get("id") if getattr(box, "element", None) is not None else None
             if element_id and (element_id.startswith("section-") or element_id == "faq"):
                 anchor = element_id
-            if isinstance(box, boxes.TextBox) and box.text.strip():
-                if box.position_x < left - TOLERANCE_PX or box.position_x + box.width > right + TOLERANCE_PX:
-                    return anchor, box.text.strip()
+            if (
+                isinstance(box, boxes.TextBox)
+                and box.text.strip()
+                and (box.position_x < left - TOLERANCE_PX or box.position_x + box.width > right + TOLERANCE_PX)
+            ):
+                return anchor, box.text.strip()
             style = getattr(box, "style", None)
             if style is not None and (style["overflow"] != "visible" or style["transform"]):
                 return None  # clipped on purpose, or turned (the draft mark): positions are not final
@@ -205,7 +213,7 @@ def engine_version() -> str:
 
 # --- one font configuration per process, and nothing left behind ----------------------
 
-_font_config = None
+_font_config: FontConfiguration | None = None
 _font_config_pid = 0  # the process that made it: a forked child must not use or delete its parent's
 
 

@@ -19,17 +19,21 @@ per worker; see README, Benchmark.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from io import BytesIO
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
+    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
     RectangleObject,
+    StreamObject,
     TextStringObject,
 )
 
@@ -98,14 +102,16 @@ class _Sheet:
     def _form(self, source: PageObject, bbox: Rect):
         """The page's content and resources as a Form XObject (an indirect reference in the writer)."""
         contents = source.raw_get("/Contents")
-        if isinstance(contents.get_object(), ArrayObject):  # several streams: one form of their joined data
-            parts = [part.get_object().get_data() for part in contents.get_object()]
+        streams = contents.get_object()
+        if isinstance(streams, ArrayObject):  # several streams: one form of their joined data
+            parts = [part.get_object().get_data() for part in streams]
             stream = DecodedStreamObject()
             stream.set_data(b"\n".join(parts))
             reference = self.writer._add_object(stream)  # pypdf has no public way to add a new object
         else:  # the usual case (WeasyPrint writes one stream per page): its bytes, still compressed
             reference = contents.clone(self.writer, force_duplicate=True)
         form = reference.get_object()
+        assert isinstance(form, StreamObject)  # /Contents is a stream or an array of them (joined above)
         form[NameObject("/Type")] = NameObject("/XObject")
         form[NameObject("/Subtype")] = NameObject("/Form")
         form[NameObject("/BBox")] = RectangleObject(bbox)
@@ -118,7 +124,9 @@ class _Sheet:
     def _move_annotation(self, annotation: DictionaryObject, dx: float, dy: float, visible: Rect) -> None:
         if annotation.get("/Subtype") == "/Link" and not _links_out(annotation):
             return  # a jump within the document: its target page and names are not on the sheets
-        x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+        rect = annotation["/Rect"]
+        assert isinstance(rect, ArrayObject)  # the PDF specification: an annotation's /Rect is an array
+        x0, y0, x1, y1 = (float(v) for v in rect)
         x0, x1 = sorted((x0 + dx, x1 + dx))
         y0, y1 = sorted((y0 + dy, y1 + dy))
         x0, y0, x1, y1 = max(x0, visible[0]), max(y0, visible[1]), min(x1, visible[2]), min(y1, visible[3])
@@ -130,7 +138,7 @@ class _Sheet:
 
     def finish(self) -> None:
         self.page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): self.forms})
-        content = DecodedStreamObject()
+        content = ContentStream(None, None)  # its bytes as given (operations are parsed only when asked for)
         content.set_data("\n".join(self.operations).encode())
         self.page.replace_contents(content)
         if self.annotations:
@@ -212,7 +220,7 @@ def _trim(page: PageObject) -> Rect:
 def _new_writer(reader: PdfReader) -> PdfWriter:
     """A writer carrying the input's title, author, subject and language."""
     writer = PdfWriter()
-    meta = reader.metadata or {}
+    meta: Mapping[str, Any] = reader.metadata or {}
     info = {key: str(meta[key]) for key in ("/Title", "/Author", "/Subject") if meta.get(key)}
     if info:
         writer.add_metadata(info)

@@ -9,9 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BuildFailed
 from ..formats import FORMATS, Format
+
+if TYPE_CHECKING:
+    from .engine import LaidOut  # WeasyPrint is imported only when something is built
 
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 PADDING_MARKER = "<!-- leaflets:padding -->"
@@ -74,7 +78,9 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
     if fmt.max_pages is None or fmt.padded(pages) <= fmt.max_pages:
         return
     unit = "panels" if fmt.layout == "dl" else "pages"
-    section = section_at(anchors, fmt.content_page_limit, job.headings, job.title)
+    limit = fmt.content_page_limit
+    assert limit is not None  # set whenever max_pages is, and max_pages is set here (returned above)
+    section = section_at(anchors, limit, job.headings, job.title)
     raise BuildFailed(
         f"{job.name}: the content needs {pages} {unit} but the format allows {fmt.max_pages}; "
         f"section {section!r} does not fit. Shorten the content or choose another format"
@@ -87,7 +93,7 @@ _PADDING_GUESS: dict[tuple[str, str], int] = {}
 _FORMAT_GUESS: dict[str, int] = {}
 
 
-def lay_out_padded(job: Job, fmt: Format):
+def lay_out_padded(job: Job, fmt: Format) -> LaidOut:
     """Lay the job out with its padding in one pass when the guess is right, two when it is not.
 
     Padding (blank pages before the back cover) depends on the page count, so

@@ -59,7 +59,8 @@ def add_marks(pdf: bytes, bleed_mm: float, folds_mm: Sequence[Sequence[float]] =
             ops += _line(bx0 - gap, y, bx0 - gap - length, y) + _line(bx1 + gap, y, bx1 + gap + length, y)
         folds = folds_mm[index] if index < len(folds_mm) else ()
         if folds:
-            ops += [([ArrayObject([FloatObject(2), FloatObject(1.5)]), FloatObject(0)], b"d")]  # dashed: a fold, not a cut
+            # dashed: a fold, not a cut
+            ops += [([ArrayObject([FloatObject(2), FloatObject(1.5)]), FloatObject(0)], b"d")]
             for fold in folds:
                 x = tx0 + fold * PT_PER_MM
                 ops += _line(x, by1 + gap, x, by1 + gap + length) + _line(x, by0 - gap, x, by0 - gap - length)
@@ -70,7 +71,9 @@ def add_marks(pdf: bytes, bleed_mm: float, folds_mm: Sequence[Sequence[float]] =
         contents.operations = [([], b"q"), *contents.operations, ([], b"Q"), *ops]
         page.replace_contents(contents)
     if "/ID" in reader.trailer:  # keep the input's identifier, so the bytes stay reproducible
-        writer._ID = reader.trailer["/ID"]
+        identifier = reader.trailer["/ID"]
+        assert isinstance(identifier, ArrayObject)  # the PDF specification: an array of two strings
+        writer._ID = identifier
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -4,7 +4,7 @@ A failure here is ignored: the pool's probe job imports the engine again in
 a worker and reports the cause (a missing Pango library, say) to the user.
 """
 
-try:
+import contextlib
+
+with contextlib.suppress(Exception):  # reported by the probe, with the fix
     from . import engine  # noqa: F401
-except Exception:  # noqa: BLE001 - reported by the probe, with the fix
-    pass
