@@ -54,8 +54,12 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _worker_init() -> None:
-    """Runs in each worker before its first job."""
+def _worker_init(scratch: str) -> None:
+    """Runs in each worker before its first job. Its temporary files (WeasyPrint's font folder)
+    go into the pool's own scratch folder, which the pool removes whatever way the worker ends."""
+    import tempfile
+
+    tempfile.tempdir = scratch
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _stop)  # how the pool stops a worker
@@ -119,11 +123,15 @@ class WorkerPool:
     """
 
     def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        import tempfile
+
         from pebble import ProcessPool
 
         self.jobs = jobs
         self.timeout = timeout
-        self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, context=_context())
+        self._scratch = tempfile.mkdtemp(prefix="leaflets-workers-")
+        self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, initargs=(self._scratch,),
+                                 context=_context())
         self._probe: Future[str] = self._pool.schedule(probe)
         self._started = False
 
@@ -185,6 +193,9 @@ class WorkerPool:
         if self._pool.active:  # pragma: no cover - a worker ignored the request
             self._pool.stop()
             self._pool.join(timeout=5)
+        import shutil
+
+        shutil.rmtree(self._scratch, ignore_errors=True)  # whatever a worker left, even one that was killed
 
     def __enter__(self) -> WorkerPool:
         return self
