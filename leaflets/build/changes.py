@@ -19,15 +19,17 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..content.files import MAX_FILE_BYTES
-from ..content.load import Library
-from ..content.plan import Variant
 from ..formats import FORMATS
 from ..layout.fonts import font_files
 from .outputs import is_intact, read_manifest, write_atomic
+
+if TYPE_CHECKING:  # the data model is imported only when a build goes past the no-op check
+    from ..content.load import Library
+    from ..content.plan import Variant
 
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets")

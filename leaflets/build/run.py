@@ -23,21 +23,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..content.load import Library, load_library
-from ..content.plan import Variant, expected_paths, in_shard, plan_variants
 from ..errors import UserError
 from ..formats import FORMATS, MIN_PPI, PROFILES
-from ..gate.checks import Finding
-from ..gate.gate import GateRefused, Verdict, judge, judge_markup
-from ..layout.fonts import font_folders
-from ..layout.html import blank_page_html, leaflet_html
-from ..layout.web import web_html
-from ..pdf.job import Job
 from ..pdf.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 from ..project import find_project
 from .changes import file_hash, fingerprint, inputs_key, reads_unchanged, record_stamp, unchanged_count
 from .outputs import Manifest, Output, is_intact, output_folder, sha256, target_path
+
+# The data model, the gate and the templates are imported only when a build goes past the
+# no-op check (``_stages``): a rebuild with nothing to do never loads them.
+if TYPE_CHECKING:
+    from ..content.load import Library
+    from ..content.plan import Variant
+    from ..gate.checks import Finding
+    from ..gate.gate import Verdict
+    from ..pdf.job import Job
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class BuildResult:
 
 
 # Called as each variant finishes: (variant, "built" | "unchanged" | "failed", outputs, message).
-Progress = Callable[[Variant, str, list[Output], str], None]
+Progress = Callable[["Variant", str, list[Output], str], None]
 Say = Callable[[str], None]
 
 
@@ -138,6 +140,10 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         # The workers start now and import WeasyPrint while this process loads and checks the data;
         # they stop (at once, if something went wrong) before the output folder is unlocked.
         pool = stack.enter_context(WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout))
+        from ..content.load import load_library  # the data model, gate and templates: only now
+        from ..content.plan import expected_paths, in_shard, plan_variants
+        from ..gate.gate import judge
+
         library = load_library(project)
         variants = plan_variants(library, request.leaflets, request.branches, request.formats,
                                  request.profile, request.marks)
@@ -178,6 +184,9 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
 def build_variants(library: Library, variants: list[Variant], out_dir: Path, pool: WorkerPool, verdict: Verdict,
                    force: bool, result: BuildResult, report: Progress) -> None:
     """Render every variant whose inputs changed; one failure does not stop the others."""
+    from ..content.plan import expected_paths
+    from ..gate.gate import GateRefused, judge_markup
+
     today = verdict.today
     manifest = Manifest(out_dir)
     old = dict(manifest.entries)
@@ -260,6 +269,12 @@ def low_resolution_images(library: Library, variant: Variant) -> list[str]:
 
 def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
     """The job for one variant: its HTML and what the worker must know (runs in this process)."""
+    from ..content.plan import expected_paths
+    from ..layout.fonts import font_folders
+    from ..layout.html import blank_page_html, leaflet_html
+    from ..layout.web import web_html
+    from ..pdf.job import Job
+
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
     day = leaflet.record.content_date
@@ -286,6 +301,8 @@ def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
 
 def _remove_stale(library: Library, out_dir: Path, manifest: Manifest) -> list[str]:
     """Delete outputs that no longer belong to any variant (a removed branch or leaflet)."""
+    from ..content.plan import plan_variants
+
     valid = {(v.leaflet, v.branch, v.format, v.lang) for v in plan_variants(library)}
     removed = []
     for path, output in sorted(manifest.entries.items()):
@@ -306,6 +323,9 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
     """Join shard build folders into ``out_dir`` (every file checked against its checksum); with
     ``release``, ask the gate about every joined variant and write the release folder.
     Returns the joined outputs and the release files written."""
+    from ..content.load import load_library
+    from ..content.plan import Variant
+    from ..gate.gate import judge
     from .release import merge_manifests, write_release
 
     with output_folder(out_dir, say or (lambda message: None)):
@@ -331,6 +351,9 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
 def _merged_catalogue(out_dir: Path, outputs: list[Output], verdict: Verdict | None, root: Path | None,
                       today: dt.date | None) -> None:
     """The joined folder's staff catalogue; it needs the project's data (skipped outside a project)."""
+    from ..content.load import load_library
+    from ..content.plan import Variant
+    from ..gate.gate import judge
     from .catalogue import write_catalogue
 
     if verdict is None:
