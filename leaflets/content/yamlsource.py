@@ -79,19 +79,18 @@ class _Builder:
     def mark(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
+    def problem(self, node: yaml.Node, path: Path_, message: str) -> None:
+        """Record a problem at ``node``, for the field at ``path``."""
+        line, col = self.mark(node)
+        self.problems.append(Problem(self.source.display, line, col, _dotted(path), message))
+
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig
         self.source.values.setdefault(path, self.mark(node))
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
-            line, col = self.mark(node)
-            self.problems.append(
-                Problem(
-                    self.source.display, line, col, _dotted(path),
-                    f"the tag {node.tag} is not allowed; write plain YAML",
-                )
-            )
+            self.problem(node, path, f"the tag {node.tag} is not allowed; write plain YAML")
             return None
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)  # resolves "<<" merge keys
@@ -102,19 +101,11 @@ class _Builder:
                 except (ValueError, OverflowError, yaml.constructor.ConstructorError):  # e.g. 2026-02-30:
                     key = None
                 if not isinstance(key, (str, int, float, bool)) or key is None:
-                    line, col = self.mark(key_node)
-                    self.problems.append(
-                        Problem(self.source.display, line, col, _dotted(path), "keys must be plain words")
-                    )
+                    self.problem(key_node, path, "keys must be plain words")
                     continue
                 if key in result:
-                    line, col = self.mark(key_node)
-                    self.problems.append(
-                        Problem(
-                            self.source.display, line, col, _dotted(path + (key,)),
-                            f"duplicate key {key!r}: each key may appear once in a mapping",
-                        )
-                    )
+                    self.problem(key_node, path + (key,),
+                                 f"duplicate key {key!r}: each key may appear once in a mapping")
                     continue
                 self.source.keys[path + (key,)] = self.mark(key_node)
                 result[key] = self.build(value_node, path + (key,))
@@ -129,13 +120,7 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
-            line, col = self.mark(node)
-            self.problems.append(
-                Problem(
-                    self.source.display, line, col, _dotted(path),
-                    f"the tag {node.tag} is not allowed; write plain YAML",
-                )
-            )
+            self.problem(node, path, f"the tag {node.tag} is not allowed; write plain YAML")
             return None
         except (ValueError, OverflowError) as error:  # e.g. a date such as 2026-02-30
             line, col = self.mark(node)
