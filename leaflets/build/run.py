@@ -324,7 +324,6 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
     ``release``, ask the gate about every joined variant and write the release folder.
     Returns the joined outputs and the release files written."""
     from ..content.load import load_library
-    from ..content.plan import Variant
     from ..gate.gate import judge
     from .release import merge_manifests, write_release
 
@@ -332,8 +331,7 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
         verdict = None
         if release:  # refuse before anything is copied
             library = load_library(find_project(root))
-            listed = [o for source in sources for o in Manifest(source).entries.values()]
-            variants = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in listed})
+            variants = _variants_of([o for source in sources for o in Manifest(source).entries.values()])
             unknown = [v for v in variants if v.leaflet not in library.leaflets or v.branch not in library.branches]
             if unknown:
                 raise UserError("release refused: the shards hold variants this project does not have: "
@@ -352,7 +350,6 @@ def _merged_catalogue(out_dir: Path, outputs: list[Output], verdict: Verdict | N
                       today: dt.date | None) -> None:
     """The joined folder's staff catalogue; it needs the project's data (skipped outside a project)."""
     from ..content.load import load_library
-    from ..content.plan import Variant
     from ..gate.gate import judge
     from .catalogue import write_catalogue
 
@@ -361,10 +358,16 @@ def _merged_catalogue(out_dir: Path, outputs: list[Output], verdict: Verdict | N
             library = load_library(find_project(root))
         except UserError:
             return
-        known = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
-                        if o.leaflet in library.leaflets and o.branch in library.branches})
+        known = [v for v in _variants_of(outputs) if v.leaflet in library.leaflets and v.branch in library.branches]
         verdict = judge(library, known, today or dt.date.today(), markup=False)
     write_catalogue(verdict.library, verdict, out_dir)
+
+
+def _variants_of(outputs: list[Output]) -> list[Variant]:
+    """The variants a list of manifest entries was built from (shards of a CI matrix), sorted."""
+    from ..content.plan import Variant
+
+    return sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs})
 
 
 def _catalogue_pages(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path) -> dict[str, bytes]:
