@@ -19,7 +19,7 @@ from pdfinfo import open_pdf, text
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 DEFAULT_COMMAND = ["build", "milia", "--format", "a4"]
-FIELDS = {"description", "command", "exit", "file", "line", "message", "remove", "expect_text", "xfail"}
+FIELDS = {"description", "command", "exit", "file", "line", "message", "remove", "edits", "expect_text", "xfail"}
 
 
 def load_cases() -> list[tuple[str, dict]]:
@@ -36,6 +36,45 @@ def load_cases() -> list[tuple[str, dict]]:
 CASES = load_cases()
 
 
+def lay_case(project: Path, name: str, case: dict) -> None:
+    """Lay a case over a copy of the project: its ``files/``, then its ``edits``."""
+    files = CORPUS / name / "files"
+    if files.is_dir():
+        for source in sorted(files.rglob("*")):
+            if source.is_file():
+                target = project / source.relative_to(files)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+    for edit in case.get("edits", []):
+        apply_edit(project, edit)
+
+
+def apply_edit(project: Path, edit: dict) -> None:
+    """One small change to a real project file: ``append`` text, or ``find`` text that must stand
+    exactly once and ``replace`` it, so a case follows the file as it changes instead of holding a
+    stale copy of it."""
+    assert set(edit) in ({"file", "append"}, {"file", "find", "replace"}), f"bad edit {edit}"
+    target = project / edit["file"]
+    content = target.read_text(encoding="utf-8")
+    if "append" in edit:
+        content += edit["append"]
+    else:
+        count = content.count(edit["find"])
+        assert count == 1, f"{edit['file']}: {edit['find']!r} stands {count} times, not once; update the case"
+        content = content.replace(edit["find"], edit["replace"])
+    target.write_text(content, encoding="utf-8")
+
+
+def line_number(path: Path, line: int | str) -> int:
+    """A case's ``line``: a number, or the text of the line (standing once in the file after the
+    edits), which stays true when lines above it come and go."""
+    if isinstance(line, int):
+        return line
+    numbers = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line in text]
+    assert len(numbers) == 1, f"{path.name}: {line!r} stands on lines {numbers}, not on one line; update the case"
+    return numbers[0]
+
+
 def _param(name: str, case: dict):
     marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
     return pytest.param(name, case, id=name, marks=marks)
@@ -46,13 +85,7 @@ def test_bad_input(name: str, case: dict, tmp_path: Path):
     project = copy_project(tmp_path / "project")
     for relative in case.get("remove", []):
         (project / relative).unlink()
-    files = CORPUS / name / "files"
-    if files.is_dir():
-        for source in sorted(files.rglob("*")):
-            if source.is_file():
-                target = project / source.relative_to(files)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
+    lay_case(project, name, case)
 
     command = [str(part) for part in case.get("command", DEFAULT_COMMAND)]
     out = tmp_path / "out"
@@ -73,7 +106,7 @@ def test_bad_input(name: str, case: dict, tmp_path: Path):
         lines = [line for line in output.splitlines() if file in line and (not message or message in line)]
         assert lines, f"no line names both {file!r} and {message!r}:\n{output}"
         if case.get("line"):
-            where = f"{file}:{case['line']}:"
+            where = f"{file}:{line_number(project / file, case['line'])}:"
             assert any(where in line for line in lines), f"expected {where!r} in one of:\n" + "\n".join(lines)
 
     pdfs = sorted(out.rglob("*.pdf")) if out.exists() else []
@@ -95,13 +128,9 @@ def test_corpus_is_substantial():
 def test_every_problem_of_a_run_is_reported_together(tmp_path: Path):
     """Several common slips in several files, one curly-quoted value next to a missing logo: one run names them all."""
     project = copy_project(tmp_path / "project")
-    corpus_files = {
-        "yaml-tab-indentation": "data/branches/stoke-on-trent.yaml",
-        "yaml-colon-in-title": "data/leaflets/milia.yaml",
-        "price-pound-sign": "data/branches/wolverhampton.yaml",
-    }
-    for case, relative in corpus_files.items():
-        shutil.copyfile(CORPUS / case / "files" / relative, project / relative)
+    cases = dict(CASES)
+    for name in ("yaml-tab-indentation", "yaml-colon-in-title", "price-pound-sign"):
+        lay_case(project, name, cases[name])
     wolverhampton = project / "data/branches/wolverhampton.yaml"
     wolverhampton.write_text(
         wolverhampton.read_text(encoding="utf-8")
