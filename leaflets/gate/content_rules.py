@@ -211,26 +211,17 @@ def _to_confirm(library: Library) -> Iterator[Finding]:
     for index, snippet in enumerate(library.advice.values()):
         for i, text in enumerate(snippet.confirm):
             yield item("advice", snippet.id, ("advice", index, "confirm", i), text)
+    unsure = (("depth", "how deep {} works"), ("ingredients", "the active ingredients of {}"))
     for index, treatment in enumerate(library.treatments.values()):
         base = ("treatments", index)
-        if treatment.depth == "confirm":
-            yield item("treatment", treatment.id, base + ("depth",), f"how deep {treatment.name} works")
-        if treatment.ingredients == "confirm":
-            yield item(
-                "treatment", treatment.id, base + ("ingredients",), f"the active ingredients of {treatment.name}"
-            )
-        for i, text in enumerate(treatment.confirm):
-            yield item("treatment", treatment.id, base + ("confirm", i), text)
-        for p, product in enumerate(treatment.products):
-            at = base + ("products", p)
-            if product.depth == "confirm":
-                yield item("treatment", treatment.id, at + ("depth",), f"how deep {product.name} works")
-            if product.ingredients == "confirm":
-                yield item(
-                    "treatment", treatment.id, at + ("ingredients",), f"the active ingredients of {product.name}"
-                )
-            for i, text in enumerate(product.confirm):
-                yield item("treatment", treatment.id, at + ("confirm", i), f"{product.name}: {text}")
+        parts = [(treatment, base, ""), *((p, base + ("products", i), f"{p.name}: ")
+                                          for i, p in enumerate(treatment.products))]
+        for part, at, prefix in parts:
+            for field, question in unsure:
+                if getattr(part, field) == "confirm":
+                    yield item("treatment", treatment.id, at + (field,), question.format(part.name))
+            for i, text in enumerate(part.confirm):
+                yield item("treatment", treatment.id, at + ("confirm", i), f"{prefix}{text}")
 
 
 def check_content(library: Library) -> list[Finding]:
