@@ -194,6 +194,60 @@ def test_axe_finds_no_violations(page, server):
     assert axe.run(page).response["violations"] == []
 
 
+NAME = "Ada Quill-Testpatient"
+NOTE = "Keep the area dry for 24 hours. <b>literal</b> {{ 7*7 }}"
+
+
+def test_a_personalised_print_holds_the_note_and_nothing_is_written(page, server):
+    from pypdf import PdfReader
+
+    private = server.private
+    scratch = f"{private.name}/tmp"  # the workers' temporary font files, removed on exit
+    project_before, tmp_before = snapshot(server.project), snapshot(server.tmp, skip=(scratch,))
+    page.goto(f"{server.base}/leaflet/milia?branch=stoke-on-trent&format=large-print")  # A4 milia has no room
+    page.fill("#p-name", NAME)
+    page.fill("#p-note", NOTE)
+    page.fill("#p-appointment", "2026-12-03T14:30")
+    page.fill("#p-practitioner", "Dr Example")
+    with page.expect_response(lambda r: r.url.endswith("/leaflet/milia/personal")) as info:
+        page.click("#personal button[type=submit]")
+    response = info.value
+    assert response.status == 200, response.text()
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["content-type"] == "application/pdf"
+    assert NAME not in response.headers.get("content-disposition", "")
+    # The body as the page's script receives it (Chromium keeps no copy of a no-store response for Playwright):
+    # the same form, posted again by the page itself.
+    body = bytes(page.evaluate("""async () => {
+        const form = document.getElementById("personal");
+        const response = await fetch(form.action, {method: "POST", body: new URLSearchParams(new FormData(form))});
+        return Array.from(new Uint8Array(await response.arrayBuffer()));
+    }"""))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert NAME in text
+    assert "Keep the area dry for 24 hours. <b>literal</b> {{ 7*7 }}" in " ".join(text.split())
+    assert "DRAFT" in text  # the draft keeps its mark
+    assert snapshot(server.project) == project_before
+    assert snapshot(server.tmp, skip=(scratch,)) == tmp_before
+    for path in server.tmp.rglob("*"):
+        if path.is_file():
+            assert NAME.encode() not in path.read_bytes(), path
+    log = server.log.read_text()
+    assert "POST /leaflet/milia/personal 200" in log
+    assert NAME not in log and "Keep the area dry" not in log
+
+
+def test_the_form_is_bounded_and_checked(page, server):
+    url = server.base + "/leaflet/milia/personal"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    big = page.request.post(url, data="note=" + "x" * 9000 + "&branch=stoke-on-trent&format=a4", headers=form)
+    assert big.status == 413
+    bad = page.request.post(url, data="note=%E2%80%AEhidden&branch=stoke-on-trent&format=a4", headers=form)
+    assert bad.status == 400 and "note" in bad.text()
+    assert page.request.post(url, data="{}", headers={"Content-Type": "application/json"}).status == 415
+    assert page.request.get(url).status == 405
+
+
 def test_a_cross_site_post_is_refused(browser, server):
     page = browser.new_page()
     hostile = (f'<form method="post" action="{server.base}/leaflet/milia/personal">'

@@ -7,9 +7,9 @@ import asyncio
 import base64
 import hashlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..errors import UserError
 from ..formats import FORMATS
 from .guard import Guard, Policy
 from .pages import PageImages
@@ -26,6 +27,9 @@ from .state import Preview
 HERE = Path(__file__).parent
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css"}
 KEEP_ALIVE_SECONDS = 15.0
+MAX_FORM_BYTES = 8 * 1024  # the form's fields are at most ~1 KB of text, even in 4-byte characters
+MAX_RENDERS = 2  # personalised prints rendered at once; more are asked to try again
+FORM_TYPE = "application/x-www-form-urlencoded"
 SCRIPT = re.compile(rb"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
@@ -49,11 +53,11 @@ def pdf_formats() -> list[str]:
 
 
 class PreviewApp:
-    def __init__(self, preview: Preview, personal: object | None = None) -> None:
-        self.preview = preview
+    def __init__(self, preview: Preview, policy: Policy, log: Callable[[str], None]) -> None:
+        self.preview, self.policy, self.log = preview, policy, log
         self.images = PageImages()
         self.templates = _environment()
-        self.personal = personal  # the personalised print form's handler, when there is one
+        self.renders = asyncio.Semaphore(MAX_RENDERS)
 
     # -- pages ---------------------------------------------------------------------------------
     def render(self, template: str, **context: object) -> HTMLResponse:
@@ -94,7 +98,7 @@ class PreviewApp:
             lang=lang, branches=[(b, snapshot.branches.get(b, b)) for b in branches],
             formats=[(f, FORMATS[f].staff_name or f) for f in formats], langs=langs, pdf=pdf, web=web,
             pages=[f"/page/{pdf.sha256}/{i + 1}.png" for i in range(pdf.pages)], status=status, name=name,
-            personal=self.personal, format_name=FORMATS[fmt].staff_name or fmt,
+            personal=True, note_limits=_note_limits(), format_name=FORMATS[fmt].staff_name or fmt,
         )
 
     async def page_image(self, request: Request) -> Response:
@@ -155,6 +159,64 @@ class PreviewApp:
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
+    async def personal(self, request: Request) -> Response:
+        """A personalised PDF: POST only, read into memory, rendered by a warm worker, sent back
+        with ``no-store``; nothing is written and nothing typed reaches a log."""
+        client = request.client.host if request.client else "?"
+        if not self.policy.posts.allow(client):
+            return _plain("too many personalised prints at once from here: wait a minute and try again", 429)
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+            return _plain(f"send the form as {FORM_TYPE}", 415)
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_FORM_BYTES:
+                return _plain(f"the form is larger than {MAX_FORM_BYTES // 1024} KB: shorten the note", 413)
+        try:
+            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, strict_parsing=False)
+        except (UnicodeDecodeError, ValueError):
+            return _plain("the form could not be read: send it as UTF-8 text with its fields once each", 400)
+
+        def field(name: str) -> str:
+            return fields.get(name, [""])[0]
+
+        from ..personal import PersonalNote
+
+        try:
+            note = PersonalNote.from_form(name=field("name"), note=field("note"), appointment=field("appointment"),
+                                          practitioner=field("practitioner"))
+        except UserError as error:
+            return _plain(str(error), 400)
+        if self.renders.locked():
+            return _plain("the server is busy with other personalised prints: try again in a moment", 503,
+                          {"Retry-After": "2"})
+        async with self.renders:
+            try:
+                with anyio.fail_after(self.preview.timeout + 10):
+                    pdf, filename = await anyio.to_thread.run_sync(
+                        self.preview.personal, request.path_params["leaflet"], field("branch"), field("format"),
+                        note, abandon_on_cancel=True)
+            except TimeoutError:
+                return _plain("the leaflet took too long to lay out; try a shorter note", 504)
+            except UserError as error:
+                return _plain(str(error), 400 if error.exit_code == 2 else 500)
+            except Exception as error:  # a bug: its type only, for the message may hold what was typed
+                self.log(f"personalised print failed: {type(error).__name__} (please report it)")
+                return _plain("the personalised print failed (an internal error; the terminal says which)", 500)
+        return Response(pdf, media_type="application/pdf", headers={
+            "Cache-Control": "no-store", "Pragma": "no-cache", "Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(text, status, headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def _note_limits() -> dict[str, int]:
+    from ..personal.note import MAX_NAME, MAX_NOTE
+
+    return {"name": MAX_NAME, "note": MAX_NOTE}
+
+
 def _choose(wanted: str | None, choices: list[str]) -> str:
     return wanted if wanted in choices else choices[0]
 
@@ -163,8 +225,8 @@ def _link(leaflet: str, **query: str) -> str:
     return f"/leaflet/{leaflet}" + ("?" + urlencode(query) if query else "")
 
 
-def create_app(preview: Preview, policy: Policy, log: object, personal: object | None = None) -> Guard:
-    handlers = PreviewApp(preview, personal)
+def create_app(preview: Preview, policy: Policy, log: Callable[[str], None]) -> Guard:
+    handlers = PreviewApp(preview, policy, log)
     routes = [
         Route("/", handlers.index),
         Route("/leaflet/{leaflet}", handlers.leaflet),
@@ -172,8 +234,7 @@ def create_app(preview: Preview, policy: Policy, log: object, personal: object |
         Route("/files/{path:path}", handlers.files),
         Route("/static/{name}", handlers.static),
         Route("/events", handlers.events),
+        Route("/leaflet/{leaflet}/personal", handlers.personal, methods=["POST"]),
     ]
-    if personal is not None:
-        routes.append(Route("/leaflet/{leaflet}/personal", personal, methods=["POST"]))  # type: ignore[arg-type]
     app = Starlette(routes=routes)
-    return Guard(app, policy, log)  # type: ignore[arg-type]
+    return Guard(app, policy, log)

@@ -67,7 +67,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(options: ServeOptions, say: Callable[[str], None], personal: object | None = None) -> None:
+def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     import uvicorn
 
     from .app import create_app
@@ -92,7 +92,7 @@ def serve(options: ServeOptions, say: Callable[[str], None], personal: object | 
         name = f"[{options.host.strip('[]')}]" if ":" in options.host else options.host
         url = f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else "")
         policy = Policy(token=token, loopback=is_loopback(options.host))
-        app = create_app(preview, policy, lambda line: say(line), personal)
+        app = create_app(preview, policy, say)
         config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
                                 timeout_graceful_shutdown=1, server_header=False)
         server = uvicorn.Server(config)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ..content.load import Library
     from ..content.plan import Variant
     from ..gate.gate import Verdict
+    from ..personal import PersonalNote
 
 Key = tuple[str, str, str, str]  # (leaflet, branch, format, lang)
 SERVE_TIMEOUT_SECONDS = 30.0  # per job: a leaflet takes under 2 s; a runaway one fails alone
@@ -209,6 +210,20 @@ class Preview:
 
     def today(self) -> dt.date:
         return dt.date.today()
+
+    def personal(self, leaflet: str, branch: str, fmt: str, note: PersonalNote) -> tuple[bytes, str]:
+        """A personalised PDF of the last good build's data, rendered by a warm worker, in memory:
+        its bytes and a file name without patient detail. Raises ``UserError`` with the reason."""
+        from ..personal import personal_filename, personal_job, personal_variant, render_in_pool
+
+        library = self.snapshot.library
+        if library is None:
+            raise UserError("the preview has not built this project yet; fix the problems in the banner first")
+        if leaflet not in library.leaflets or branch not in library.branches:
+            raise UserError("no such leaflet or branch in this project")
+        variant = personal_variant(library, leaflet, branch, fmt)
+        job = personal_job(library, variant, self.today(), note)
+        return render_in_pool(self.pool, job), personal_filename(variant)
 
     def close(self) -> None:
         """Stop the workers and remove the private folder (whatever state a build left)."""
