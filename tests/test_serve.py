@@ -178,6 +178,10 @@ def test_a_broken_edit_shows_a_banner_and_keeps_the_images_until_fixed(page, ser
     assert f"{MILIA}:{line_of_key}:" in text
     assert shown_sha(page) == good_sha
     expect(page.locator("#pages img")).to_have_count(2)
+    keep = os.environ.get("LEAFLETS_SCREENSHOTS")  # the README's shot comes from here
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(keep) / "serve-preview.png"))
     log = server.log.read_text()
     assert f"{MILIA}:{line_of_key}:" in log  # the terminal shows it too
     server.edit("  - headng:", "  - heading:")

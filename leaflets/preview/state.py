@@ -15,6 +15,7 @@ by the PDF's checksum) while a banner lists the problems.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing.util
 import shutil
 import tempfile
 import threading
@@ -81,7 +82,9 @@ class Preview:
         self.project = find_project(root)
         self.selection = selection
         self.say = say or (lambda message: None)
-        # Everything this process and its workers write goes into one private folder, removed on close.
+        # Everything this process and its workers write goes into one private folder, removed on close;
+        # but multiprocessing's own folder (the fork server's socket), which it removes itself at exit.
+        multiprocessing.util.get_temp_dir()
         self.folder = Path(tempfile.mkdtemp(prefix="leaflets-serve-"))
         scratch = self.folder / "tmp"
         scratch.mkdir()
