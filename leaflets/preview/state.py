@@ -148,6 +148,8 @@ class Preview:
             if message not in problems:
                 problems += [message]
             return False
+        if result.built:
+            self.say(f"rebuilt {', '.join(v.name for v in result.built)} in {result.seconds:.2f} s")
         for line in result.warnings:
             problems.append(f"warning: {line}")
         for _variant, reason in result.failed:
