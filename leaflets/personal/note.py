@@ -6,7 +6,8 @@ the invisible characters that reorder printed text (bidi embeddings,
 overrides and isolates) are refused with a message saying where they are;
 everything else is printed literally (the templates escape it, nothing in it
 is read as markup, a template or a link). Every problem of one submission is
-reported together.
+reported together. Messages never repeat what was typed (a server may log them): they
+name the field, the character's code and where it is.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ MAX_NOTE = 600
 MAX_NOTE_LINES = 15  # the box must fit one A5 notes page, whatever the note holds
 # Invisible characters that change the order text is printed in (Unicode bidi controls):
 # a note could read differently on paper than on the screen it was typed on.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f")
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 APPOINTMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -53,7 +54,7 @@ class PersonalNote:
         if text:
             when = parse_appointment(text)
             if when is None:
-                problems.append(f"appointment: {_shown(text)} is not a date and time; write it as "
+                problems.append("appointment: not a date and time; write it as "
                                 "YYYY-MM-DD HH:MM (24-hour clock), e.g. 2026-12-03 14:30")
         fields = {"name": _clean(name), "note": _clean(note, multiline=True), "practitioner": _clean(practitioner)}
         try:
@@ -93,8 +94,10 @@ def _problems(note: PersonalNote) -> list[str]:
     problems = []
     if not (note.name or note.note or note.appointment):
         problems.append("nothing to print: give a name, a note or an appointment (or more than one)")
-    for field, value, limit in (("name", note.name, MAX_NAME), ("note", note.note, MAX_NOTE),
-                                ("practitioner", note.practitioner, MAX_NAME)):
+    # The types are checked at run time too: a caller (a web form) may hand over anything.
+    fields: tuple[tuple[str, object, int], ...] = (
+        ("name", note.name, MAX_NAME), ("note", note.note, MAX_NOTE), ("practitioner", note.practitioner, MAX_NAME))
+    for field, value, limit in fields:
         if not isinstance(value, str):
             problems.append(f"{field}: must be text")
             continue
@@ -107,7 +110,8 @@ def _problems(note: PersonalNote) -> list[str]:
     lines = note.note.count("\n") + 1 if isinstance(note.note, str) and note.note else 0
     if lines > MAX_NOTE_LINES:
         problems.append(f"note: {lines} lines; at most {MAX_NOTE_LINES} are allowed, join some lines")
-    if note.appointment is not None and not isinstance(note.appointment, dt.datetime):
+    appointment: object = note.appointment
+    if appointment is not None and not isinstance(appointment, dt.datetime):
         problems.append("appointment: must be a date and time")
     return problems
 
@@ -133,10 +137,6 @@ def _odd_characters(text: str, newline_ok: bool) -> list[str]:
             continue
         found.setdefault(kind, f"{kind} at character {index}; {hint}")
     return list(found.values())
-
-
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def appointment_text(when: dt.datetime, at_label: str) -> str:
