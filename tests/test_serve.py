@@ -189,6 +189,25 @@ def test_a_broken_edit_shows_a_banner_and_keeps_the_images_until_fixed(page, ser
     assert shown_sha(page) == good_sha  # the same content again: the same PDF
 
 
+def test_a_leaflet_that_outgrows_its_pages_keeps_its_last_good_images(page, server):
+    good_sha = shown_sha(page)
+    marker = "  - heading: When to get advice\n"
+    too_long = ("  - heading: Too long\n    body:\n"
+                + "      - p: Words that will not fit on the two pages of an A4 leaflet at all.\n" * 40)
+    server.edit(marker, too_long + marker)
+    banner = page.locator(".banner pre")
+    expect(banner).to_contain_text("failed: ", timeout=8000)
+    expect(banner).to_contain_text("milia / stoke-on-trent / a4")
+    assert shown_sha(page) == good_sha
+    expect(page.locator("#pages img")).to_have_count(2)
+    assert page.request.get(server.base + page.locator("#pdf-link").get_attribute("href")).body().startswith(b"%PDF")
+    page.reload()  # a fresh page shows them too
+    assert shown_sha(page) == good_sha
+    expect(page.locator(".banner")).to_have_count(1)
+    server.edit(too_long + marker, marker)
+    expect(page.locator(".banner")).to_have_count(0, timeout=8000)
+
+
 def test_axe_finds_no_violations(page, server):
     from axe_playwright_python.sync_playwright import Axe
 

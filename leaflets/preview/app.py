@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable
@@ -104,7 +105,7 @@ class PreviewApp:
     async def page_image(self, request: Request) -> Response:
         sha, number = request.path_params["sha"], request.path_params["number"]
         output = self.preview.output_by_sha(sha)
-        path = self.preview.file(output.path) if output is not None else None
+        path = self.preview.pdf_file(output) if output is not None else None
         if output is None or path is None:
             return PlainTextResponse("no such page (the leaflet was rebuilt: reload the page)", 404)
         data = await anyio.to_thread.run_sync(self.images.png, path, sha, number - 1)
@@ -112,6 +113,15 @@ class PreviewApp:
             return PlainTextResponse("no such page", 404)
         # The address names the PDF's checksum: the image behind it never changes.
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=86400, immutable"})
+
+    async def pdf(self, request: Request) -> Response:
+        """A shown PDF by its checksum: the current one, or the last good one of a variant that failed."""
+        output = self.preview.output_by_sha(request.path_params["sha"])
+        path = self.preview.pdf_file(output) if output is not None else None
+        if output is None or path is None:
+            return PlainTextResponse("no such PDF (the leaflet was rebuilt: reload the page)", 404)
+        return FileResponse(path, media_type="application/pdf", filename=Path(output.path).name,
+                            content_disposition_type="inline", headers={"Cache-Control": "no-cache"})
 
     async def files(self, request: Request) -> Response:
         path = self.preview.file(request.path_params["path"])
@@ -134,6 +144,7 @@ class PreviewApp:
         """Server-sent events: ``build`` with the build's number each time one finishes."""
         params = request.query_params
         key = (params.get("leaflet", ""), params.get("branch", ""), params.get("format", ""))
+        shown = any((o.leaflet, o.branch, o.format) == key for o in self.preview.snapshot.outputs)
         queue: asyncio.Queue[int] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
@@ -143,7 +154,8 @@ class PreviewApp:
         async def stream() -> AsyncIterator[str]:
             self.preview.listeners.append(listener)
             try:
-                with self.preview.watching(*key):
+                # Only a variant the server has built is rebuilt first (the index page watches none).
+                with self.preview.watching(*key) if shown else contextlib.nullcontext():
                     yield f"retry: 1000\nevent: hello\ndata: {self.preview.snapshot.generation}\n\n"
                     while True:
                         try:
@@ -231,6 +243,7 @@ def create_app(preview: Preview, policy: Policy, log: Callable[[str], None]) -> 
         Route("/", handlers.index),
         Route("/leaflet/{leaflet}", handlers.leaflet),
         Route("/page/{sha:str}/{number:int}.png", handlers.page_image),
+        Route("/pdf/{sha:str}", handlers.pdf),
         Route("/files/{path:path}", handlers.files),
         Route("/static/{name}", handlers.static),
         Route("/events", handlers.events),

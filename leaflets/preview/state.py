@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build.outputs import Output, read_manifest
+from ..build.outputs import FAILED, Output, read_manifest
 from ..build.run import BuildRequest, run
 from ..errors import UserError, error_message
 from ..pdf.workers import WorkerPool
@@ -99,6 +99,8 @@ class Preview:
         self._watched_lock = threading.Lock()
         self._statuses_next: dict[Key, VariantStatus] = {}  # from the last build that judged
         self._library_next: Library | None = None
+        self._printed: set[str] = set()  # problems the terminal has shown (again once fixed and broken again)
+        self._aside: dict[str, Path] = {}  # checksum -> the last good PDF of a variant that failed since
 
     # -- what open pages show ------------------------------------------------------------------
     @contextmanager
@@ -129,12 +131,10 @@ class Preview:
             focus = self._focus()
             problems: list[str] = []
             if focus is not None and focus != self.selection:
-                good = self._attempt(focus, problems)
-                self._publish(problems, final=not good)
-                if not good:
-                    return
+                self._attempt(focus, problems)
+                self._publish(problems)
             self._attempt(self.selection, problems)
-            self._publish(problems, final=True)
+            self._publish(problems)
 
     def _attempt(self, selection: Selection, problems: list[str]) -> bool:
         """One run of the build core; its problems are added to ``problems``. True if all went well."""
@@ -145,7 +145,7 @@ class Preview:
             result = run(request, pool=self.pool)
         except UserError as error:
             message = error_message(error)
-            if message not in problems:
+            if message not in problems:  # the second run of a cycle meets the same problem
                 problems += [message]
             return False
         if result.built:
@@ -153,7 +153,8 @@ class Preview:
         for line in result.warnings:
             problems.append(f"warning: {line}")
         for _variant, reason in result.failed:
-            problems.append(f"failed: {reason}")
+            if f"failed: {reason}" not in problems:
+                problems.append(f"failed: {reason}")
         if result.verdict is not None:
             self._statuses(result.verdict, result.variants)
         return not result.failed
@@ -169,13 +170,21 @@ class Preview:
                                           lines)
         self._statuses_next, self._library_next = statuses, library
 
-    def _publish(self, problems: list[str], final: bool) -> None:
+    def _publish(self, problems: list[str]) -> None:
         """Make the attempt's result what pages show, then tell every listener."""
         statuses, library = self._statuses_next, self._library_next
         try:
             outputs = read_manifest(self.site)
         except (OSError, UserError, ValueError):
             outputs = self.snapshot.outputs
+        # A variant that failed had its files moved to .failed/ by the build: keep showing them.
+        listed = {o.path for o in outputs}
+        for old in self.snapshot.outputs:
+            aside = self.site / FAILED / old.path
+            if old.path not in listed and aside.is_file():
+                outputs.append(old)
+                self._aside[old.sha256] = aside
+        self._aside = {sha: path for sha, path in self._aside.items() if any(o.sha256 == sha for o in outputs)}
         self.snapshot = Snapshot(
             generation=self.snapshot.generation + 1,
             outputs=outputs,
@@ -185,9 +194,10 @@ class Preview:
             branches={k: v.name for k, v in library.branches.items()} if library else self.snapshot.branches,
             library=library,
         )
-        if final:
-            for line in problems:
+        for line in problems:  # the terminal shows each problem once, as soon as it is found
+            if line not in self._printed:
                 self.say(line)
+        self._printed = set(problems)
         for listener in list(self.listeners):
             listener(self.snapshot.generation)
 
@@ -198,6 +208,13 @@ class Preview:
 
     def output_by_sha(self, sha: str) -> Output | None:
         return next((o for o in self.snapshot.outputs if o.sha256 == sha), None)
+
+    def pdf_file(self, output: Output) -> Path | None:
+        """Where a shown PDF is: in the build, or set aside by a failed rebuild of its variant."""
+        aside = self._aside.get(output.sha256)
+        if aside is not None and aside.is_file():
+            return aside
+        return self.file(output.path)
 
     def file(self, relative: str) -> Path | None:
         """A file of the build folder, or None: resolved (symlinks too) and refused outside it;
