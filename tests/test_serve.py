@@ -299,6 +299,16 @@ def test_requests_without_the_token_are_refused(server):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_token_is_taken_once_and_kept_in_a_strict_cookie(browser, server):
+    page = browser.new_page()
+    page.goto(f"{server.base}/leaflet/milia?branch=stoke-on-trent&token={TOKEN}")
+    assert "token" not in page.url and "branch=stoke-on-trent" in page.url  # gone from the address and history
+    cookie = next(c for c in browser.cookies() if c["name"] == "leaflets_token")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert server.log.read_text().count(TOKEN) == 1  # in the address printed at the start; the log has paths only
+    page.close()
+
+
 def test_only_files_of_the_build_are_served(browser, server):
     request = browser.request
     for path in ("/files/../data/leaflets/milia.yaml", "/files/%2e%2e/%2e%2e/etc/passwd", "/files/.leaflets.lock",

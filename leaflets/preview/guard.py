@@ -124,17 +124,20 @@ class Guard:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         given = (headers.get("authorization", "").removeprefix("Bearer ").strip()
                  or _cookie(headers, COOKIE) or "")
-        if given and secrets.compare_digest(given.encode(), token.encode()):
-            return None
+        known = bool(given) and secrets.compare_digest(given.encode(), token.encode())
         offered = query.get("token", "")
-        if scope["method"] == "GET" and offered and secrets.compare_digest(offered.encode(), token.encode()):
-            # Once from the printed URL: remember it in a cookie this site alone sends, and drop it from the address.
+        accepted = bool(offered) and secrets.compare_digest(offered.encode(), token.encode())
+        if scope["method"] == "GET" and offered and (accepted or known):
+            # The printed address: remember the token in a cookie only this site sends, and drop it
+            # from the address (and so from the history and any log).
             rest = urlencode([(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
                               if k != "token"])
-            target = URL(scope=scope).replace(query=rest)
-            redirect = RedirectResponse(f"{target.path}{'?' + rest if rest else ''}", status_code=303)
-            redirect.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+            redirect = RedirectResponse(f"{URL(scope=scope).path}{'?' + rest if rest else ''}", status_code=303)
+            if accepted:
+                redirect.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
             return redirect
+        if known:
+            return None
         return PlainTextResponse(
             "this preview server needs its access token: open the address it printed when it started "
             "(the one ending in ?token=...)", 401)
