@@ -19,6 +19,7 @@ import multiprocessing.util
 import shutil
 import tempfile
 import threading
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -72,6 +73,12 @@ class Snapshot:
     titles: dict[str, str] = field(default_factory=dict)  # leaflet id -> title
     branches: dict[str, str] = field(default_factory=dict)  # branch id -> name
     library: Library | None = None
+
+
+def _add(problems: list[str], line: str) -> None:
+    """Each problem once: the second run of a cycle often meets the first one's."""
+    if line not in problems:
+        problems.append(line)
 
 
 class Preview:
@@ -144,17 +151,18 @@ class Preview:
         try:
             result = run(request, pool=self.pool)
         except UserError as error:
-            message = error_message(error)
-            if message not in problems:  # the second run of a cycle meets the same problem
-                problems += [message]
+            _add(problems, error_message(error))
+            return False
+        except Exception as error:  # a bug: say so, and keep serving and watching
+            self.say("".join(traceback.format_exception(error)).rstrip())
+            _add(problems, f"error: internal error while building, please report it: {type(error).__name__}: {error}")
             return False
         if result.built:
-            self.say(f"rebuilt {', '.join(v.name for v in result.built)} in {result.seconds:.2f} s")
+            self.say(f"built {', '.join(v.name for v in result.built)} in {result.seconds:.2f} s")
         for line in result.warnings:
-            problems.append(f"warning: {line}")
+            _add(problems, f"warning: {line}")
         for _variant, reason in result.failed:
-            if f"failed: {reason}" not in problems:
-                problems.append(f"failed: {reason}")
+            _add(problems, f"failed: {reason}")
         if result.verdict is not None:
             self._statuses(result.verdict, result.variants)
         return not result.failed

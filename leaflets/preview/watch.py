@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +33,10 @@ class Watcher:
                               rust_timeout=200, yield_on_timeout=False, raise_interrupt=False):
             if self._stop.is_set():
                 return
-            self.rebuild()
+            try:
+                self.rebuild()
+            except Exception:  # a bug: print it and keep watching, the preview stays up
+                traceback.print_exc()
 
     def stop(self, wait: float = 5.0) -> None:
         self._stop.set()
