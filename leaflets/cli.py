@@ -447,7 +447,9 @@ def serve(obj: Context, leaflet_ids, branch_ids, format_ids, host: str, port: in
     format, with its gate status; when a file in data/, templates/,
     styles/ or assets/ is saved, the variants that changed are rebuilt and
     the page refreshes itself. A broken edit keeps the last good images and
-    shows the problems in a banner, as the command line prints them.
+    shows the problems in a banner, as the command line prints them. Each
+    leaflet's page also has a form that prints it for one patient, as
+    `leaflets personalise` does; nothing of it is stored or logged.
     """
     import os
 

@@ -267,6 +267,8 @@ def test_the_form_is_bounded_and_checked(page, server):
     assert big.status == 413
     bad = page.request.post(url, data="note=%E2%80%AEhidden&branch=stoke-on-trent&format=a4", headers=form)
     assert bad.status == 400 and "note" in bad.text()
+    odd = page.request.post(url, data="note=hello&branch=stoke-on-trent&format=poster", headers=form)
+    assert odd.status == 400 and "no such" in odd.text()
     assert page.request.post(url, data="{}", headers={"Content-Type": "application/json"}).status == 415
     assert page.request.get(url).status == 405
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from ..build.outputs import FAILED, Output, read_manifest
 from ..build.run import BuildRequest, run
 from ..errors import UserError, error_message
+from ..formats import FORMATS
 from ..pdf.workers import WorkerPool
 from ..project import find_project
 
@@ -249,8 +250,8 @@ class Preview:
         library = self.snapshot.library
         if library is None:
             raise UserError("the preview has not built this project yet; fix the problems in the banner first")
-        if leaflet not in library.leaflets or branch not in library.branches:
-            raise UserError("no such leaflet or branch in this project")
+        if leaflet not in library.leaflets or branch not in library.branches or fmt not in FORMATS:
+            raise UserError("no such leaflet, branch or format in this project")
         variant = personal_variant(library, leaflet, branch, fmt)
         job = personal_job(library, variant, self.today(), note)
         return render_in_pool(self.pool, job), personal_filename(variant)
