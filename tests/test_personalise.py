@@ -128,6 +128,14 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
     assert result.exit_code == 0, result.output  # cutting that many is enough
 
 
+def test_a_full_leaflet_says_to_leave_the_note_out(tmp_path: Path):
+    result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "dl",
+                 "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2, result.output
+    assert "there is room for the other details but not for a note; leave the note out" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_nothing_is_written_anywhere_and_stdout_gets_the_pdf(project: Path, tmp_path: Path):
     """The project, its out/ and the temp folder are the same before and after."""
     scratch = tmp_path / "tmp"

@@ -78,8 +78,9 @@ def _what_to_cut(job: Job, fmt: Format) -> str:
     note = job.note or ""
     other = "choose another format (large print has room for any note)"
     if not note or NOTE_START not in job.html or not _fits(job, fmt, ""):
-        return (f"{job.name}: {NOTE_DOES_NOT_FIT}: {room} has no room for it"
-                + (", even without the note" if note else "") + f"; {other}")
+        without = ", even without the note" if note else ""
+        return (f"{job.name}: {NOTE_DOES_NOT_FIT}: {room} has no room for a box with these details{without}; "
+                f"give fewer details or {other}")
     fits, fails = 0, len(note)  # a bisection on the note's length: fits(fits) and not fits(fails)
     while fails - fits > STEP:
         middle = (fits + fails) // 2
@@ -87,6 +88,9 @@ def _what_to_cut(job: Job, fmt: Format) -> str:
             fits = middle
         else:
             fails = middle
-    cut = -(-(len(note) - fits) // STEP) * STEP
+    if fits == 0:
+        return (f"{job.name}: {NOTE_DOES_NOT_FIT} {room}: there is room for the other details but not for "
+                f"a note; leave the note out or {other}")
+    cut = min(-(-(len(note) - fits) // STEP) * STEP, len(note) - 1)
     return (f"{job.name}: {NOTE_DOES_NOT_FIT} {room}: the note has {len(note)} characters and about "
             f"{fits // STEP * STEP} fit; cut at least {cut} characters, or {other}")
