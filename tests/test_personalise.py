@@ -167,6 +167,7 @@ def test_o_file_writes_that_one_file_and_nothing_beside_it(tmp_path: Path):
                  "--appointment", "2026-12-03 12:00", "-o", folder / "sam.pdf")
     assert result.exit_code == 0, result.output
     assert [p.name for p in folder.iterdir()] == ["sam.pdf"]
+    assert (folder / "sam.pdf").stat().st_mode & 0o077 == 0  # a patient's details: the owner's only
     assert "Thursday 3 December 2026 at midday" in text(PdfReader(folder / "sam.pdf"))
 
 
