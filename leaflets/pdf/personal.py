@@ -9,6 +9,8 @@ on that failure path), so the number is measured, not guessed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,7 @@ from markupsafe import escape
 
 from ..errors import BuildFailed
 from ..formats import Format
-from .job import _PADDING_GUESS, Job, OverBudget, lay_out_padded
+from .job import _FORMAT_GUESS, _PADDING_GUESS, Job, OverBudget, lay_out_padded
 
 if TYPE_CHECKING:
     from .engine import LaidOut
@@ -46,16 +48,46 @@ def with_note(job: Job, text: str) -> str:
     return job.html[:start] + str(escape(text)) + job.html[end:]
 
 
+#: blank pages last added to a personalised print, per (format, leaflet title): the box takes a
+#: notes page of an A5 booklet, so its guess differs from the leaflet's own by one
+_PERSONAL_GUESS: dict[tuple[str, str], int] = {}
+
+
 def lay_out_personal(job: Job, fmt: Format) -> LaidOut:
     """Lay out a personalised job; raise ``NoteDoesNotFit`` saying what to cut when the box
     would push the leaflet over its page budget or add a sheet to a booklet."""
+    with _own_padding_guess(job):
+        try:
+            document = lay_out_padded(job, fmt)
+            if not _added_sheet(job, fmt):
+                return document
+        except OverBudget:
+            pass
+        raise NoteDoesNotFit(_what_to_cut(job, fmt))
+
+
+@contextmanager
+def _own_padding_guess(job: Job) -> Iterator[None]:
+    """Personalised prints keep their own padding guesses, so that a warm worker rendering the
+    same leaflet for a preview and for a patient in turn lays each out once, not twice."""
+    key = (job.format, job.title)
+    saved = _PADDING_GUESS.get(key), _FORMAT_GUESS.get(job.format)
+    if key in _PERSONAL_GUESS:
+        _PADDING_GUESS[key] = _PERSONAL_GUESS[key]
     try:
-        document = lay_out_padded(job, fmt)
-        if not _added_sheet(job, fmt):
-            return document
-    except OverBudget:
-        pass
-    raise NoteDoesNotFit(_what_to_cut(job, fmt))
+        yield
+    finally:
+        if key in _PADDING_GUESS:
+            _PERSONAL_GUESS[key] = _PADDING_GUESS[key]
+        _restore(_PADDING_GUESS, key, saved[0])
+        _restore(_FORMAT_GUESS, job.format, saved[1])
+
+
+def _restore(table: dict, key: object, value: int | None) -> None:
+    if value is None:
+        table.pop(key, None)
+    else:
+        table[key] = value
 
 
 def _added_sheet(job: Job, fmt: Format) -> bool:
