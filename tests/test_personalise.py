@@ -20,7 +20,7 @@ from leaflets.personal.note import appointment_text
 from leaflets.project import find_project
 
 from conftest import REPO, run
-from pdfinfo import link_uris, size_mm, text
+from pdfinfo import link_uris, positioned_text, size_mm, text
 
 TODAY = dt.date(2026, 11, 30)
 HOSTILE = "Keep it dry.\n<script>alert(1)</script> {{ 7*7 }} {% if x %} 100% &amp;\nSee https://evil.example/x"
@@ -82,6 +82,14 @@ def test_the_a5_box_is_on_a_notes_page_and_the_a4_box_on_the_back_page(personali
     assert page == len(a5) - 2  # the last notes page before the back cover
     a4 = [" ".join(p.extract_text().split()) for p in personalised["a4"].pages]
     assert "For you" in a4[1] and "For you" not in a4[0]
+
+
+def test_the_large_print_box_is_in_large_print(personalised):
+    reader = personalised["large-print"]
+    runs = [run for page in reader.pages for run in positioned_text(page)
+            if any(part in run[0] for part in ("For you", "Keep it dry", "Dr Jo Bloggs", "2:30pm"))]
+    assert len(runs) >= 4
+    assert min(size for _, _, _, size in runs) >= 17.9  # UKAAF: 18 pt, like the rest of the leaflet
 
 
 def test_the_imposed_a5_is_a4_landscape_sheets(library):
