@@ -144,6 +144,16 @@ def test_a_full_leaflet_says_to_leave_the_note_out(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_a5_booklet_without_a_free_notes_page_says_so(project: Path):
+    (project / "styles/for-you.css").write_text(  # a box taller than a page needs two notes pages; milia has one
+        (project / "styles/for-you.css").read_text() + "\n.format-a5 .for-you { min-height: 190mm; }\n")
+    result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a5",
+                 "--name", "Sam", "--note", "Keep dry.", "-o", project / "sam.pdf")
+    assert result.exit_code == 2, result.output
+    assert "this A5 booklet has no notes page free for it" in result.stderr
+    assert not (project / "sam.pdf").exists()
+
+
 def test_nothing_is_written_anywhere_and_stdout_gets_the_pdf(project: Path, tmp_path: Path):
     """The project, its out/ and the temp folder are the same before and after."""
     scratch = tmp_path / "tmp"

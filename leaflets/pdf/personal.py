@@ -34,6 +34,10 @@ ROOM = {
     "large-print": "this large-print leaflet",
 }
 
+#: formats whose box takes a page of its own (styles/for-you.css): when even a box without a
+#: note does not fit, the leaflet has no such page free
+OWN_PAGE = {"a5": "this A5 booklet has no notes page free for it (its content fills every page)"}
+
 
 class NoteDoesNotFit(BuildFailed):
     """The box does not fit the room the format has: the person shortens the note (exit 2)."""
@@ -110,6 +114,8 @@ def _what_to_cut(job: Job, fmt: Format) -> str:
     note = job.note or ""
     other = "choose another format (large print has room for any note)"
     if not note or NOTE_START not in job.html or not _fits(job, fmt, ""):
+        if job.format in OWN_PAGE:  # the box has a page of its own: there is no such page free
+            return f"{job.name}: {NOTE_DOES_NOT_FIT}: {OWN_PAGE[job.format]}; {other}"
         without = ", even without the note" if note else ""
         return (f"{job.name}: {NOTE_DOES_NOT_FIT}: {room} has no room for a box with these details{without}; "
                 f"give fewer details or {other}")
