@@ -20,7 +20,7 @@ from leaflets.personal.note import appointment_text
 from leaflets.project import find_project
 
 from conftest import REPO, run
-from pdfinfo import link_uris, size_mm, text
+from pdfinfo import link_uris, positioned_text, size_mm, text
 
 TODAY = dt.date(2026, 11, 30)
 HOSTILE = "Keep it dry.\n<script>alert(1)</script> {{ 7*7 }} {% if x %} 100% &amp;\nSee https://evil.example/x"
@@ -84,6 +84,14 @@ def test_the_a5_box_is_on_a_notes_page_and_the_a4_box_on_the_back_page(personali
     assert "For you" in a4[1] and "For you" not in a4[0]
 
 
+def test_the_large_print_box_is_in_large_print(personalised):
+    reader = personalised["large-print"]
+    runs = [run for page in reader.pages for run in positioned_text(page)
+            if any(part in run[0] for part in ("For you", "Keep it dry", "Dr Jo Bloggs", "2:30pm"))]
+    assert len(runs) >= 4
+    assert min(size for _, _, _, size in runs) >= 17.9  # UKAAF: 18 pt, like the rest of the leaflet
+
+
 def test_the_imposed_a5_is_a4_landscape_sheets(library):
     note = PersonalNote.from_form(name="Sam")
     variant = personal_variant(library, "milia", "stoke-on-trent", "a5")
@@ -128,6 +136,24 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
     assert result.exit_code == 0, result.output  # cutting that many is enough
 
 
+def test_a_full_leaflet_says_to_leave_the_note_out(tmp_path: Path):
+    result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "dl",
+                 "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "x.pdf")
+    assert result.exit_code == 2, result.output
+    assert "there is room for the other details but not for a note; leave the note out" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_a5_booklet_without_a_free_notes_page_says_so(project: Path):
+    (project / "styles/for-you.css").write_text(  # a box taller than a page needs two notes pages; milia has one
+        (project / "styles/for-you.css").read_text() + "\n.format-a5 .for-you { min-height: 190mm; }\n")
+    result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a5",
+                 "--name", "Sam", "--note", "Keep dry.", "-o", project / "sam.pdf")
+    assert result.exit_code == 2, result.output
+    assert "this A5 booklet has no notes page free for it" in result.stderr
+    assert not (project / "sam.pdf").exists()
+
+
 def test_nothing_is_written_anywhere_and_stdout_gets_the_pdf(project: Path, tmp_path: Path):
     """The project, its out/ and the temp folder are the same before and after."""
     scratch = tmp_path / "tmp"
@@ -159,6 +185,7 @@ def test_o_file_writes_that_one_file_and_nothing_beside_it(tmp_path: Path):
                  "--appointment", "2026-12-03 12:00", "-o", folder / "sam.pdf")
     assert result.exit_code == 0, result.output
     assert [p.name for p in folder.iterdir()] == ["sam.pdf"]
+    assert (folder / "sam.pdf").stat().st_mode & 0o077 == 0  # a patient's details: the owner's only
     assert "Thursday 3 December 2026 at midday" in text(PdfReader(folder / "sam.pdf"))
 
 

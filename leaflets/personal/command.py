@@ -1,14 +1,18 @@
 """``leaflets personalise``: read what was typed, render in memory, write one file (or stdout).
 
 The only file written is the one named with ``-o``, through a temporary file
-beside it that is renamed (``build.outputs.write_atomic``); ``-o -`` writes
-the PDF to standard output and refuses a terminal.
+beside it that is renamed; it is readable by its owner only, as it holds a
+patient's details. ``-o -`` writes the PDF to standard output and refuses a
+terminal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -56,13 +60,27 @@ def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdo
         stdout.write(pdf)
         stdout.flush()
         return "standard output"
-    from ..build.outputs import write_atomic
-
     try:
-        write_atomic(target, pdf)
+        write_private(target, pdf)
     except OSError as error:
-        raise UserError(f"cannot write {target}: {error.strerror}", exit_code=1) from None
+        full = " (no space left)" if error.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        raise UserError(f"cannot write {target}: {error.strerror}{full}", exit_code=1) from None
     return str(target)
+
+
+def write_private(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target`` (mode 0600: it holds a patient's
+    details), then rename it: never half-written, and nothing left behind on any error."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _target(output: str, stdout: BinaryIO) -> Path | None:

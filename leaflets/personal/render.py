@@ -127,7 +127,9 @@ def render_personal(library: Library, variant: Variant, today: dt.date, note: Pe
     (WeasyPrint's font folder goes into a private temporary folder, removed afterwards).
 
     Raises ``UserError``: exit 2 for a refusal or a note that does not fit (the message says
-    how many characters to cut), exit 1 for a failed render.
+    how many characters to cut), exit 1 for a failed render. It points this process's
+    temporary folder elsewhere while it runs: for one render at a time (the command line); a
+    server renders in its worker pool (``personal_job`` and ``render_in_pool``).
     """
     from ..pdf.job import make_pdfs
 
