@@ -99,7 +99,8 @@ class PreviewApp:
             lang=lang, branches=[(b, snapshot.branches.get(b, b)) for b in branches],
             formats=[(f, FORMATS[f].staff_name or f) for f in formats], langs=langs, pdf=pdf, web=web,
             pages=[f"/page/{pdf.sha256}/{i + 1}.png" for i in range(pdf.pages)], status=status, name=name,
-            personal=True, note_limits=_note_limits(), format_name=FORMATS[fmt].staff_name or fmt,
+            personal=True, note_limits=_note_limits(), booklet=FORMATS[fmt].booklet_companion,
+            format_name=FORMATS[fmt].staff_name or fmt,
         )
 
     async def page_image(self, request: Request) -> Response:
@@ -207,7 +208,7 @@ class PreviewApp:
                 with anyio.fail_after(self.preview.timeout + 10):
                     pdf, filename = await anyio.to_thread.run_sync(
                         self.preview.personal, request.path_params["leaflet"], field("branch"), field("format"),
-                        note, abandon_on_cancel=True)
+                        note, field("imposed") == "1", abandon_on_cancel=True)
             except TimeoutError:
                 return _plain("the leaflet took too long to lay out; try a shorter note", 504)
             except UserError as error:

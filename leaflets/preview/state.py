@@ -242,7 +242,8 @@ class Preview:
     def today(self) -> dt.date:
         return dt.date.today()
 
-    def personal(self, leaflet: str, branch: str, fmt: str, note: PersonalNote) -> tuple[bytes, str]:
+    def personal(self, leaflet: str, branch: str, fmt: str, note: PersonalNote,
+                 imposed: bool = False) -> tuple[bytes, str]:
         """A personalised PDF of the last good build's data, rendered by a warm worker, in memory:
         its bytes and a file name without patient detail. Raises ``UserError`` with the reason."""
         from ..personal import personal_filename, personal_job, personal_variant, render_in_pool
@@ -253,8 +254,9 @@ class Preview:
         if leaflet not in library.leaflets or branch not in library.branches or fmt not in FORMATS:
             raise UserError("no such leaflet, branch or format in this project")
         variant = personal_variant(library, leaflet, branch, fmt)
+        imposed = imposed and FORMATS[fmt].booklet_companion  # an A5 booklet imposed on A4 sheets
         job = personal_job(library, variant, self.today(), note)
-        return render_in_pool(self.pool, job), personal_filename(variant)
+        return render_in_pool(self.pool, job, imposed), personal_filename(variant, imposed)
 
     def close(self) -> None:
         """Stop the workers and remove the private folder (whatever state a build left)."""
