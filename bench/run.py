@@ -14,9 +14,14 @@ Side by side in one run:
 - a generated project of 2, 10 and 40 branches (phone numbers from Ofcom's
   drama range 0121 496 0000-0999): cold CPU per PDF, peak memory of the
   largest process, no-op rebuild, one branch's phone edit;
-- files left in the temp folder after -j1, -j2, interrupted and failed builds.
+- files left in the temp folder after -j1, -j2, interrupted and failed builds;
+- ``leaflets serve`` (wall time, which is what a person waits): edit-to-refresh
+  for one A4 variant, from the file save to the page's refresh event (median
+  of ``--edits``), beside a cold single-variant ``leaflets build`` of the same
+  variant, and a personalised A4 PDF with warm workers (median).
 
     python bench/run.py [--base REV] [--leaflet milia] [--branches 2,10,40] [--repeat 1]
+    python bench/run.py --only serve [--edits 9]
 """
 
 from __future__ import annotations
@@ -31,8 +36,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
+from queue import Empty, Queue
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -149,17 +157,138 @@ def left_in(tmp: Path) -> int:
     return sum(1 for _ in tmp.rglob("*"))
 
 
+# leaflets serve: chemical-peel, because milia's A4 back page has no room for the "For you" box.
+SERVE_LEAFLET, SERVE_BRANCH, SERVE_HEADING = "chemical-peel", "stoke-on-trent", "What is a chemical peel?"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds so far of a process and all its descendants (the server, its fork server and workers)."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    family, total = {pid}, 0.0
+    while True:
+        more = {p for p, (parent, _) in stats.items() if parent in family and p not in family}
+        if not more:
+            break
+        family |= more
+    for p in family:
+        total += stats.get(p, (0, 0.0))[1]
+    return total
+
+
+def serve_rows(work: Path, edits: int) -> list[tuple[str, str, str]]:
+    """Edit-to-refresh and personalised-print latency of ``leaflets serve``, beside a cold build."""
+    project = work / "serve-project"
+    for part in PROJECT_PARTS:
+        shutil.copytree(REPO / part, project / part)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(leaflets(project, "serve", SERVE_LEAFLET, "--branch", SERVE_BRANCH, "--format", "a4",
+                                       "--port", str(port)), cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("leaflets serve did not start") from None
+                time.sleep(0.2)
+        events: Queue[float] = Queue()
+
+        def listen() -> None:  # the page's side: the time each refresh event arrives
+            query = f"leaflet={SERVE_LEAFLET}&branch={SERVE_BRANCH}&format=a4"
+            with urllib.request.urlopen(f"{base}/events?{query}", timeout=600) as stream:
+                for line in stream:
+                    if line.startswith(b"event: build"):
+                        events.put(time.perf_counter())
+
+        threading.Thread(target=listen, daemon=True).start()
+        time.sleep(1.0)
+        path = project / f"data/leaflets/{SERVE_LEAFLET}.yaml"
+        latencies, cpus = [], []
+        for k in range(edits):
+            text = path.read_text("utf-8")
+            old = SERVE_HEADING if k == 0 else f"{SERVE_HEADING} ({k})"
+            cpu = tree_cpu(server.pid)
+            saved = time.perf_counter()
+            path.write_text(text.replace(old, f"{SERVE_HEADING} ({k + 1})", 1), "utf-8")
+            try:
+                latencies.append(events.get(timeout=60) - saved)
+            except Empty:
+                raise SystemExit("no refresh event within 60 s of an edit") from None
+            cpus.append(tree_cpu(server.pid) - cpu)
+            time.sleep(0.7)
+            while not events.empty():  # a second event for the same save (none expected)
+                events.get()
+        form = (f"branch={SERVE_BRANCH}&format=a4&name=Sam+Example&practitioner=Dr+Example"
+                "&appointment=2026-12-03T14%3A30&note=Keep+the+area+dry+for+24+hours.").encode()
+        personal, personal_cpus = [], []
+        for _ in range(edits):
+            cpu = tree_cpu(server.pid)
+            request = urllib.request.Request(f"{base}/leaflet/{SERVE_LEAFLET}/personal", data=form, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=60) as response:
+                assert response.read(4) == b"%PDF"
+            personal.append(time.perf_counter() - started)
+            personal_cpus.append(tree_cpu(server.pid) - cpu)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    colds = []
+    for _ in range(3):
+        out = work / "serve-cold"
+        shutil.rmtree(out, ignore_errors=True)
+        colds.append(measure(leaflets(project, "build", SERVE_LEAFLET, "--branch", SERVE_BRANCH, "--format", "a4",
+                                      "-q", "-j", "1", "--out", str(out)), REPO))
+    edit, made = statistics.median(latencies), statistics.median(personal)
+    cold = statistics.median(r.wall for r in colds)
+    edit_cpu, made_cpu = statistics.median(cpus), statistics.median(personal_cpus)
+    load = os.getloadavg()[0]
+    return [
+        ("serve: save to refresh event, one A4", f"{edit:.2f} s wall",
+         f"median of {edits} (min {min(latencies):.2f}, max {max(latencies):.2f}); {edit / cold:.2f} x the cold "
+         f"build (targets <= 1.0 s and <= 0.50 x); {edit_cpu:.2f} s CPU of the server and its workers"),
+        ("cold build of the same variant, -j 1", f"{cold:.2f} s wall",
+         f"new process, median of 3; load average {load:.1f} on {os.cpu_count()} cores"),
+        ("serve: personalised A4, warm workers", f"{made:.2f} s wall",
+         f"median of {edits}, request to last byte (target <= 1.5 s); {made_cpu:.2f} s CPU"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", help="git revision to compare with (default: merge-base with main, else HEAD~1)")
     parser.add_argument("--leaflet", default="milia", help="leaflet built for the synthetic projects")
     parser.add_argument("--branches", default="2,10,40", help="synthetic project sizes")
     parser.add_argument("--repeat", type=int, default=1, help="runs per cold-build measurement (median)")
+    parser.add_argument("--only", choices=("all", "serve"), default="all", help="serve: only the preview's figures")
+    parser.add_argument("--edits", type=int, default=9, help="saves (and personalised prints) timed for serve")
     args = parser.parse_args()
     sizes = [int(n) for n in args.branches.split(",")]
     work = Path(tempfile.mkdtemp(prefix="leaflets-bench-"))
     rows: list[tuple[str, str, str]] = []
     try:
+        if args.only == "serve":
+            rows += serve_rows(work, args.edits)
+            return print_table(rows)
         # 1. the default project, cold, --jobs 1: base revision against this tree
         revision = base_revision(args.base)
         base = check_out(revision, work / "base")
@@ -264,9 +393,15 @@ def main() -> None:
                                   str(work / "f")), REPO, env={"TMPDIR": str(tmp)}, check=False)
         left.append(f"failed (exit {failed.code}): {left_in(tmp)}")
         rows.append(("files left in the temp folder", "; ".join(left), ""))
+
+        # 5. leaflets serve: edit-to-refresh and personalised print, beside a cold build
+        rows += serve_rows(work, args.edits)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
 
+
+def print_table(rows: list[tuple[str, str, str]]) -> None:
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     print(f"leaflets benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, CPU seconds")
     print(f"| {'measure'.ljust(width[0])} | {'value'.ljust(width[1])} | {'note'.ljust(width[2])} |")

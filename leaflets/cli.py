@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import UserError
+from .errors import UserError, error_message
 from .formats import FORMATS, PROFILES
 from .pdf.workers import DEFAULT_TIMEOUT_SECONDS
 
@@ -49,7 +49,7 @@ def friendly_errors(command):
         except UserError as error:
             if ctx and ctx.debug:
                 raise
-            click.echo(f"error: {error}", err=True)
+            click.echo(error_message(error), err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -413,5 +413,116 @@ def schema(obj: Context, out_dir: Path | None) -> None:
         click.echo(f"wrote {folder / name}")
 
 
+# -- leaflets serve: the live preview (leaflets/preview/) ---------------------------------------
+EPILOG_SERVE = """\b
+Examples:
+  leaflets serve                              every leaflet, at http://127.0.0.1:8000/
+  leaflets serve milia --branch stoke-on-trent --open
+  leaflets serve --host 0.0.0.0 --new-token   on the network, with an access token
+"""
+
+
+@main.command(epilog=EPILOG_SERVE)
+@click.argument("leaflet_ids", metavar="[LEAFLET]...", nargs=-1)
+@click.option("--branch", "branch_ids", multiple=True, metavar="ID", help="Only this branch (repeat for more).")
+@click.option("--format", "format_ids", multiple=True, type=click.Choice(list(FORMATS), case_sensitive=False),
+              metavar="FORMAT", help="Only this format (repeat for more). Default: every format.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs --token or --new-token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--token", default=None, metavar="TOKEN",
+              help="Refuse every request without this access token (at least 16 characters).")
+@click.option("--new-token", is_flag=True, help="Make an access token and print the address that carries it.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes kept warm for rebuilds. Default: 2 (or 1 on a one-CPU machine).")
+@click.pass_obj
+@friendly_errors
+def serve(obj: Context, leaflet_ids, branch_ids, format_ids, host: str, port: int, token: str | None,
+          new_token: bool, open_browser: bool, jobs: int | None) -> None:
+    """Preview the leaflets in a web browser; rebuild and refresh as you save files.
+
+    Builds into a private temporary folder (never out/), removed on exit.
+    A leaflet's page shows its pages as images for a chosen branch and
+    format, with its gate status; when a file in data/, templates/,
+    styles/ or assets/ is saved, the variants that changed are rebuilt and
+    the page refreshes itself. A broken edit keeps the last good images and
+    shows the problems in a banner, as the command line prints them. Each
+    leaflet's page also has a form that prints it for one patient, as
+    `leaflets personalise` does; nothing of it is stored or logged.
+    """
+    import os
+
+    from .preview.server import ServeOptions
+    from .preview.server import serve as run_server
+    from .preview.state import Selection
+
+    options = ServeOptions(
+        root=obj.root, selection=Selection(tuple(leaflet_ids), tuple(branch_ids), tuple(format_ids)), host=host,
+        port=port, token=token, new_token=new_token, open_browser=open_browser,
+        jobs=jobs or min(2, os.cpu_count() or 1),
+    )
+    run_server(options, say=lambda line: click.echo(line, err=True))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# --- personalise: one patient's leaflet, in memory (leaflets/personal/) ---------------------
+
+EPILOG_PERSONALISE = """\b
+Examples:
+  leaflets personalise hydrafacial --branch stoke-on-trent --format a4 \\
+      --name "Sam Smith" --note "Keep the area dry for 2 days." \\
+      --appointment "2026-12-03 14:30" --practitioner "Dr Jo Bloggs" -o sam.pdf
+  leaflets personalise milia --branch wolverhampton --format a5 --imposed \\
+      --note-file - -o - < note.txt | lp
+"""
+
+
+@main.command(epilog=EPILOG_PERSONALISE)
+@click.argument("leaflet")
+@click.option("--branch", required=True, metavar="ID", help="The branch whose details the leaflet carries.")
+@click.option("--format", "format_id", required=True, type=click.Choice(list(FORMATS), case_sensitive=False),
+              metavar="FORMAT", help="a4 (the box on the back page), a5 (on the first notes page), dl (on the "
+              "inside flap) or large-print (after the content, at 18 pt).")
+@click.option("--name", default=None, help="The patient's name (one line, up to 80 characters).")
+@click.option("--note", default=None, help="The note, plain text up to 600 characters and 15 lines; line breaks "
+              "are kept.")
+@click.option("--note-file", default=None, metavar="FILE|-", help="Read the note from a UTF-8 file, or - for "
+              "standard input (instead of --note).")
+@click.option("--appointment", default=None, metavar="DATETIME",
+              help="The next appointment, e.g. '2026-12-03 14:30' (or 2026-12-03T14:30); printed as "
+              "'Thursday 3 December 2026 at 2:30pm'.")
+@click.option("--practitioner", default=None, help="Who wrote the note (one line, up to 80 characters).")
+@click.option("-o", "--output", required=True, metavar="FILE|-",
+              help="Where to write the PDF (through a temporary file beside it, renamed), or - for standard "
+              "output (refused on a terminal).")
+@click.option("--imposed", is_flag=True, help="A5 only: the booklet imposed two-up on A4 sheets, for an office "
+              "printer (duplex, flip on short edge, fold). Default: the A5 pages in reading order.")
+@today_option
+@click.pass_obj
+@friendly_errors
+def personalise(obj: Context, leaflet: str, branch: str, format_id: str, name, note, note_file, appointment,
+                practitioner, output: str, imposed: bool, today) -> None:
+    """Print one leaflet with a "For you" box for one patient: name, note, next appointment.
+
+    Nothing is stored: the PDF is made in memory and written only to -o (or
+    standard output); no out/ folder, manifest or log holds it, and what was
+    typed is never printed back. Text is printed literally (nothing in it is
+    read as markup or made a link); control characters and the invisible
+    characters that reorder text are refused. The box uses room the leaflet
+    already has: when it does not fit, the message says how many characters
+    of the note to cut (exit 2). The gate is the build's: a leaflet with a
+    gate error is refused; a draft or overdue leaflet keeps its mark.
+    """
+    from .personal.command import PersonaliseRequest
+    from .personal.command import personalise as run_personalise
+
+    where = run_personalise(PersonaliseRequest(
+        root=obj.root, leaflet=leaflet, branch=branch, format=format_id.lower(), output=output, name=name,
+        note=note, note_file=note_file, appointment=appointment, practitioner=practitioner, imposed=imposed,
+        today=_day(today),
+    ))
+    click.echo(f"wrote the personalised {leaflet} leaflet ({format_id}) to {where}", err=True)

@@ -49,6 +49,12 @@ class DataProblems(UserError):
         )
 
 
+def error_message(error: UserError) -> str:
+    """A user's mistake as the command line prints it: ``error: `` then one problem a line
+    (``FILE:LINE:COL field: message``); ``leaflets serve`` shows the same lines."""
+    return f"error: {error}"
+
+
 class BuildFailed(UserError):
     exit_code = 1
 

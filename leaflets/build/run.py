@@ -83,6 +83,8 @@ class BuildResult:
     noop: bool = False  # answered from the build stamp: no input changed
     noop_count: int = 0  # the variants of that build (the data was not even loaded)
     seconds: float = 0.0
+    verdict: Verdict | None = None  # the gate's answer (statuses for leaflets serve); None for a no-op
+
 
     @property
     def count(self) -> int:
@@ -116,9 +118,11 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def run(request: BuildRequest, progress: Progress | None = None, say: Say | None = None) -> BuildResult:
+def run(request: BuildRequest, progress: Progress | None = None, say: Say | None = None,
+        pool: WorkerPool | None = None) -> BuildResult:
     """Build what ``request`` asks for. Raises ``UserError`` (exit 2) for bad data or a refusal
-    by the gate, before anything is written; failed variants are in the result."""
+    by the gate, before anything is written; failed variants are in the result.
+    ``pool``: a long-lived pool whose warm workers render (``leaflets serve``); the caller closes it."""
     started = time.perf_counter()
     say = say or (lambda message: None)
     if request.marks and request.profile != "print-shop":
@@ -139,7 +143,8 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
                 return result
         # The workers start now and import WeasyPrint while this process loads and checks the data;
         # they stop (at once, if something went wrong) before the output folder is unlocked.
-        pool = stack.enter_context(WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout))
+        if pool is None:  # leaflets serve passes its own pool, kept warm across rebuilds
+            pool = stack.enter_context(WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout))
         from ..content.load import load_library  # the data model, gate and templates: only now
         from ..content.plan import expected_paths, in_shard, plan_variants
         from ..gate.gate import judge
@@ -153,6 +158,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
             raise UserError("nothing to build: no variant matches the leaflets, branches and formats asked for")
         verdict = judge(library, variants, request.day, markup=False)
         verdict.refuse(release=request.release)
+        result.verdict = verdict
         from .catalogue import check_inputs, write_catalogue
 
         check_inputs(library)

@@ -676,3 +676,9 @@ class Labels(Strict):
     and_word: ShortText = "and"
     ask_for_quote: ShortText = "Ask us for a written quote before you agree to treatment."
     out_of_hours: ShortText = "Out of hours"
+    # A personalised print's box (leaflets personalise): its heading and labels.
+    for_you: ShortText = "For you"
+    next_appointment: ShortText = "Next appointment"
+    from_practitioner: ShortText = Field(default="From", description="Before the practitioner's name.")
+    appointment_at: ShortText = Field(default="{date} at {time}",
+                                      description="The appointment; {date} and {time} are filled in.")

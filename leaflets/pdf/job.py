@@ -57,6 +57,11 @@ class Job:
     allowed: tuple[str, ...]
     thumbnail: str | None = None  # where the PNG of page 1 goes, for the staff catalogue
     embedded: tuple[str, ...] = ()  # a web page: the project files its HTML holds (logo), relative
+    note: str | None = None  # a personalised print: the note as typed, to tell how much of it fits (pdf/personal.py)
+
+
+class OverBudget(BuildFailed):
+    """The content needs more pages than the format allows."""
 
 
 def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], title: str) -> str:
@@ -81,7 +86,7 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
     limit = fmt.content_page_limit
     assert limit is not None  # set whenever max_pages is, and max_pages is set here (returned above)
     section = section_at(anchors, limit, job.headings, job.title)
-    raise BuildFailed(
+    raise OverBudget(
         f"{job.name}: the content needs {pages} {unit} but the format allows {fmt.max_pages}; "
         f"section {section!r} does not fit. Shorten the content or choose another format"
     )
@@ -143,7 +148,12 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
         return [RenderedFile(job.paths[0], job.html.encode("utf-8"), 0, None, job.embedded, kind="web")]
     if _USER_EPOCH is None:
         os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)  # fontTools stamps this into font subsets
-    document = lay_out_padded(job, fmt)
+    if job.note is not None:  # a personalised print: its box must fit the room the leaflet has
+        from .personal import lay_out_personal
+
+        document = lay_out_personal(job, fmt)
+    else:
+        document = lay_out_padded(job, fmt)
     check_text_inside(document.escaping_text(), job)
     pdf, pages = document.pdf(), document.pages
     if fmt.layout == "dl":

@@ -1,0 +1,171 @@
+"""A leaflet personalised for one patient, made in memory and handed back as bytes.
+
+``personal_job`` makes the job (the leaflet's own HTML from ``build.run.prepare``
+with the "For you" box where the format's template marks its place); a
+worker pool renders it like any job (``pdf.job.make_pdfs``), or
+``render_personal`` renders it in this process. Nothing is written: no
+``out/``, no manifest, no thumbnail; WeasyPrint's temporary font folder is
+kept in a private folder removed afterwards. The gate is the build's: a
+leaflet with a gate error cannot be personalised; a draft or overdue one
+can, and keeps its mark on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..errors import UserError
+from ..formats import FORMATS
+from .note import PersonalNote, appointment_text
+
+if TYPE_CHECKING:
+    from ..content.load import Library
+    from ..content.plan import Variant
+    from ..pdf.job import Job, RenderedFile
+    from ..pdf.workers import WorkerPool
+
+FOR_YOU_MARKER = "<!-- leaflets:for-you -->"  # in each format's template, where the box goes
+PERSONAL_FORMATS = tuple(f.id for f in FORMATS.values() if f.printed)
+
+
+class PersonaliseRefused(UserError):
+    """The leaflet cannot be personalised as asked (exit 2)."""
+
+
+def personal_variant(library: Library, leaflet: str, branch: str, format: str) -> Variant:
+    """The one office variant of ``leaflet`` for ``branch`` in ``format`` (unknown ids: a
+    message with the closest match; the web page and a treatment the branch does not offer
+    are refused)."""
+    from ..content.plan import plan_variants
+
+    if format == "web" or (format in FORMATS and not FORMATS[format].printed):
+        raise PersonaliseRefused(f"--format {format}: a personalised leaflet is printed; choose one of: "
+                                 + ", ".join(PERSONAL_FORMATS))
+    variants = plan_variants(library, [leaflet], [branch], [format])
+    if not variants:
+        treatment = library.leaflets[leaflet].treatment
+        raise PersonaliseRefused(f"branch {branch!r} does not offer {treatment!r}, so it has no {leaflet!r} "
+                                 "leaflet; choose a branch that offers it")
+    return variants[0]
+
+
+def personal_html(library: Library, variant: Variant, html: str, note: PersonalNote) -> str:
+    """The leaflet's HTML with the box rendered into its place (every value escaped)."""
+    from ..layout.html import render_template
+
+    if FOR_YOU_MARKER not in html:
+        raise PersonaliseRefused(f"templates/{FORMATS[variant.format].template} has no place for the \"For you\" "
+                                 f"box: add the line {FOR_YOU_MARKER} where it should go (see the A4 template)")
+    labels = library.labels[library.leaflets[variant.leaflet].lang]
+    box = render_template(
+        library, "partials/for-you.html", labels=labels, patient=note.name, note=note.note,
+        practitioner=note.practitioner,
+        appointment=appointment_text(note.appointment, labels.appointment_at) if note.appointment else "",
+    )
+    return html.replace(FOR_YOU_MARKER, box, 1)
+
+
+def personal_filename(variant: Variant, imposed: bool = False) -> str:
+    """A name to offer for the download: no patient detail in it."""
+    return f"{variant.leaflet}-{variant.format}{'-print' if imposed else ''}-for-you.pdf"
+
+
+def personal_job(library: Library, variant: Variant, today: dt.date, note: PersonalNote) -> Job:
+    """The render job of ``variant`` with ``note`` in its "For you" box, for any worker pool.
+
+    Refuses (``UserError``, exit 2) the web format, a print-shop or proof variant, and a
+    leaflet the gate has errors for. Its files, when rendered: the PDF, then for A5 the
+    booklet imposed on A4 sheets; never a thumbnail.
+    """
+    from ..build.run import prepare
+    from ..gate.gate import judge, judge_markup
+
+    fmt = FORMATS[variant.format]
+    if not fmt.printed:
+        raise PersonaliseRefused(f"--format {variant.format}: a personalised leaflet is printed; choose one of: "
+                                 + ", ".join(PERSONAL_FORMATS))
+    if variant.profile != "office" or variant.marks:
+        raise PersonaliseRefused("a personalised leaflet is printed at the desk: use the office profile, "
+                                 "without crop marks")
+    if not isinstance(note, PersonalNote):
+        raise TypeError("note must be a PersonalNote (PersonalNote.from_form checks what a person typed)")
+    verdict = judge(library, [variant], today, markup=False)
+    if verdict.errors:
+        lines = "\n".join(str(finding) for finding in verdict.errors)
+        raise PersonaliseRefused(f"{variant.name} cannot be personalised: the gate refuses it\n{lines}\n"
+                                 "fix these and try again")
+    job = prepare(library, variant, today)
+    html = personal_html(library, variant, job.html, note)
+    problems = judge_markup(variant, html)
+    if problems:
+        raise PersonaliseRefused(f"{variant.name} cannot be personalised: its pages have problems\n"
+                                 + "\n".join(str(p) for p in problems))
+    paths = (personal_filename(variant),) + ((personal_filename(variant, imposed=True),)
+                                            if fmt.booklet_companion else ())
+    return replace(job, html=html, note=note.note, thumbnail=None, paths=paths)
+
+
+def pdf_of(files: list[RenderedFile], imposed: bool = False) -> bytes:
+    """The bytes a person asked for from a personalised job's files: the PDF, or with
+    ``imposed`` an A5 booklet imposed on A4 sheets for an office printer."""
+    kind = "imposed" if imposed else "pdf"
+    for file in files:
+        if file.kind == kind:
+            return file.data
+    raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")
+
+
+def render_personal(library: Library, variant: Variant, today: dt.date, note: PersonalNote,
+                    *, imposed: bool = False) -> bytes:
+    """The personalised PDF's bytes, rendered in this process, in memory: nothing is written
+    (WeasyPrint's font folder goes into a private temporary folder, removed afterwards).
+
+    Raises ``UserError``: exit 2 for a refusal or a note that does not fit (the message says
+    how many characters to cut), exit 1 for a failed render. It points this process's
+    temporary folder elsewhere while it runs: for one render at a time (the command line); a
+    server renders in its worker pool (``personal_job`` and ``render_in_pool``).
+    """
+    from ..pdf.job import make_pdfs
+
+    if imposed and not FORMATS[variant.format].booklet_companion:
+        raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")
+    job = personal_job(library, variant, today, note)
+    with _private_temp():
+        return pdf_of(make_pdfs(job), imposed)
+
+
+def render_in_pool(pool: WorkerPool, job: Job, imposed: bool = False) -> bytes:
+    """Render a personalised job in a warm worker pool (the pool's workers keep their temporary
+    files in the pool's own scratch folder). Raises ``UserError`` as ``render_personal`` does."""
+    from ..pdf.personal import NOTE_DOES_NOT_FIT
+
+    for _, files, error in pool.run([job]):
+        if files is None:
+            message = error or "failed"
+            raise UserError(message, exit_code=2 if NOTE_DOES_NOT_FIT in message else 1)
+        return pdf_of(files, imposed)
+    raise AssertionError("the pool returned no outcome")  # pragma: no cover
+
+
+@contextmanager
+def _private_temp() -> Iterator[None]:
+    """Send this process's temporary files (WeasyPrint's font folder) to a private folder and
+    remove it, and what is in it, afterwards."""
+    from ..pdf import engine
+
+    previous = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="leaflets-personal-") as scratch:
+        engine.release_resources()  # a font folder made before lives elsewhere: start a new one here
+        tempfile.tempdir = scratch
+        try:
+            yield
+        finally:
+            engine.release_resources()
+            tempfile.tempdir = previous
+    assert not os.path.exists(scratch)

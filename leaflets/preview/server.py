@@ -1,0 +1,113 @@
+"""Start the preview: check the address and token, bind, build once, watch, serve; on exit
+(Ctrl-C, SIGTERM or an error) stop the workers and remove the private build folder."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from .guard import Policy, is_loopback, new_token
+from .state import SERVE_TIMEOUT_SECONDS, Preview, Selection
+
+MIN_TOKEN_LENGTH = 16
+
+
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: the normal way to stop the server (exit 0 after cleaning up)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    root: Path | None
+    selection: Selection
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = None
+    new_token: bool = False
+    open_browser: bool = False
+    jobs: int = 2
+    timeout: float = SERVE_TIMEOUT_SECONDS
+
+
+def access_token(options: ServeOptions) -> str | None:
+    """The token requests must carry, or None (loopback only). Refuses an open address without one."""
+    if options.token is not None and len(options.token) < MIN_TOKEN_LENGTH:
+        raise UserError(f"--token: use at least {MIN_TOKEN_LENGTH} characters (or --new-token to have one made)")
+    if options.token is None and options.new_token:
+        return new_token()
+    if options.token is None and not is_loopback(options.host):
+        raise UserError(
+            f"refusing to listen on {options.host} without an access token: other machines could open the "
+            "preview. Give one with --token TOKEN, or --new-token to have one made and printed, "
+            "or leave out --host to listen on 127.0.0.1 only")
+    return options.token
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; choose another port with --port") from None
+    sock.set_inheritable(False)
+    return sock
+
+
+def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
+    import uvicorn
+
+    from .app import create_app
+    from .watch import Watcher
+
+    token = access_token(options)
+    sock = bind(options.host, options.port)
+    preview = None
+    watcher = None
+    # uvicorn handles both signals while it serves, then raises them again: these handlers turn
+    # them into an exception here, so the workers stop and the private folder goes.
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        preview = Preview(options.root, options.selection, options.jobs, options.timeout, say=say)
+        started = time.perf_counter()
+        say(f"building the preview into {preview.site} ...")
+        preview.rebuild()
+        outputs = [o for o in preview.snapshot.outputs if o.kind == "pdf"]
+        say(f"built {len(outputs)} PDFs in {time.perf_counter() - started:.1f} s")
+        watcher = Watcher(preview.project.root, preview.rebuild)
+        watcher.start()
+        name = f"[{options.host.strip('[]')}]" if ":" in options.host else options.host
+        url = f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else "")
+        policy = Policy(token=token, loopback=is_loopback(options.host))
+        app = create_app(preview, policy, say)
+        config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
+                                timeout_graceful_shutdown=1, server_header=False)
+        server = uvicorn.Server(config)
+        say(f"serving the preview at {url}  (Ctrl-C to stop)")
+        if options.open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        server.run(sockets=[sock])
+    except Stopped:
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if watcher is not None:
+            watcher.stop()
+        if preview is not None:
+            preview.close()
+            say(f"stopped; removed {preview.folder}")
+        sock.close()
