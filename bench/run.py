@@ -169,10 +169,12 @@ def synthetic_project(target: Path, branches: int) -> Path:
     template = template_path.read_text("utf-8")
     for path in folder.glob("*.yaml"):
         path.unlink()
+    phone = re.search(r"(?m)^phone: (.*)$", template)
+    assert phone is not None, f"{template_path} has no phone line"
     for k in range(1, branches + 1):
         text = re.sub(r"(?m)^id: .*$", f"id: town-{k:02d}", template)
         text = re.sub(r"(?m)^name: .*$", f"name: Town {k:02d}", text)
-        text = re.sub(r"(?m)^phone: (.*)$", lambda m, k=k: f"phone: {m.group(1).strip()} ext. {200 + k}", text, count=1)
+        text = text.replace(phone.group(0), f"phone: {phone.group(1).strip()} ext. {200 + k}", 1)
         (folder / f"town-{k:02d}.yaml").write_text(text, "utf-8")
     return target
 
