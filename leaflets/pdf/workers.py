@@ -107,19 +107,25 @@ def start_failure(error: BaseException) -> WorkerStartFailed:
 
 
 def _context() -> Any:
-    """Fork server on Linux (warm, clean descriptors); spawn elsewhere."""
+    """Fork server on Linux (warm, clean descriptors); spawn elsewhere. The fork server is
+    started here, without waiting for it: it imports WeasyPrint while this process goes on."""
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"  # spawn: macOS and Windows
     context = multiprocessing.get_context(method)
     if method == "forkserver":
+        from multiprocessing import forkserver
+
         context.set_forkserver_preload(["leaflets.pdf.warm"])
+        forkserver.ensure_running()  # starts the process and returns; connecting to it waits for the preload
     return context
 
 
 class WorkerPool:
     """Runs jobs in up to ``jobs`` worker processes, each job with a time limit.
 
-    The workers start at once and import WeasyPrint while this process
-    loads the data.
+    The fork server starts at once and imports WeasyPrint while this process
+    loads the data; the workers are forked from it when the first job (the
+    probe, sent by ``check_started``) needs them. Asking for a worker earlier
+    would make this process wait for that import instead of working beside it.
     """
 
     def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
@@ -132,15 +138,14 @@ class WorkerPool:
         self._scratch = tempfile.mkdtemp(prefix="leaflets-workers-")
         self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, initargs=(self._scratch,),
                                  context=_context())
-        self._probe: Future[str] = self._pool.schedule(probe)
         self._started = False
 
     def check_started(self) -> None:
-        """Wait for the probe: raise ``WorkerStartFailed`` if no worker can render."""
+        """Start the workers and wait for the probe: raise ``WorkerStartFailed`` if no worker can render."""
         if self._started:
             return
         try:
-            self._probe.result(timeout=START_TIMEOUT_SECONDS)
+            self._pool.schedule(probe).result(timeout=START_TIMEOUT_SECONDS)
         except FutureTimeout:
             raise WorkerStartFailed(
                 f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
