@@ -23,6 +23,7 @@ Examples:
   leaflets build milia --branch wolverhampton
   leaflets build --format a4 --out /tmp/leaflets
   leaflets build milia --format a5 --for print-shop
+  leaflets build milia --lang pl          the Polish translation only
 """
 
 
@@ -114,6 +115,11 @@ def selection_options(command):
         + ". Default: every format.",
     )(command)
     command = click.option(
+        "--lang", "langs", multiple=True, metavar="LANG",
+        help="Only this language (repeat for more): en-GB or a language with a translation in "
+        "locale/<lang>/. Default: English and every translation.",
+    )(command)
+    command = click.option(
         "--for", "profile", type=click.Choice(list(PROFILES)), default="office", show_default=True,
         help="Who prints it: office (trimmed pages; A5 also gets an imposed -print.pdf for duplex office "
         "printing) or print-shop (3 mm bleed on every edge, TrimBox at the finished size).",
@@ -196,13 +202,13 @@ class Reporter:
               "--release writes the release folder.")
 @click.pass_obj
 @friendly_errors
-def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_dir: Path | None,
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, out_dir: Path | None,
           release: bool, today, marks: bool, jobs: int | None, timeout: float, force: bool, quiet: bool,
           shard: str | None) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
 
-    Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
-    temporary file and renamed, and OUT/manifest.json lists every output
+    Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf (a translation:
+    <leaflet>-<format>.<lang>.pdf), written to a temporary file and renamed, and OUT/manifest.json lists every output
     with its checksum, page count and input fingerprint. A variant whose
     inputs have not changed since the last build is not rendered again;
     outputs of removed branches or leaflets are deleted. Treatment leaflets
@@ -225,7 +231,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
 
     request = BuildRequest(
         root=obj.root, out_dir=out_dir, leaflets=tuple(leaflet_ids), branches=tuple(branch_ids),
-        formats=tuple(format_ids), profile=profile, marks=marks, release=release, today=_day(today),
+        formats=tuple(format_ids), langs=tuple(langs), profile=profile, marks=marks, release=release, today=_day(today),
         jobs=jobs, force=force, shard=parse_shard(shard), timeout=timeout,
     )
     say = (lambda message: None) if quiet else (lambda message: click.echo(f"note: {message}", err=True))
@@ -299,18 +305,20 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
 @today_option
 @click.pass_obj
 @friendly_errors
-def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, today) -> None:
+def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, today) -> None:
     """Show every file a build would write: one line per file, companions (the imposed A5 print file) included."""
     from .content.plan import expected_paths, not_offered, plan_variants
 
     library = obj.library()
     day = _day(today) or dt.date.today()
-    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile)
+    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, langs=langs)
     rows = [("LEAFLET", "BRANCH", "FORMAT", "LANG", "STATUS", "FILE")]
     for v in variants:
         record = library.leaflets[v.leaflet].record
         overdue = record.overdue_since(day)
         status = record.status + (f", review overdue since {overdue.isoformat()}" if overdue else "")
+        if v.lang != library.leaflets[v.leaflet].lang:
+            status += translation_status(library, v)
         rows += [(v.leaflet, v.branch, v.format, v.lang, status, path) for path in expected_paths(v)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -320,6 +328,19 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: st
     for leaflet_id, treatment_id in not_offered(library):
         if not leaflet_ids or leaflet_id in leaflet_ids:
             click.echo(f"not built: {leaflet_id} (no branch offers {treatment_id})")
+
+
+def translation_status(library, variant) -> str:
+    """", draft translation" or ", translation incomplete (95%)", for list."""
+    from .gate.translations import failure
+
+    translations = library.translations.for_variant(variant.lang, variant.leaflet)
+    if failure(library, variant):
+        done = sum(t.coverage.done for t in translations)
+        total = sum(t.coverage.total for t in translations) or 1
+        return f", translation incomplete ({100 * done // total}%)"
+    return ", draft translation" if library.translations.is_draft(variant.lang, variant.leaflet) else \
+        ", translation approved"
 
 
 EPILOG_CHECK = """\b
@@ -353,6 +374,10 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     - drafts and placeholder clinic names: warnings (a release refuses them)
     - brand colours: WCAG AA contrast of at least 4.5:1 for text (warning)
     - images without alt text (error)
+    - translations (locale/<lang>/*.po): a table per leaflet and language of
+      translated %, fuzzy, untranslated, not applicable, status and the
+      English version each was made from; incomplete, draft or outdated
+      translations are warnings (a release refuses them)
 
     \b
     One scale, the same as build's: an error blocks every build; a warning
@@ -369,16 +394,32 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
-        rows = [("LEAFLET", "BRANCH", "WORDS", "SENTENCES", "FLESCH", "GRADE", "SMOG", "LONG")] + [
-            (r.leaflet, r.branch, str(r.scores.words), str(r.scores.sentences), f"{r.scores.flesch:.1f}",
-             f"{r.scores.grade:.1f}", f"{r.scores.smog:.1f}", str(len(r.scores.long_sentences)))
+        rows = [("LEAFLET", "BRANCH", "LANG", "WORDS", "SENTENCES", "WORDS/SENT", "FLESCH", "GRADE", "SMOG",
+                 "LONG")] + [
+            (r.leaflet, r.branch, r.lang, str(r.scores.words), str(r.scores.sentences),
+             f"{r.scores.words / max(r.scores.sentences, 1):.1f}",
+             *((f"{r.scores.flesch:.1f}", f"{r.scores.grade:.1f}", f"{r.scores.smog:.1f}") if r.measured
+               else ("not measured", "-", "-")),
+             str(len(r.scores.long_sentences)))
             for r in report.readability
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        click.echo(f"Readability of body text (targets: Flesch {MIN_FLESCH:g} or more, grade {MAX_GRADE:g} or less)")
+        click.echo(f"Readability of body text (targets: Flesch {MIN_FLESCH:g} or more, grade {MAX_GRADE:g} or less; "
+                   "the formulas are for English: other languages get sentence lengths only)")
         for row in rows:
             cells = enumerate(zip(row, widths, strict=True))
-            click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in cells))
+            click.echo("  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in cells))
+        if report.translations:
+            click.echo("\nTranslations (a language is built only when 100% translated and nothing fuzzy)")
+            table = [("LEAFLET", "LANG", "TRANSLATED", "FUZZY", "UNTRANSLATED", "N/A", "STATUS", "MADE FROM")] + [
+                (t.name, t.lang, f"{t.percent:.0f}%", str(t.fuzzy), str(t.untranslated), str(len(t.not_applicable)),
+                 t.status, "-" if t.current is None else
+                 f"English {t.made_from or '?'} (current: {t.current})")
+                for t in report.translations
+            ]
+            widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+            for row in table:
+                click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if report.findings:
             click.echo("")
         for finding in sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.level)):
@@ -390,6 +431,66 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
         )
     if errors or (strict and warnings):
         sys.exit(2)
+
+
+EPILOG_TRANSLATE = """\b
+Examples:
+  leaflets translate extract              write locale/templates/*.pot
+  leaflets translate update pl            create or merge locale/pl/*.po
+  leaflets translate update ur milia      only the milia leaflet (and the labels)
+"""
+
+
+@main.group(cls=FullHelpGroup, epilog=EPILOG_TRANSLATE)
+def translate() -> None:
+    """Translate leaflets with gettext PO files (Poedit, Weblate, any agency's tools).
+
+    \b
+    locale/templates/<leaflet>.pot   every string of a leaflet (extract)
+    locale/templates/labels.pot      the layout's words
+    locale/<lang>/<leaflet>.po       a leaflet in one language (update LANG)
+    locale/<lang>/labels.po          the labels in that language
+    locale/<lang>/<leaflet>.yaml     the translation's record: translator,
+                                     checked_by, status, date, made_from
+    """
+
+
+@translate.command(name="extract")
+@click.pass_obj
+@friendly_errors
+def translate_extract(obj: Context) -> None:
+    """Write a PO template per leaflet and one for the labels into locale/templates/."""
+    from .translate.pofiles import extract, names
+
+    library = obj.library()
+    written = extract(library)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(names(library))} templates, {len(written)} changed")
+
+
+@translate.command(name="update")
+@click.argument("lang")
+@click.argument("leaflet_ids", metavar="[LEAFLET]...", nargs=-1)
+@today_option
+@click.pass_obj
+@friendly_errors
+def translate_update(obj: Context, lang: str, leaflet_ids, today) -> None:
+    """Create or merge locale/LANG/<leaflet>.po from the current English (msgmerge semantics).
+
+    Unchanged strings keep their translation; a changed English string keeps
+    the old translation marked fuzzy with the previous English (#| msgid);
+    strings no longer in the leaflet become obsolete (#~). A new PO file gets
+    a draft record beside it (locale/LANG/<leaflet>.yaml).
+    """
+    from .translate.pofiles import check_lang, update
+
+    check_lang(lang)
+    library = obj.library()
+    for merged in update(library, lang, list(leaflet_ids), _day(today) or dt.date.today()):
+        what = "created" if merged.created else "updated"
+        click.echo(f"{what} {merged.path}: {merged.kept} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
+                   f"{merged.obsolete} obsolete")
 
 
 @main.command(epilog="\b\nExamples:\n  leaflets schema\n  leaflets schema --out /tmp/schema")

@@ -682,3 +682,7 @@ class Labels(Strict):
     from_practitioner: ShortText = Field(default="From", description="Before the practitioner's name.")
     appointment_at: ShortText = Field(default="{date} at {time}",
                                       description="The appointment; {date} and {time} are filled in.")
+    draft_translation: ShortText = Field(
+        default="Draft translation, not yet checked by a qualified translator",
+        description="Marked on every page of a translation whose record is not approved (translated too).",
+    )
