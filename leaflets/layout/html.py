@@ -27,7 +27,7 @@ from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
 from ..content.plan import Variant
 from ..errors import UserError, display_path
 from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
-from .fonts import font_face_css
+from .fonts import font_face_css, font_stack_css, text_direction
 from .qr import qr_for
 
 
@@ -280,13 +280,26 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "profile": PROFILES[variant.profile],
         "marks": variant.marks,
         "overdue_since": leaflet.record.overdue_since(today),
-        "font_css": Markup(font_face_css()),
+        "font_css": Markup(font_face_css(variant.lang)),
         "page_label": page_label_css(labels),
         "running_footer": css_string(
             f"{labels.reference} {leaflet.record.reference}, {labels.version} {leaflet.record.version}"
         ),
         "stylesheets": stylesheet_urls(fmt),
         "logo_url": logo_url(library, branch),
+        **script_context(variant.lang),
+    }
+
+
+def script_context(lang: str) -> dict[str, Any]:
+    """The writing direction and font stack of a variant's language (layout/fonts.py)."""
+    direction = text_direction(lang)
+    return {
+        "text_direction": direction,
+        "script_css": Markup(font_stack_css(lang)),
+        # An attribute for what stays left to right on a right-to-left page (phone numbers, addresses,
+        # web addresses): WeasyPrint lays each element out in its own direction. Empty left to right.
+        "ltr": Markup(' dir="ltr"' if direction == "rtl" else ""),
     }
 
 
