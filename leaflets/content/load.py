@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ class Library:
     citations: dict[str, SourceEntry] = field(default_factory=dict)
     glossary: tuple[GlossaryTerm, ...] = ()
     positions: dict[tuple[str, str], Source] = field(default_factory=dict)  # (kind, id) -> where it was read
+    translations: Any = None  # leaflets.translate.catalog.Translations: locale/<lang>/*.po and their records
 
     def offered(self, leaflet: Leaflet, branch: Branch) -> list[Treatment]:
         """The leaflet's treatments that the branch offers, in the leaflet's order."""
@@ -274,8 +276,14 @@ def load_library(project: Project) -> Library:
     _check_advice(loader, advice, leaflets, advice_broken, treatments, branches, catalogue_broken)
     if loader.problems:
         raise DataProblems(loader.problems)
-    return Library(project, leaflets, treatments, branches, labels, loader.files, advice, citations, glossary,
-                   dict(loader.sources))
+    library = Library(project, leaflets, treatments, branches, labels, loader.files, advice, citations, glossary,
+                      dict(loader.sources))
+    from ..translate.catalog import load_translations  # locale/: read once the English is known to be valid
+
+    translations, problems = load_translations(library)
+    if problems:
+        raise DataProblems(problems)
+    return dataclasses.replace(library, translations=translations)
 
 
 def _check_advice(

@@ -676,3 +676,7 @@ class Labels(Strict):
     and_word: ShortText = "and"
     ask_for_quote: ShortText = "Ask us for a written quote before you agree to treatment."
     out_of_hours: ShortText = "Out of hours"
+    draft_translation: ShortText = Field(
+        default="Draft translation, not yet checked by a qualified translator",
+        description="Marked on every page of a translation whose record is not approved (translated too).",
+    )

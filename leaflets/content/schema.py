@@ -6,6 +6,7 @@ import json
 
 from pydantic import BaseModel
 
+from ..translate.records import TranslationRecord
 from .model import AdviceLibrary, Branch, Glossary, Labels, Leaflet, SourceList, TreatmentCatalogue
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -16,6 +17,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "advice.schema.json": AdviceLibrary,
     "sources.schema.json": SourceList,
     "glossary.schema.json": Glossary,
+    "translation.schema.json": TranslationRecord,  # locale/<lang>/<leaflet>.yaml
 }
 
 
