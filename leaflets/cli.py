@@ -114,6 +114,11 @@ def selection_options(command):
         + ". Default: every format.",
     )(command)
     command = click.option(
+        "--lang", "langs", multiple=True, metavar="LANG",
+        help="Only this language (repeat for more): en-GB or a language with a translation in "
+        "locale/<lang>/. Default: English and every translation.",
+    )(command)
+    command = click.option(
         "--for", "profile", type=click.Choice(list(PROFILES)), default="office", show_default=True,
         help="Who prints it: office (trimmed pages; A5 also gets an imposed -print.pdf for duplex office "
         "printing) or print-shop (3 mm bleed on every edge, TrimBox at the finished size).",
@@ -196,7 +201,7 @@ class Reporter:
               "--release writes the release folder.")
 @click.pass_obj
 @friendly_errors
-def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_dir: Path | None,
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, out_dir: Path | None,
           release: bool, today, marks: bool, jobs: int | None, timeout: float, force: bool, quiet: bool,
           shard: str | None) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
@@ -225,7 +230,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, out_d
 
     request = BuildRequest(
         root=obj.root, out_dir=out_dir, leaflets=tuple(leaflet_ids), branches=tuple(branch_ids),
-        formats=tuple(format_ids), profile=profile, marks=marks, release=release, today=_day(today),
+        formats=tuple(format_ids), langs=tuple(langs), profile=profile, marks=marks, release=release, today=_day(today),
         jobs=jobs, force=force, shard=parse_shard(shard), timeout=timeout,
     )
     say = (lambda message: None) if quiet else (lambda message: click.echo(f"note: {message}", err=True))
@@ -299,18 +304,20 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
 @today_option
 @click.pass_obj
 @friendly_errors
-def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: str, today) -> None:
+def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, today) -> None:
     """Show every file a build would write: one line per file, companions (the imposed A5 print file) included."""
     from .content.plan import expected_paths, not_offered, plan_variants
 
     library = obj.library()
     day = _day(today) or dt.date.today()
-    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile)
+    variants = plan_variants(library, leaflet_ids, branch_ids, format_ids, profile, langs=langs)
     rows = [("LEAFLET", "BRANCH", "FORMAT", "LANG", "STATUS", "FILE")]
     for v in variants:
         record = library.leaflets[v.leaflet].record
         overdue = record.overdue_since(day)
         status = record.status + (f", review overdue since {overdue.isoformat()}" if overdue else "")
+        if v.lang != library.leaflets[v.leaflet].lang:
+            status += translation_status(library, v)
         rows += [(v.leaflet, v.branch, v.format, v.lang, status, path) for path in expected_paths(v)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -320,6 +327,19 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, profile: st
     for leaflet_id, treatment_id in not_offered(library):
         if not leaflet_ids or leaflet_id in leaflet_ids:
             click.echo(f"not built: {leaflet_id} (no branch offers {treatment_id})")
+
+
+def translation_status(library, variant) -> str:
+    """", draft translation" or ", translation incomplete (95%)", for list."""
+    from .gate.translations import failure
+
+    translations = library.translations.for_variant(variant.lang, variant.leaflet)
+    if failure(library, variant):
+        done = sum(t.coverage.done for t in translations)
+        total = sum(t.coverage.total for t in translations) or 1
+        return f", translation incomplete ({100 * done // total}%)"
+    return ", draft translation" if library.translations.is_draft(variant.lang, variant.leaflet) else \
+        ", translation approved"
 
 
 EPILOG_CHECK = """\b
@@ -369,16 +389,32 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
-        rows = [("LEAFLET", "BRANCH", "WORDS", "SENTENCES", "FLESCH", "GRADE", "SMOG", "LONG")] + [
-            (r.leaflet, r.branch, str(r.scores.words), str(r.scores.sentences), f"{r.scores.flesch:.1f}",
-             f"{r.scores.grade:.1f}", f"{r.scores.smog:.1f}", str(len(r.scores.long_sentences)))
+        rows = [("LEAFLET", "BRANCH", "LANG", "WORDS", "SENTENCES", "WORDS/SENT", "FLESCH", "GRADE", "SMOG",
+                 "LONG")] + [
+            (r.leaflet, r.branch, r.lang, str(r.scores.words), str(r.scores.sentences),
+             f"{r.scores.words / max(r.scores.sentences, 1):.1f}",
+             *((f"{r.scores.flesch:.1f}", f"{r.scores.grade:.1f}", f"{r.scores.smog:.1f}") if r.measured
+               else ("not measured", "-", "-")),
+             str(len(r.scores.long_sentences)))
             for r in report.readability
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        click.echo(f"Readability of body text (targets: Flesch {MIN_FLESCH:g} or more, grade {MAX_GRADE:g} or less)")
+        click.echo(f"Readability of body text (targets: Flesch {MIN_FLESCH:g} or more, grade {MAX_GRADE:g} or less; "
+                   "the formulas are for English: other languages get sentence lengths only)")
         for row in rows:
             cells = enumerate(zip(row, widths, strict=True))
-            click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in cells))
+            click.echo("  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in cells))
+        if report.translations:
+            click.echo("\nTranslations (a language is built only when 100% translated and nothing fuzzy)")
+            table = [("LEAFLET", "LANG", "TRANSLATED", "FUZZY", "UNTRANSLATED", "N/A", "STATUS", "MADE FROM")] + [
+                (t.name, t.lang, f"{t.percent:.0f}%", str(t.fuzzy), str(t.untranslated), str(len(t.not_applicable)),
+                 t.status, "-" if t.current is None else
+                 f"English {t.made_from or '?'} (current: {t.current})")
+                for t in report.translations
+            ]
+            widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+            for row in table:
+                click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if report.findings:
             click.echo("")
         for finding in sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.level)):

@@ -12,13 +12,14 @@ from click.testing import CliRunner
 from leaflets.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("data", "templates", "styles", "assets")
+PROJECT_PARTS = ("data", "templates", "styles", "assets", "locale")
 
 
 def copy_project(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
-        shutil.copytree(REPO / part, target / part)
+        if (REPO / part).is_dir():  # locale/ holds translations once there are any
+            shutil.copytree(REPO / part, target / part)
     return target
 
 

@@ -22,15 +22,17 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..content.load import Library
+from ..content.model import Leaflet
 from ..content.plan import Variant
 from ..errors import UserError
 from ..formats import FORMATS, PROFILES
 from ..gate.gate import Status, Verdict
-from ..layout.html import render_template
+from ..layout.html import render_template, text_direction
 from ..layout.web import project_file, web_stylesheet
 from .outputs import Output, read_manifest, target_path, write_atomic
 
 INDEX = "index.html"
+# Else Babel's name in English and in the language itself.
 LANGUAGE_NAMES = {"en-GB": "English (UK)", "en": "English", "cy": "Welsh (Cymraeg)", "pl": "Polish (polski)",
                   "pa": "Punjabi", "ur": "Urdu", "ro": "Romanian (română)", "bn": "Bengali", "gu": "Gujarati",
                   "ar": "Arabic", "pt": "Portuguese", "es": "Spanish", "fr": "French", "zh": "Chinese"}
@@ -63,6 +65,7 @@ class Card:
     anchor: str
     thumbnail: str | None = None
     thumbnail_size: tuple[int, int] = (150, 212)
+    dir: str = "ltr"  # the title's and summary's writing direction (from the language)
     files: list[FileLink] = field(default_factory=list)  # what reception prints
     print_shop: list[FileLink] = field(default_factory=list)  # imposed and print-shop files
 
@@ -140,8 +143,10 @@ def _cards(
         primary = next((o for o in group if o.kind in ("pdf", "web") and o.profile == "office"), group[0])
         status = verdict.status(Variant(branch, leaflet_id, primary.format, lang, primary.profile))
         words = [leaflet.title, leaflet.summary, *getattr(leaflet, "search_words", ())]
-        card = Card(leaflet_id, branch, lang, leaflet.title, leaflet.summary,
-                    " ".join(words).lower(), status, f"{branch}--{leaflet_id}--{lang}".lower())
+        shown = _in_language(library, leaflet_id, lang) or leaflet  # staff find it by its English words too
+        card = Card(leaflet_id, branch, lang, shown.title, shown.summary,
+                    " ".join([shown.title, shown.summary, *words]).lower(), status,
+                    f"{branch}--{leaflet_id}--{lang}".lower(), dir=text_direction(lang))
         for output in group:
             if output.kind == "thumbnail":
                 if card.thumbnail is None:
@@ -154,6 +159,18 @@ def _cards(
         if card.files or card.print_shop:
             cards.append(card)
     return cards
+
+
+def _in_language(library: Library, leaflet_id: str, lang: str) -> Leaflet | None:
+    """The leaflet as translated into ``lang``, when that translation can be built, else None."""
+    if lang == library.leaflets[leaflet_id].lang:
+        return None
+    from ..translate.catalog import translated_library
+
+    try:
+        return translated_library(library, lang, leaflet_id).leaflets[leaflet_id]
+    except UserError:
+        return None
 
 
 def _branches(library: Library, cards: list[Card]) -> list[BranchPart]:
@@ -181,12 +198,27 @@ def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: P
         parts=parts,
         single=branch is not None,
         formats=formats,
-        languages=[(lang, LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES.get(lang.split("-")[0], lang))) for lang in langs],
+        languages=[(lang, language_name(lang)) for lang in langs],
         css=web_stylesheet(library.project.root, "catalogue.css"),
         script=Markup(_script(library.project.root)),
         today=verdict.today,
     )
     return html.encode("utf-8")
+
+
+def language_name(lang: str) -> str:
+    """"Polish (polski)": from the table, else from CLDR (Babel), else the code."""
+    known = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES.get(lang.split("-")[0]))
+    if known:
+        return known
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(lang, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return lang
+    english, own = locale.get_display_name("en"), locale.get_display_name()
+    return f"{english} ({own})" if english and own and own != english else english or lang
 
 
 def _script(root: Path) -> str:

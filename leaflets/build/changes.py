@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the data model is imported only when a build goes past the 
     from ..content.plan import Variant
 
 STAMP = ".leaflets-stamp.json"
-INPUT_FOLDERS = ("data", "templates", "styles", "assets")
+INPUT_FOLDERS = ("data", "templates", "styles", "assets", "locale")
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "pydantic", "pebble",
              "pypdfium2", "pillow")  # the last two draw the catalogue's thumbnails
 
@@ -164,4 +164,9 @@ def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
         "fonts": [file_hash(path) for _, _, path in font_files()],
         "versions": tool_versions(),
     }
+    if variant.lang != leaflet.lang:  # its PO files and records: editing one re-renders only that language
+        from ..translate.catalog import translation_files
+
+        inputs["translation"] = {str(p.relative_to(project.root)): file_hash(p)
+                                 for p in translation_files(library, variant.lang, variant.leaflet)}
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()

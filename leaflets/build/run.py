@@ -51,6 +51,7 @@ class BuildRequest:
     leaflets: tuple[str, ...] = ()  # empty: all
     branches: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()  # empty: English and every translation
     profile: str = "office"
     marks: bool = False
     release: bool = False
@@ -126,7 +127,8 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
     project = find_project(request.root)
     out = request.out_dir if request.out_dir is not None else project.root / "out"
     options = {"leaflets": sorted(request.leaflets), "branches": sorted(request.branches),
-               "formats": sorted(request.formats), "profile": request.profile, "marks": request.marks,
+               "formats": sorted(request.formats), "langs": sorted(request.langs), "profile": request.profile,
+               "marks": request.marks,
                "shard": request.shard, "today": request.day.isoformat()}  # overdue marks depend on the day
     result = BuildResult(out)
     with _sigterm_interrupts(), output_folder(out, say), contextlib.ExitStack() as stack:
@@ -146,7 +148,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
 
         library = load_library(project)
         variants = plan_variants(library, request.leaflets, request.branches, request.formats,
-                                 request.profile, request.marks)
+                                 request.profile, request.marks, request.langs)
         if request.shard:
             variants = [v for v in variants if in_shard(v, *request.shard)]
         if not variants and not request.shard:  # a shard of a CI matrix may be empty
@@ -194,6 +196,12 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
     todo = []
     for variant in variants:
         paths = expected_paths(variant)
+        why = verdict.failure(variant)  # an incomplete translation: fails alone, never rendered
+        if why:
+            result.set_aside += manifest.set_aside(paths)
+            result.failed.append((variant, why))
+            report(variant, "failed", [], why)
+            continue
         if not force and all(p in old and old[p].fingerprint == prints[variant] and is_intact(out_dir, old[p])
                              and reads_unchanged(library.project.root, old[p].reads) for p in paths):
             result.unchanged.append(variant)
@@ -277,6 +285,10 @@ def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
 
     project = library.project
     leaflet = library.leaflets[variant.leaflet]
+    if variant.lang != leaflet.lang:  # the PDF's title and the headings named in messages, translated
+        from ..translate.catalog import translated_library
+
+        leaflet = translated_library(library, variant.lang, variant.leaflet).leaflets[variant.leaflet]
     day = leaflet.record.content_date
     if FORMATS[variant.format].layout == "web":  # the web page: its HTML is the output
         html, embedded = web_html(library, variant, today)

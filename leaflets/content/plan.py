@@ -46,7 +46,8 @@ class Variant:
     @property
     def name(self) -> str:
         profile = "" if self.profile == "office" else f" / {self.profile}"
-        return f"{self.leaflet} / {self.branch} / {self.format}{profile}"
+        lang = "" if self.lang == "en-GB" else f" / {self.lang}"
+        return f"{self.leaflet} / {self.branch} / {self.format}{profile}{lang}"
 
 
 def expected_paths(variant: Variant) -> list[str]:
@@ -82,9 +83,12 @@ def plan_variants(
     formats: Iterable[str] = (),
     profile: str = "office",
     marks: bool = False,
+    langs: Iterable[str] = (),
 ) -> list[Variant]:
-    """Every variant the selection asks for; treatment leaflets only where offered."""
+    """Every variant the selection asks for; treatment leaflets only where offered. A leaflet is
+    built in English and in every language it has a translation of (locale/<lang>/<leaflet>.po)."""
     leaflet_ids = _pick("leaflet", leaflets, library.leaflets)
+    lang_ids = set(_pick("language", langs, languages(library))) if langs else None
     branch_ids = _pick("branch", branches, library.branches)
     format_ids = _pick("format", formats or DEFAULT_FORMATS, FORMATS)
     if profile != "office":  # a web page is not printed: no print-shop or proof version of it
@@ -98,8 +102,20 @@ def plan_variants(
             branch = library.branches[branch_id]
             if leaflet.treatment and not branch.offer(leaflet.treatment):
                 continue
-            variants += [Variant(branch_id, leaflet_id, f, leaflet.lang, profile, marks) for f in format_ids]
+            variants += [Variant(branch_id, leaflet_id, f, lang, profile, marks) for f in format_ids
+                         for lang in leaflet_languages(library, leaflet_id) if lang_ids is None or lang in lang_ids]
     return sorted(variants)
+
+
+def leaflet_languages(library: Library, leaflet_id: str) -> list[str]:
+    """The leaflet's own language, then the languages of its translations."""
+    translated = library.translations.languages(leaflet_id) if library.translations else []
+    return [library.leaflets[leaflet_id].lang, *translated]
+
+
+def languages(library: Library) -> list[str]:
+    """Every language some leaflet is built in."""
+    return sorted({lang for leaflet_id in library.leaflets for lang in leaflet_languages(library, leaflet_id)})
 
 
 def not_offered(library: Library) -> list[tuple[str, str]]:

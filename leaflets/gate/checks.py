@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
+from typing import Any
 
 from ..content.load import Library
 from ..content.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
@@ -40,13 +41,14 @@ class Finding:
     leaflet: str | None = None  # the leaflet it concerns; None: every leaflet
     branch: str | None = None  # the branch it concerns; None: every branch
     format: str | None = None  # the format it concerns; None: every format
+    lang: str | None = None  # the language it concerns (a translation); None: every language
 
     def __str__(self) -> str:
         return f"{self.level}: {self.file}: {self.subject}: {self.message}"
 
-    def concerns(self, leaflet: str, branch: str, format: str) -> bool:
-        return all(mine is None or mine == theirs
-                   for mine, theirs in ((self.leaflet, leaflet), (self.branch, branch), (self.format, format)))
+    def concerns(self, leaflet: str, branch: str, format: str, lang: str | None = None) -> bool:
+        return all(mine is None or mine == theirs for mine, theirs in (
+            (self.leaflet, leaflet), (self.branch, branch), (self.format, format), (self.lang, lang)))
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,19 @@ class ReadabilityRow:
     leaflet: str
     branch: str
     scores: Scores
+    lang: str = "en-GB"
+
+    @property
+    def measured(self) -> bool:
+        """The formulas are for English: other languages get sentence lengths only."""
+        return self.lang.split("-")[0] == "en"
 
 
 @dataclass
 class Report:
     readability: list[ReadabilityRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    translations: list[Any] = field(default_factory=list)  # gate.translations.TranslationRow
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.findings if f.level == level)
@@ -67,9 +76,12 @@ class Report:
     def as_json(self) -> dict:
         return {
             "readability": [
-                {"leaflet": r.leaflet, "branch": r.branch, **{k: v for k, v in asdict(r.scores).items()}}
+                {"leaflet": r.leaflet, "branch": r.branch, "lang": r.lang,
+                 **{k: v if r.measured or k not in ("flesch", "grade", "smog") else None
+                    for k, v in asdict(r.scores).items()}}
                 for r in self.readability
             ],
+            "translations": [{**asdict(t), "percent": round(t.percent, 1)} for t in self.translations],
             "findings": [asdict(f) for f in self.findings],
             "summary": {level: self.count(level) for level in ("error", "warning", "info")},
         }
@@ -214,11 +226,20 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
                         "replace it and set clinic_placeholder: false",
                         branch=branch.id))
 
+    # Translations (leaflets/gate/translations.py): completeness, draft, English version; sentence lengths.
+    from .translations import rows, translation_findings
+
+    report.translations = rows(library, variants)
+    report.findings += translation_findings(library, variants)
+    report.readability += _translated_readability(library, variants)
+
     if markup:
         from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
+        from .translations import failure
 
         for variant in variants:
-            report.findings += markup_findings(variant, leaflet_html(library, variant, today))
+            if failure(library, variant) is None:  # an incomplete translation is never rendered
+                report.findings += markup_findings(variant, leaflet_html(library, variant, today))
 
     # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
     # shared advice written by hand, unsupported sources, points to confirm with a clinician.
@@ -231,6 +252,23 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
         ):
             add(scoped)
     return report
+
+
+def _translated_readability(library: Library, variants: list[Variant]) -> list[ReadabilityRow]:
+    """Sentence lengths of each complete translation, per branch (the formulas are not used)."""
+    from ..translate.catalog import translated_library
+    from .translations import failure
+
+    found = []
+    for leaflet_id, branch_id, lang in sorted({(v.leaflet, v.branch, v.lang) for v in variants}):
+        leaflet = library.leaflets[leaflet_id]
+        if lang == leaflet.lang or failure(library, next(v for v in variants if (v.leaflet, v.branch, v.lang) == (
+                leaflet_id, branch_id, lang))):
+            continue
+        view = translated_library(library, lang, leaflet_id)
+        units = body_text(view, view.leaflets[leaflet_id], view.branches[branch_id])
+        found.append(ReadabilityRow(leaflet_id, branch_id, score(units, LONG_SENTENCE_WORDS), lang))
+    return found
 
 
 def _scope_by_file(finding: Finding, library: Library) -> Finding:
@@ -251,6 +289,6 @@ def markup_findings(variant: Variant, html: str) -> list[Finding]:
     images.feed(html)
     return [
         Finding("error", "templates/", variant.name, f"image without alt text: {src}",
-                leaflet=variant.leaflet, branch=variant.branch, format=variant.format)
+                leaflet=variant.leaflet, branch=variant.branch, format=variant.format, lang=variant.lang)
         for src in images.missing_alt
     ]

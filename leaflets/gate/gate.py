@@ -58,11 +58,27 @@ class Verdict:
     report: Report
 
     def findings(self, variant: Variant) -> list[Finding]:
-        return [f for f in self.report.findings if f.concerns(variant.leaflet, variant.branch, variant.format)]
+        return [f for f in self.report.findings
+                if f.concerns(variant.leaflet, variant.branch, variant.format, variant.lang)]
 
     def _judged(self, level: str) -> list[Finding]:
         return [f for f in self.report.findings if f.level == level and any(
-            f.concerns(v.leaflet, v.branch, v.format) for v in self.variants)]
+            f.concerns(v.leaflet, v.branch, v.format, v.lang) for v in self.variants)]
+
+    def failure(self, variant: Variant) -> str | None:
+        """Why this variant may not be built although the selection may (an incomplete
+        translation: every entry named with its PO file and line), or None. The build fails
+        just that variant; the English and the other languages are built."""
+        from .translations import failure
+
+        return failure(self.library, variant)
+
+    def draft_translation(self, variant: Variant) -> bool:
+        """Whether a translated variant is marked "Draft translation" on every page."""
+        from .translations import is_draft
+
+        return variant.lang != self.library.leaflets[variant.leaflet].lang and is_draft(
+            self.library, variant.lang, variant.leaflet)
 
     @property
     def errors(self) -> list[Finding]:
@@ -78,7 +94,8 @@ class Verdict:
         record = self.library.leaflets[variant.leaflet].record
         mine = self.findings(variant)
         blockers = tuple(f"{f.file}: {f.subject}: {f.message}" for f in mine if f.level in ("error", "warning"))
-        return Status(record.status, record.approved, record.review_due, record.overdue_since(self.today),
+        status = "draft" if self.draft_translation(variant) else record.status
+        return Status(status, record.approved, record.review_due, record.overdue_since(self.today),
                       not blockers, blockers)
 
     def refuse(self, release: bool) -> None:

@@ -22,8 +22,6 @@ FACES = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
 SCRIPT_FAMILIES: dict[str, tuple[str, tuple[tuple[int, str], ...]]] = {
     "ur": ("Noto Sans Arabic", ((400, "normal"), (700, "normal"))),
 }
-# Languages written right to left (primary subtags): their pages are laid out mirrored.
-RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 
 
 class Face(NamedTuple):
@@ -36,11 +34,6 @@ class Face(NamedTuple):
 def primary_subtag(lang: str) -> str:
     """``ur`` for ``ur``, ``ur-PK`` or ``UR_pk``."""
     return lang.replace("_", "-").split("-")[0].lower()
-
-
-def text_direction(lang: str) -> str:
-    """``rtl`` for a language written right to left, else ``ltr``."""
-    return "rtl" if primary_subtag(lang) in RTL_LANGUAGES else "ltr"
 
 
 def _family_faces(family: str, faces: tuple[tuple[int, str], ...]) -> tuple[Face, ...]:

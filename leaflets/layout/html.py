@@ -27,7 +27,7 @@ from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
 from ..content.plan import Variant
 from ..errors import UserError, display_path
 from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
-from .fonts import font_face_css, font_stack_css, text_direction
+from .fonts import font_face_css, font_stack_css
 from .qr import qr_for
 
 
@@ -47,9 +47,35 @@ def offered_treatments(library: Library, leaflet: Leaflet, branch: Branch) -> li
     return offered
 
 
-def long_date(value: dt.date) -> str:
-    """22 November 2026: the date style of UK health information."""
-    return f"{value.day} {value:%B %Y}"
+def long_date(value: dt.date, lang: str = "en-GB") -> str:
+    """22 November 2026: the date style of UK health information; in another language, Babel's
+    long date for it (30 listopada 2026)."""
+    if lang == "en-GB":
+        return f"{value.day} {value:%B %Y}"
+    from babel.dates import format_date
+
+    return format_date(value, format="long", locale=lang.replace("-", "_"))
+
+
+@jinja2.pass_context
+def _long_date_filter(context: Any, value: dt.date) -> str:
+    """The template filter: dates in the language of the page being rendered."""
+    return long_date(value, context.get("lang", "en-GB"))
+
+
+def text_direction(lang: str) -> str:
+    """"ltr" or "rtl" for a language, from CLDR (Babel): the one place the page's dir comes from."""
+    if lang.split("-")[0] == "en":
+        return "ltr"
+    from babel import Locale
+
+    return str(Locale.parse(lang, sep="-").text_direction)
+
+
+def ltr_isolated(text: str, lang: str) -> str:
+    """``text`` between LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE on a right-to-left page
+    (not drawn), so a phone number in running text keeps its digit groups in order."""
+    return f"\u2066{text}\u2069" if text_direction(lang) == "rtl" else text
 
 
 def display_url(url: str) -> str:
@@ -133,7 +159,7 @@ def _environment(templates: Path, root: Path) -> jinja2.Environment:
     # Audited: Jinja2's built-in filters and these; of the globals only range (capped by the
     # sandbox), dict, cycler, joiner and namespace remain.
     env.globals.pop("lipsum", None)
-    env.filters.update(long_date=long_date, display_url=display_url)
+    env.filters.update(long_date=_long_date_filter, display_url=display_url)
     return env
 
 
@@ -242,7 +268,7 @@ def other_formats_text(labels: Labels, this_format: str) -> str:
 def version_text(labels: Labels, leaflet: Leaflet) -> str:
     """The date of this version as printed: "Draft of 30 November 2026" until approved."""
     label = labels.draft_of if leaflet.record.status == "draft" else labels.version_of
-    return label.replace("{date}", long_date(leaflet.record.content_date))
+    return label.replace("{date}", long_date(leaflet.record.content_date, leaflet.lang))
 
 
 def stylesheet_urls(fmt: Format) -> list[str]:
@@ -256,6 +282,11 @@ def blank_page_html(library: Library) -> str:
 
 def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[str, Any]:
     """What every leaflet template (PDF formats and the web page) is given for a variant."""
+    translated = variant.lang != library.leaflets[variant.leaflet].lang
+    if translated:  # every printed string from the PO files; an incomplete translation is refused
+        from ..translate.catalog import translated_library
+
+        library = translated_library(library, variant.lang, variant.leaflet)
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]
     labels = library.labels[leaflet.lang]
@@ -266,7 +297,7 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         "version_line": version_text(labels, leaflet),
         "other_formats": other_formats_text(labels, variant.format),
-        "notes_phone": css_string(f"{labels.notes_phone} {branch.phone}"),
+        "notes_phone": css_string(f"{labels.notes_phone} {ltr_isolated(branch.phone, leaflet.lang)}"),
         "notes_heading": css_string(labels.notes_heading),
         "leaflet": leaflet,
         "record": leaflet.record,
@@ -287,19 +318,20 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         ),
         "stylesheets": stylesheet_urls(fmt),
         "logo_url": logo_url(library, branch),
-        **script_context(variant.lang),
+        "lang": leaflet.lang,
+        "text_direction": text_direction(leaflet.lang),
+        "draft_translation": translated and library.translations.is_draft(variant.lang, variant.leaflet),
+        **script_context(leaflet.lang),
     }
 
 
 def script_context(lang: str) -> dict[str, Any]:
-    """The writing direction and font stack of a variant's language (layout/fonts.py)."""
-    direction = text_direction(lang)
+    """The font stack of a variant's language (layout/fonts.py) and what keeps numbers left to right."""
     return {
-        "text_direction": direction,
         "script_css": Markup(font_stack_css(lang)),
         # An attribute for what stays left to right on a right-to-left page (phone numbers, addresses,
         # web addresses): WeasyPrint lays each element out in its own direction. Empty left to right.
-        "ltr": Markup(' dir="ltr"' if direction == "rtl" else ""),
+        "ltr": Markup(' dir="ltr"' if text_direction(lang) == "rtl" else ""),
     }
 
 

@@ -51,12 +51,13 @@ class Gap:
     line: int
     context: str
     english: str
-    why: str  # "untranslated", "fuzzy", "English changed", "not in the PO file", ...
+    why: str  # "untranslated", "fuzzy", "the English changed", "not in the PO file", ...
+    hint: str = ""  # what to do
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         english = self.english if len(self.english) <= 60 else self.english[:57] + "..."
-        return f"{where}: {self.why}: {self.context}: \"{english}\""
+        return f"{where}: {self.why}: {self.context}: \"{english}\"" + (f" ({self.hint})" if self.hint else "")
 
 
 @dataclass
@@ -119,6 +120,11 @@ class Translations:
     def get(self, lang: str, name: str) -> Translation | None:
         return self.items.get((lang, name))
 
+    def is_draft(self, lang: str, leaflet: str) -> bool:
+        """Whether the leaflet in ``lang`` is a draft translation (any of its records not approved)."""
+        present = self.for_variant(lang, leaflet)
+        return len(present) < 2 or any(t.record is None or t.record.status != "approved" for t in present)
+
     def for_variant(self, lang: str, leaflet: str) -> list[Translation]:
         """The translations a variant in ``lang`` prints: the leaflet's and the labels' (present ones)."""
         return [t for t in (self.get(lang, leaflet), self.get(lang, LABELS)) if t is not None]
@@ -130,29 +136,30 @@ def coverage(translation: Translation, messages: list[Message]) -> Coverage:
     for message in messages:
         entry = translation.entries.get(message.context)
 
-        def gap(why: str, line: int = 0, message: Message = message) -> Gap:
-            return Gap(translation.file, line, message.context, message.text, why)
+        def gap(why: str, line: int = 0, hint: str = "", message: Message = message) -> Gap:
+            return Gap(translation.file, line, message.context, message.text, why, hint)
 
+        update = f"run leaflets translate update {translation.lang}"
         if entry is None:
-            result.untranslated.append(gap(f"not in the PO file (run leaflets translate update {translation.lang})"))
+            result.untranslated.append(gap("not in the PO file", hint=update))
         elif entry.msgid != message.text:
-            result.fuzzy.append(gap(f"the English changed (run leaflets translate update {translation.lang}, "
-                                    "then review)", entry.line))
+            result.fuzzy.append(gap("the English changed", entry.line, f"{update}, then review the fuzzy entry"))
         elif entry.not_applicable is not None:
             if message.optional:
                 result.not_applicable.append((message.context, entry.not_applicable))
             else:
-                result.untranslated.append(gap("marked not applicable, but this string must be translated "
-                                               "(only paragraphs, bullets and FAQ entries may be left out)",
-                                               entry.line))
+                result.untranslated.append(gap("marked not applicable", entry.line,
+                                               "only paragraphs, bullets, callout texts and FAQ entries may be left "
+                                               "out; translate it"))
         elif entry.fuzzy:
-            result.fuzzy.append(gap("fuzzy (check the translation against the new English, then remove the "
-                                    "fuzzy mark)", entry.line))
+            result.fuzzy.append(gap("fuzzy", entry.line, "check the translation against the new English, then "
+                                    "remove the fuzzy mark"))
         elif not entry.msgstr.strip():
             result.untranslated.append(gap("untranslated", entry.line))
         elif sorted(set(PLACEHOLDER.findall(entry.msgstr))) != message.placeholders:
-            result.untranslated.append(gap(f"the translation must keep {', '.join(message.placeholders) or 'no'} "
-                                           "placeholder(s) exactly as in the English", entry.line))
+            result.untranslated.append(gap("placeholders differ", entry.line,
+                                           f"keep {', '.join(message.placeholders) or 'no placeholder'} exactly as "
+                                           "in the English"))
         else:
             result.translated += 1
     return result
@@ -267,15 +274,19 @@ def _prune(value: Any) -> Any:
 
 
 def _apply(translation: Translation, kind: str, item: str, data: dict[str, Any]) -> dict[str, Any]:
+    dropped = []
     for message in translation.messages:
         if message.kind != kind or message.item != item:
             continue
         entry = translation.entries.get(message.context)
-        usable = entry is not None and entry.msgid == message.text and not entry.fuzzy
-        if usable and entry is not None and entry.not_applicable is not None and message.optional:
-            _drop(data, message.path)
-        elif usable and entry is not None and entry.msgstr.strip():
+        if entry is None or entry.msgid != message.text or entry.fuzzy:
+            continue
+        if entry.not_applicable is not None and message.optional:
+            dropped.append(message.path)
+        elif entry.msgstr.strip():
             _set(data, message.path, entry.msgstr.strip())
+    for path in dropped:  # after every string is placed: the places still hold
+        _drop(data, path)
     return _prune(data)
 
 

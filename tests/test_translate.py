@@ -1,0 +1,365 @@
+"""Translations: extract and update with msgmerge semantics, the gate, and translated PDFs.
+
+The fixture translation is made here, not taken from the shipped ones: every
+entry of the milia leaflet and of the labels is "translated" by putting Polish
+letters into the English (a -> ą, e -> ę, o -> ó, z -> ż), which keeps the
+length (the leaflet still fits its pages) and makes translated text easy to
+tell from English in the PDFs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polib
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+
+from leaflets.build.run import BuildRequest
+from leaflets.build.run import run as run_build
+from leaflets.layout.html import text_direction
+
+from conftest import copy_project, run
+
+BRANCH = "stoke-on-trent"
+NOT_APPLICABLE = "sections[0].body[3].p"
+TABLE = str.maketrans("aeoz", "ąęóż")
+
+
+def polish(text: str) -> str:
+    """The fixture "translation": Polish letters in the English, placeholders kept."""
+    def letters(found: re.Match[str]) -> str:
+        return found.group() if found.group().startswith("{") else found.group().translate(TABLE)
+
+    return re.sub(r"\{[a-z_]+\}|[^{]+", letters, text)
+
+
+def translate_all(path: Path) -> None:
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = polish(entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+    po.save()
+
+
+def make_polish(root: Path) -> None:
+    result = run("--root", root, "translate", "update", "pl", "milia")
+    assert result.exit_code == 0, result.output
+    translate_all(root / "locale/pl/milia.po")
+    translate_all(root / "locale/pl/labels.po")
+
+
+def page_text(pdf: Path) -> str:
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+def build(root: Path, out: Path, *args: str):
+    return run("--root", root, "build", "milia", "--branch", BRANCH, "-j1", "--out", out, *args)
+
+
+@pytest.fixture(scope="module")
+def polish_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The milia leaflet in English and Polish, A4 and web, for one branch: (project, out)."""
+    root = copy_project(tmp_path_factory.mktemp("translated") / "project")
+    make_polish(root)
+    po = polib.pofile(str(root / "locale/pl/milia.po"))  # a paragraph that does not apply in Polish
+    left_out = next(e for e in po if e.msgctxt == NOT_APPLICABLE)
+    left_out.tcomment = "not-applicable: the figure is about UK babies"
+    po.save()
+    out = root / "out"
+    result = build(root, out, "--format", "a4", "--format", "web")
+    assert result.exit_code == 0, result.output
+    return root, out
+
+
+# --- extract and update -------------------------------------------------------
+
+
+def test_extract_writes_every_string_with_context_and_line_and_is_deterministic(project):
+    result = run("--root", project, "translate", "extract")
+    assert result.exit_code == 0, result.output
+    pot = project / "locale/templates/milia.pot"
+    first = pot.read_bytes()
+    labels = polib.pofile(str(project / "locale/templates/labels.pot"))
+    assert {e.msgctxt for e in labels} >= {"page_of", "draft_translation", "format_names.a4", "qr_contact"}
+    entries = {e.msgctxt: e for e in polib.pofile(str(pot))}
+    assert entries["title"].msgid == "Milia"
+    assert entries["title"].occurrences == [("data/leaflets/milia.yaml", "4")]
+    assert "treatments[chemical-peel].summary" in entries  # the catalogue's summaries it can list
+    safety = next(e for c, e in entries.items() if c.startswith("advice[safety-net]") and "NHS 111" in e.msgid)
+    assert "free NHS phone line" in safety.comment and "family doctor" in safety.comment  # NHS 111 and GP
+    assert entries["sections[5].body[3].bullets[1]"].occurrences[0][0] == "data/leaflets/milia.yaml"
+    assert all(e.occurrences for e in entries.values())
+    # Again on unchanged inputs: the same bytes, nothing rewritten.
+    again = run("--root", project, "translate", "extract")
+    assert "0 changed" in again.output
+    assert pot.read_bytes() == first
+
+
+def test_committed_templates_are_fresh():
+    """locale/templates/ is what `leaflets translate extract` writes for the current English."""
+    from leaflets.content.load import load_library
+    from leaflets.project import find_project
+    from leaflets.translate.pofiles import names, template
+
+    from conftest import REPO
+
+    library = load_library(find_project(REPO))
+    for name in names(library):
+        committed = REPO / "locale/templates" / f"{name}.pot"
+        assert committed.read_text("utf-8") == str(template(library, name)) + "\n", \
+            f"{committed} is stale: run `leaflets translate extract` and commit"
+
+
+def test_update_keeps_marks_fuzzy_and_obsoletes(project):
+    make_polish(project)
+    milia = project / "data/leaflets/milia.yaml"
+    text = milia.read_text()
+    bullet = "          - Avoid heavy creams and ointments around the eyes.\n"
+    assert "You cannot always prevent milia." in text and bullet in text
+    milia.write_text(text.replace("You cannot always prevent milia.", "You cannot always stop milia from forming.")
+                     .replace(bullet, ""))
+    result = run("--root", project, "translate", "update", "pl", "milia")
+    assert result.exit_code == 0, result.output
+    assert "1 fuzzy" in result.output and "1 obsolete" in result.output
+    po = polib.pofile(str(project / "locale/pl/milia.po"))
+    fuzzy = [e for e in po if e.fuzzy and not e.obsolete]
+    assert len(fuzzy) == 1
+    assert fuzzy[0].msgid == "You cannot always stop milia from forming."
+    assert fuzzy[0].previous_msgid == "You cannot always prevent milia."
+    assert fuzzy[0].msgstr == polish("You cannot always prevent milia.")  # kept for the translator to revise
+    obsolete = [e for e in po if e.obsolete]
+    assert [e.msgid for e in obsolete] == ["Avoid heavy creams and ointments around the eyes."]
+    kept = next(e for e in po if e.msgctxt == "title")
+    assert kept.msgstr == "Milią" and not kept.fuzzy
+    # The next bullet moved up one place and keeps its translation.
+    moved = next(e for e in po if e.msgid.startswith("Skin care with retinol") and not e.obsolete)
+    assert moved.msgstr == polish(moved.msgid) and not moved.fuzzy
+
+
+def test_update_refuses_an_unknown_language(project):
+    for bad in ("english", "xx", "en-GB", "PL"):
+        result = run("--root", project, "translate", "update", bad)
+        assert result.exit_code == 2, (bad, result.output)
+        assert bad in result.output
+    assert not (project / "locale" / "xx").exists()
+
+
+# --- the gate -----------------------------------------------------------------
+
+
+def test_fuzzy_entry_fails_the_polish_build_naming_it_then_fixing_it_builds(project, tmp_path):
+    make_polish(project)
+    milia = project / "data/leaflets/milia.yaml"
+    milia.write_text(milia.read_text().replace("You cannot always prevent milia.", "You cannot always stop milia."))
+    assert run("--root", project, "translate", "update", "pl", "milia").exit_code == 0
+    po_file = project / "locale/pl/milia.po"
+    entry = next(e for e in polib.pofile(str(po_file)) if e.fuzzy)
+    out = tmp_path / "out"
+
+    result = build(project, out, "--format", "a4")
+    assert result.exit_code == 1, result.output
+    assert f"locale/pl/milia.po:{entry.linenum}: fuzzy: {entry.msgctxt}" in result.output
+    assert po_file.read_text().splitlines()[entry.linenum - 1].startswith("#:")  # the line starts the entry
+    assert (out / BRANCH / "milia-a4.pdf").is_file()  # the English is still built
+    assert not (out / BRANCH / "milia-a4.pl.pdf").exists()
+
+    po = polib.pofile(str(po_file))
+    fixed = next(e for e in po if e.fuzzy)
+    fixed.flags.remove("fuzzy")
+    fixed.previous_msgid = None
+    fixed.msgstr = polish(fixed.msgid)
+    po.save()
+    result = build(project, out, "--format", "a4")
+    assert result.exit_code == 0, result.output
+    assert "Yóu cąnnót ąlwąys stóp milią." in page_text(out / BRANCH / "milia-a4.pl.pdf")
+
+
+def test_english_edited_without_update_is_not_built_from_the_old_translation(project, tmp_path):
+    make_polish(project)
+    milia = project / "data/leaflets/milia.yaml"
+    milia.write_text(milia.read_text().replace("You cannot always prevent milia.", "You cannot always stop milia."))
+    result = build(project, tmp_path / "out", "--format", "a4", "--lang", "pl")
+    assert result.exit_code == 1
+    assert "the English changed" in result.output and "sections[5].body[0].p" in result.output
+
+
+def test_untranslated_labels_fail_naming_the_labels_file(project, tmp_path):
+    make_polish(project)
+    po = polib.pofile(str(project / "locale/pl/labels.po"))
+    next(e for e in po if e.msgctxt == "phone").msgstr = ""
+    po.save()
+    result = build(project, tmp_path / "out", "--format", "a4", "--lang", "pl")
+    assert result.exit_code == 1
+    assert re.search(r"locale/pl/labels\.po:\d+: untranslated: phone", result.output), result.output
+
+
+def approve_english(root: Path) -> None:
+    milia = root / "data/leaflets/milia.yaml"
+    text = milia.read_text()
+    assert "  status: draft\n" in text and "approver: null" in text and "approved: null" in text
+    milia.write_text(text.replace("  status: draft\n", "  status: approved\n")
+                     .replace("approver: null", "approver: {name: Dr A Example, role: Consultant Dermatologist}")
+                     .replace("approved: null", "approved: 2026-01-05"))
+
+
+def approve_translation(root: Path, name: str, made_from: str | None) -> None:
+    path = root / f"locale/pl/{name}.yaml"
+    text = path.read_text()
+    text = text.replace("status: draft", "status: approved").replace("translator: null", "translator: T Example")
+    text = re.sub(r"checked_by: null.*", "checked_by: {name: C Example, role: Qualified medical translator}", text)
+    if made_from:
+        text = re.sub(r"made_from: .*", f'made_from: "{made_from}"', text)
+    path.write_text(text)
+
+
+def test_release_refuses_a_draft_translation_and_one_made_from_older_english(project, tmp_path):
+    make_polish(project)
+    approve_english(project)
+    release = ("--format", "a4", "--release", "--today", "2026-06-01")
+    result = build(project, tmp_path / "out", *release)
+    assert result.exit_code == 2, result.output
+    assert "locale/pl/milia.yaml: milia in pl: draft translation" in result.output
+    assert "locale/pl/labels.yaml: labels in pl: draft translation" in result.output
+    assert not (tmp_path / "out" / "release").exists()
+
+    approve_translation(project, "labels", None)
+    approve_translation(project, "milia", "0.1")
+    result = build(project, tmp_path / "out", *release)
+    assert result.exit_code == 2, result.output
+    assert "made from English version 0.1, but the English is now version" in result.output
+    assert "draft translation" not in result.output
+
+    version = re.search(r'^  version: "([0-9.]+)"', (project / "data/leaflets/milia.yaml").read_text(), re.M)
+    assert version
+    approve_translation(project, "milia", version.group(1))
+    result = build(project, tmp_path / "out", *release)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / BRANCH / "milia-a4.pl.pdf").is_file()
+    text = page_text(tmp_path / "out" / BRANCH / "milia-a4.pl.pdf")
+    assert polish("Draft translation") not in text and "DRAFT" not in text
+
+
+def test_bad_record_and_bad_translation_are_data_problems_with_file_and_line(project):
+    make_polish(project)
+    record = project / "locale/pl/milia.yaml"
+    record.write_text(record.read_text().replace("status: draft", "status: finished"))
+    po = polib.pofile(str(project / "locale/pl/milia.po"))
+    heading = next(e for e in po if e.msgctxt == "sections[0].heading")
+    heading.msgstr = "Czym są\nprosaki?"  # a heading is one line
+    po.save()
+    result = run("--root", project, "check")
+    assert result.exit_code == 2, result.output
+    assert re.search(r"locale/pl/milia\.yaml:\d+:\d+ status: ", result.output), result.output
+    line = polib.pofile(str(project / "locale/pl/milia.po")).find("Czym są\nprosaki?", by="msgstr").linenum
+    assert f"locale/pl/milia.po:{line}" in result.output and "sections[0].heading" in result.output
+
+
+# --- the translated leaflet ---------------------------------------------------
+
+
+def test_polish_pdf_has_lang_diacritics_polish_dates_and_the_draft_translation_mark(polish_build):
+    _root, out = polish_build
+    pdf = out / BRANCH / "milia-a4.pl.pdf"
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "pl"
+    text = page_text(pdf)
+    assert "Milią ąrę tiny whitę ór yęllówish bumps" in text
+    assert polish("Draft translation, not yet checked by a qualified translator") in text.replace("\n", " ") \
+        or polish("Draft translation") in text
+    assert polish("Contact us") in text and polish("Page") in text
+    assert re.search(r"\d{1,2} (stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|"
+                     r"października|listopada|grudnia) \d{4}", text), text  # Babel's Polish long date
+    assert "What are milia?" not in text  # nothing falls back to English
+    english = page_text(out / BRANCH / "milia-a4.pdf")
+    assert "What are milia?" in english and "ą" not in english
+
+
+def test_not_applicable_paragraph_is_left_out_and_shown_by_check(polish_build):
+    root, out = polish_build
+    po = polib.pofile(str(root / "locale/pl/milia.po"))
+    paragraph = next(e for e in po if e.msgctxt == NOT_APPLICABLE)
+    start = paragraph.msgid[:40]
+    assert polish(start) not in page_text(out / BRANCH / "milia-a4.pl.pdf")
+    assert start in page_text(out / BRANCH / "milia-a4.pdf")
+    result = run("--root", root, "check", "milia", "--branch", BRANCH)
+    assert f"not applicable in pl, left out: {NOT_APPLICABLE} (the figure is about UK babies)" in result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("milia") and " pl " in line
+               and "%" in line)
+    assert row.split()[2:7] == ["100%", "0", "0", "1", "draft"], row
+    assert "English 0." in row and "(current: 0." in row
+    readability = [line for line in result.output.splitlines() if line.startswith("milia") and " pl " in line
+                   and "not measured" in line]
+    assert readability
+
+
+def test_not_applicable_faq_entry_drops_question_and_answer(project):
+    from leaflets.content.load import load_library
+    from leaflets.project import find_project
+    from leaflets.translate.catalog import translated_library
+
+    assert run("--root", project, "translate", "update", "pl", "chemical-peel").exit_code == 0
+    translate_all(project / "locale/pl/chemical-peel.po")
+    translate_all(project / "locale/pl/labels.po")
+    po = polib.pofile(str(project / "locale/pl/chemical-peel.po"))
+    question = next(e for e in po if e.msgctxt == "faq[0].question")
+    question.tcomment = "not-applicable: no such question in Polish"
+    po.save()
+    library = load_library(find_project(project))
+    english = library.leaflets["chemical-peel"]
+    polish_leaflet = translated_library(library, "pl", "chemical-peel").leaflets["chemical-peel"]
+    assert english.faq
+    assert [q.question for q in polish_leaflet.faq] == [polish(q.question) for q in english.faq[1:]]
+    assert polish_leaflet.lang == "pl"
+
+
+def test_manifest_web_page_and_catalogue_carry_the_language(polish_build):
+    _root, out = polish_build
+    manifest = json.loads((out / "manifest.json").read_text())
+    entries = {e["path"]: e for e in manifest["outputs"]} if isinstance(manifest, dict) and "outputs" in manifest \
+        else {e["path"]: e for e in manifest}
+    assert entries[f"{BRANCH}/milia-a4.pl.pdf"]["lang"] == "pl"
+    assert entries[f"{BRANCH}/milia-a4.pdf"]["lang"] == "en-GB"
+    web = (out / BRANCH / "milia.pl.html").read_text()
+    assert '<html lang="pl" dir="ltr">' in web
+    assert polish("Draft translation") in web
+    catalogue = (out / "index.html").read_text()
+    assert '<option value="pl">Polish (polski)</option>' in catalogue
+    assert '<span lang="pl" dir="ltr">Milią</span>' in catalogue
+
+
+def test_list_and_lang_selection(polish_build):
+    root, _out = polish_build
+    result = run("--root", root, "list", "milia", "--branch", BRANCH, "--format", "a4", "--lang", "pl")
+    assert result.exit_code == 0, result.output
+    assert f"{BRANCH}/milia-a4.pl.pdf" in result.output and "milia-a4.pdf" not in result.output
+    assert "draft translation" in result.output
+    assert run("--root", root, "list", "--lang", "de").exit_code == 2
+
+
+def test_po_edit_rerenders_only_that_language(polish_build):
+    root, out = polish_build
+    request = BuildRequest(root=root, out_dir=out, leaflets=("milia",), branches=(BRANCH,), formats=("a4",), jobs=1)
+    po_file = root / "locale/pl/milia.po"
+    po = polib.pofile(str(po_file))
+    entry = next(e for e in po if e.msgctxt == "title")
+    entry.msgstr = "Prosaki"
+    po.save()
+    result = run_build(request)
+    assert [v.lang for v in result.built] == ["pl"], result.built
+    assert [v.lang for v in result.unchanged] == ["en-GB"]
+    assert "Prosaki" in page_text(out / BRANCH / "milia-a4.pl.pdf")
+
+
+def test_text_direction_comes_from_the_language():
+    assert text_direction("ur") == "rtl"
+    assert text_direction("pl") == "ltr"
+    assert text_direction("en-GB") == "ltr"
