@@ -256,9 +256,11 @@ def page_label_css(labels: Labels) -> Markup:
     return Markup(" ".join(parts))
 
 
-def other_formats_text(labels: Labels, this_format: str) -> str:
-    """The other-formats sentence, naming only formats that are built (and have a name in the labels)."""
-    names = [labels.format_names[f] for f in DEFAULT_FORMATS if f != this_format and f in labels.format_names]
+def other_formats_text(labels: Labels, this_format: str, built: list[str] | None = None) -> str:
+    """The other-formats sentence, naming only formats that are built (and have a name in the labels);
+    ``built``: the formats a translation is limited to."""
+    names = [labels.format_names[f] for f in DEFAULT_FORMATS
+             if f != this_format and f in labels.format_names and (built is None or f in built)]
     if not names:
         return ""
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {labels.and_word} {names[-1]}"
@@ -283,6 +285,7 @@ def blank_page_html(library: Library) -> str:
 def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[str, Any]:
     """What every leaflet template (PDF formats and the web page) is given for a variant."""
     translated = variant.lang != library.leaflets[variant.leaflet].lang
+    built = library.translations.formats(variant.lang, variant.leaflet) if translated else None
     if translated:  # every printed string from the PO files; an incomplete translation is refused
         from ..translate.catalog import translated_library
 
@@ -296,7 +299,7 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "sections": library.sections_for(leaflet, branch),
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         "version_line": version_text(labels, leaflet),
-        "other_formats": other_formats_text(labels, variant.format),
+        "other_formats": other_formats_text(labels, variant.format, built),
         "notes_phone": css_string(f"{labels.notes_phone} {ltr_isolated(branch.phone, leaflet.lang)}"),
         "notes_heading": css_string(labels.notes_heading),
         "leaflet": leaflet,
