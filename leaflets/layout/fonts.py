@@ -2,11 +2,16 @@
 
 Atkinson Hyperlegible sets English and every other language written in the
 Latin script (Polish: ą ę ł ś ż ź ó ć ń). A language written in another
-script adds the family that has its letters (Urdu: Noto Sans Arabic) after
-Atkinson Hyperlegible in its font stack, so Latin text inside it (phone
-numbers, web addresses, "NHS 111") keeps the leaflets' typeface. No family
-comes from the machine: the gate checks every character a variant draws
-against the fonts listed here (``coverage``) before anything is rendered.
+script adds the family that has its letters after Atkinson Hyperlegible in
+its font stack, so Latin text inside it (phone numbers, web addresses, "NHS
+111") keeps the leaflets' typeface. Urdu: IBM Plex Sans Arabic, designed for
+Arabic, Persian and Urdu (ٹ ڈ ڑ ں ہ ھ ے ۓ ۔), with one glyph for each form of
+each letter. Noto Sans Arabic, the first choice, builds dotted letters from
+a shared dotless body and dot marks; WeasyPrint gives each glyph of a PDF
+font one text, so the PDF's text (copy, search, screen readers) came out
+garbled. No family comes from the machine: the gate checks every character
+a variant draws against the fonts listed here (``coverage``) before
+anything is rendered.
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ from typing import NamedTuple
 
 FAMILY = "Atkinson Hyperlegible"
 FACES = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
-# The family a language adds for its script, by primary language subtag, with its faces. Noto Sans
-# Arabic is one variable font (weight axis): WeasyPrint embeds the instance each weight asks for.
+# The family a language adds for its script, by primary language subtag, with its faces (the layout
+# uses no italics).
 SCRIPT_FAMILIES: dict[str, tuple[str, tuple[tuple[int, str], ...]]] = {
-    "ur": ("Noto Sans Arabic", ((400, "normal"), (700, "normal"))),
+    "ur": ("IBM Plex Sans Arabic", ((400, "normal"), (700, "normal"))),
 }
 
 

@@ -341,7 +341,17 @@ def script_context(lang: str) -> dict[str, Any]:
 def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
     """The complete HTML document for a variant as of ``today`` (a leaflet past its review
     date is marked on every page); URLs are relative to the project."""
-    return render_template(library, FORMATS[variant.format].template, **leaflet_context(library, variant, today))
+    html = render_template(library, FORMATS[variant.format].template, **leaflet_context(library, variant, today))
+    return directed(html, variant.lang)
+
+
+def directed(html: str, lang: str) -> str:
+    """On a right-to-left page, web and email addresses in the text kept left to right (layout/bidi.py)."""
+    if text_direction(lang) != "rtl":
+        return html
+    from .bidi import isolate_addresses
+
+    return isolate_addresses(html)
 
 
 def logo_url(library: Library, branch: Branch) -> str:
