@@ -27,6 +27,9 @@ FACES = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
 SCRIPT_FAMILIES: dict[str, tuple[str, tuple[tuple[int, str], ...]]] = {
     "ur": ("IBM Plex Sans Arabic", ((400, "normal"), (700, "normal"))),
 }
+# Body text in these languages is set larger than the format's size: Arabic letters at 12 pt are
+# smaller to the eye than Latin ones at 12 pt (their body sits low in the em).
+TEXT_SCALE = {"ur": 1.1}
 
 
 class Face(NamedTuple):
@@ -90,7 +93,8 @@ def font_stack_css(lang: str) -> str:
     if names == (FAMILY,):
         return ""
     stack = ", ".join(f'"{name}"' for name in names)
-    return (f"html {{ font-family: {stack}; }}\n"
+    scale = TEXT_SCALE.get(primary_subtag(lang))
+    return (f"html {{ font-family: {stack}; }}\n" + (f"body {{ font-size: {scale}em; }}\n" if scale else "") +
             f"@page {{ @bottom-left {{ font-family: {stack}; }} @bottom-right {{ font-family: {stack}; }} }}")
 
 

@@ -58,6 +58,13 @@ class Job:
     thumbnail: str | None = None  # where the PNG of page 1 goes, for the staff catalogue
     embedded: tuple[str, ...] = ()  # a web page: the project files its HTML holds (logo), relative
 
+    @property
+    def right_to_left(self) -> bool:
+        """The page's direction as the template set it on <html>: a right-to-left booklet is bound
+        on the right, and its DL sheet mirrored."""
+        start = self.html.find("<html")
+        return start >= 0 and 'dir="rtl"' in self.html[start:self.html.find(">", start)]
+
 
 def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], title: str) -> str:
     """The heading of the section that runs onto page ``limit`` (0-based)."""
@@ -149,18 +156,18 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     if fmt.layout == "dl":
         from .impose import compose_dl
 
-        pdf, pages = compose_dl(pdf, job.bleed_mm), 2
+        pdf, pages = compose_dl(pdf, job.bleed_mm, job.right_to_left), 2
     if MARKS_MARKER in job.html:  # crop marks (and DL fold marks) outside the bleed: pdf/marks.py
         from .marks import add_marks, dl_folds_mm
 
-        pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm() if fmt.layout == "dl" else ())
+        pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm(job.right_to_left) if fmt.layout == "dl" else ())
     root = Path(job.base).resolve()
     reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads if p.is_relative_to(root)))
     files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
     if len(job.paths) > 1:
         from .impose import impose_booklet
 
-        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0], reads, kind="imposed"))
+        files.append(RenderedFile(job.paths[1], impose_booklet(pdf, job.right_to_left), pages // 2, job.paths[0], reads, kind="imposed"))
     if job.thumbnail:  # re-rendered exactly when the PDF is
         from .thumbs import thumbnail_png
 
