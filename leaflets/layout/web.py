@@ -57,8 +57,8 @@ def web_font_css(lang: str = "en-GB") -> Markup:
     for (family, style, path), listed in weights.items():
         if not any(path.resolve().is_relative_to(folder) for folder in folders):  # pragma: no cover - by construction
             raise UserError(f"refused to embed the font {path}: it is outside the font package")
-        weight = " ".join(map(str, sorted({min(listed), max(listed)})))
-        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+        weight_range = " ".join(map(str, sorted({min(listed), max(listed)})))
+        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight_range}; font-style: {style}; '
                      f'font-display: swap; src: url("{_data_uri(path, "font/ttf")}") format("truetype"); }}')
     return Markup("\n".join(rules))
 

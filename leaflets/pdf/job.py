@@ -167,7 +167,8 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     if len(job.paths) > 1:
         from .impose import impose_booklet
 
-        files.append(RenderedFile(job.paths[1], impose_booklet(pdf, job.right_to_left), pages // 2, job.paths[0], reads, kind="imposed"))
+        imposed = impose_booklet(pdf, job.right_to_left)
+        files.append(RenderedFile(job.paths[1], imposed, pages // 2, job.paths[0], reads, kind="imposed"))
     if job.thumbnail:  # re-rendered exactly when the PDF is
         from .thumbs import thumbnail_png
 
