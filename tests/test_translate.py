@@ -363,3 +363,14 @@ def test_text_direction_comes_from_the_language():
     assert text_direction("ur") == "rtl"
     assert text_direction("pl") == "ltr"
     assert text_direction("en-GB") == "ltr"
+
+
+def test_a_po_file_linked_from_outside_the_project_is_refused(project, tmp_path):
+    make_polish(project)
+    outside = tmp_path / "outside.po"
+    (project / "locale/pl/milia.po").rename(outside)
+    (project / "locale/pl/milia.po").symlink_to(outside)
+    result = run("--root", project, "check")
+    assert result.exit_code == 2
+    assert "locale/pl/milia.po" in result.output and "outside the project" in result.output
+    assert "Traceback" not in result.output

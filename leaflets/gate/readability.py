@@ -44,7 +44,9 @@ class Scores:
 
 # End punctuation (with any closing quotes/brackets) followed by space or the
 # end of the unit. "2.5" and the inner dot of "e.g." never match: no space.
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
+# The Urdu full stop and question mark (U+06D4, U+061F) end sentences too: sentence length is
+# reported for every language, though the formulas are for English only.
+_END = re.compile(r"[.!?\u06d4\u061f]+[\"'”’)\]]*(?=\s|$)")
 # Abbreviations whose final dot never ends a sentence (a name, an example or
 # a number follows them).
 _ABBREVIATIONS = frozenset(

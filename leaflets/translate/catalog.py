@@ -208,7 +208,7 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
                                         "translate; rename or remove the file"))
                 continue
             try:
-                po = read_po(path, display)
+                po = read_po(path, display, project.root)
             except UserError as error:
                 problems.append(Problem(display, 0, 0, "", str(error).removeprefix(f"{display}: ")))
                 continue

@@ -109,6 +109,9 @@ def _header(library: Library, name: str) -> dict[str, str]:
 
 def names(library: Library) -> list[str]:
     """What has a PO file: every leaflet, and the labels."""
+    if LABELS in library.leaflets:
+        raise UserError(f"a leaflet may not be called {LABELS!r} when it is translated: its PO file would be the "
+                        f"labels' (locale/<lang>/{LABELS}.po); rename data/leaflets/{LABELS}.yaml")
     return sorted(library.leaflets) + [LABELS]
 
 
@@ -222,12 +225,12 @@ def _plural_forms(lang: str) -> str:
         return "nplurals=2; plural=(n != 1);"
 
 
-def read_po(path: Path, display: str) -> polib.POFile:
-    """A PO file read with polib; a broken one is a UserError naming the file."""
-    from ..content.files import UnsafeFile, read_regular_file
+def read_po(path: Path, display: str, root: Path) -> polib.POFile:
+    """A PO file inside the project read with polib; a broken or unsafe one is a UserError naming the file."""
+    from ..content.files import UnsafeFile, read_regular_file, resolve_inside
 
     try:
-        text = read_regular_file(path, 2_000_000).decode("utf-8")
+        text = read_regular_file(resolve_inside(path, root), 2_000_000).decode("utf-8")
     except UnsafeFile as error:
         raise UserError(f"{display}: the file {error}") from None
     except UnicodeDecodeError:
@@ -260,13 +263,14 @@ def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) 
     from ..errors import display_path
 
     check_lang(lang)
+    names(library)  # refuses a leaflet called "labels"
     chosen = _pick("leaflet", leaflet_ids, library.leaflets) + [LABELS]
     project = library.project
     done = []
     for name in chosen:
         path = po_path(project, lang, name)
         display = display_path(path, project.root)
-        old = read_po(path, display) if path.exists() else None
+        old = read_po(path, display, project.root) if path.exists() or path.is_symlink() else None
         po, merged = merge(template(library, name), old, lang)
         merged.path = path
         data = str(po).encode("utf-8") + b"\n"
