@@ -54,7 +54,7 @@ SHORTENED = ("sections[0].body[2].p", "sections[0].body[3].p", "sections[1].body
 
 @pytest.fixture(scope="module")
 def urdu_sheets(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("short") / "project")
+    root = copy_project(tmp_path_factory.mktemp("short") / "project", translations=True)
     record = root / "locale/ur/milia.yaml"
     record.write_text("".join(line for line in record.read_text("utf-8").splitlines(keepends=True)
                               if not line.startswith("formats:")), "utf-8")
@@ -259,7 +259,8 @@ def test_cjk_in_a_branch_name_is_refused(project):
     assert not (project / "out/stoke-on-trent/milia-a4.pdf").exists()
 
 
-def test_hebrew_in_a_translation_names_the_po_line(project):
+def test_hebrew_in_a_translation_names_the_po_line(tmp_path):
+    project = copy_project(tmp_path / "project", translations=True)
     po = polib.pofile(str(project / "locale/pl/milia.po"))
     entry = next(e for e in po if e.msgctxt == "title")
     entry.msgstr = "Prosaki שלום"
