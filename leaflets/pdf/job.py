@@ -124,7 +124,8 @@ def lay_out_padded(job: Job, fmt: Format) -> LaidOut:
     check_budget(fmt, content, document.anchors, job)
     wanted = fmt.padded(content)
     if wanted != document.pages:  # no guess, or a wrong one: lay out again with the right padding
-        document = lay_out(pad(job.html, job.blank_page, wanted - content), base, allowed, job.name)
+        blank = wanted - content  # no blank page: the HTML as it is (marker kept), as in the one-pass way
+        document = lay_out(pad(job.html, job.blank_page, blank) if blank else job.html, base, allowed, job.name)
         if document.pages != wanted:
             raise BuildFailed(f"{job.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
     _PADDING_GUESS[key] = _FORMAT_GUESS[job.format] = wanted - content
