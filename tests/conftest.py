@@ -42,8 +42,9 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory) -> tuple[Path, dict]:
-    """Every default variant, built once for the whole session: (out folder, manifest)."""
+    """Every default English variant, built once for the whole session: (out folder, manifest).
+    The shipped translations are built and read by tests/test_translate.py and tests/test_scripts.py."""
     out = tmp_path_factory.mktemp("out")
-    result = run("--root", REPO, "build", "--out", out)
+    result = run("--root", REPO, "build", "--lang", "en-GB", "--out", out)
     assert result.exit_code == 0, result.output
     return out, json.loads((out / "manifest.json").read_text())
