@@ -163,7 +163,12 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
 
         pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm(job.right_to_left) if fmt.layout == "dl" else ())
     root = Path(job.base).resolve()
-    reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads if p.is_relative_to(root)))
+    # Project files only: the fonts (which may lie in a .venv inside the project) are in every
+    # variant's fingerprint, and what a worker's shared font configuration fetches depends on what
+    # it rendered before (an Urdu leaflet's font), so listing them would make the manifest vary.
+    fonts = [Path(folder).resolve() for folder in job.allowed[1:]]
+    reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads
+                         if p.is_relative_to(root) and not any(p.is_relative_to(f) for f in fonts)))
     files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
     if len(job.paths) > 1:
         from .impose import impose_booklet
