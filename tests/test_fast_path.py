@@ -28,7 +28,8 @@ from conftest import REPO, run
 def a5_jobs():
     """The milia A5 job for both default branches."""
     library = load_library(find_project(REPO))
-    return [prepare(library, v, dt.date(2026, 11, 22)) for v in plan_variants(library, ["milia"], [], ["a5"], langs=["en-GB"])]
+    variants = plan_variants(library, ["milia"], [], ["a5"], langs=["en-GB"])
+    return [prepare(library, v, dt.date(2026, 11, 22)) for v in variants]
 
 
 @pytest.fixture
