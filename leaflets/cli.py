@@ -23,6 +23,7 @@ Examples:
   leaflets build milia --branch wolverhampton
   leaflets build --format a4 --out /tmp/leaflets
   leaflets build milia --format a5 --for print-shop
+  leaflets build milia --lang pl          the Polish translation only
 """
 
 
@@ -206,8 +207,8 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
           shard: str | None) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.
 
-    Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf, written to a
-    temporary file and renamed, and OUT/manifest.json lists every output
+    Each PDF goes to OUT/<branch>/<leaflet>-<format>.pdf (a translation:
+    <leaflet>-<format>.<lang>.pdf), written to a temporary file and renamed, and OUT/manifest.json lists every output
     with its checksum, page count and input fingerprint. A variant whose
     inputs have not changed since the last build is not rendered again;
     outputs of removed branches or leaflets are deleted. Treatment leaflets
@@ -373,6 +374,10 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     - drafts and placeholder clinic names: warnings (a release refuses them)
     - brand colours: WCAG AA contrast of at least 4.5:1 for text (warning)
     - images without alt text (error)
+    - translations (locale/<lang>/*.po): a table per leaflet and language of
+      translated %, fuzzy, untranslated, not applicable, status and the
+      English version each was made from; incomplete, draft or outdated
+      translations are warnings (a release refuses them)
 
     \b
     One scale, the same as build's: an error blocks every build; a warning

@@ -374,3 +374,19 @@ def test_a_po_file_linked_from_outside_the_project_is_refused(project, tmp_path)
     assert result.exit_code == 2
     assert "locale/pl/milia.po" in result.output and "outside the project" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_translation_that_loses_a_placeholder_is_not_complete(project, tmp_path):
+    make_polish(project)
+    po = polib.pofile(str(project / "locale/pl/labels.po"))
+    next(e for e in po if e.msgctxt == "page_of").msgstr = "Strona {page}"  # "{pages}" lost
+    po.save()
+    result = build(project, tmp_path / "out", "--format", "a4", "--lang", "pl")
+    assert result.exit_code == 1
+    assert re.search(r"locale/pl/labels\.po:\d+: placeholders differ: page_of", result.output), result.output
+    report = json.loads(run("--root", project, "check", "milia", "--branch", BRANCH, "--json").output)
+    labels = next(t for t in report["translations"] if t["name"] == "labels")
+    assert (labels["lang"], labels["untranslated"], labels["status"]) == ("pl", 1, "draft")
+    assert labels["percent"] < 100
+    polish_rows = [r for r in report["readability"] if r["lang"] == "pl"]
+    assert polish_rows == []  # an incomplete translation is not measured at all

@@ -34,7 +34,7 @@ from .outputs import Output, read_manifest, target_path, write_atomic
 INDEX = "index.html"
 # Else Babel's name in English and in the language itself.
 LANGUAGE_NAMES = {"en-GB": "English (UK)", "en": "English", "cy": "Welsh (Cymraeg)", "pl": "Polish (polski)",
-                  "pa": "Punjabi", "ur": "Urdu", "ro": "Romanian (română)", "bn": "Bengali", "gu": "Gujarati",
+                  "pa": "Punjabi", "ur": "Urdu (اردو)", "ro": "Romanian (română)", "bn": "Bengali", "gu": "Gujarati",
                   "ar": "Arabic", "pt": "Portuguese", "es": "Spanish", "fr": "French", "zh": "Chinese"}
 
 
