@@ -15,11 +15,17 @@ REPO = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("data", "templates", "styles", "assets", "locale")
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, translations: bool = False) -> Path:
+    """A copy of the default project. The shipped translations (locale/<lang>/) only when asked:
+    a test that changes the English would make them out of date, and their variants fail."""
     target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         if (REPO / part).is_dir():  # locale/ holds translations once there are any
             shutil.copytree(REPO / part, target / part)
+    if not translations and (target / "locale").is_dir():
+        for folder in (target / "locale").iterdir():
+            if folder.is_dir() and folder.name != "templates":  # the PO templates stay
+                shutil.rmtree(folder)
     return target
 
 
@@ -36,8 +42,9 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory) -> tuple[Path, dict]:
-    """Every default variant, built once for the whole session: (out folder, manifest)."""
+    """Every default English variant, built once for the whole session: (out folder, manifest).
+    The shipped translations are built and read by tests/test_translate.py and tests/test_scripts.py."""
     out = tmp_path_factory.mktemp("out")
-    result = run("--root", REPO, "build", "--out", out)
+    result = run("--root", REPO, "build", "--lang", "en-GB", "--out", out)
     assert result.exit_code == 0, result.output
     return out, json.loads((out / "manifest.json").read_text())

@@ -44,7 +44,7 @@ def test_check_takes_a_selection_like_build(project: Path):
 
 def test_default_content_meets_the_readability_targets():
     report = json.loads(run("--root", REPO, "check", "--json", "--today", TODAY).output)
-    rows = report["readability"]
+    rows = [r for r in report["readability"] if r.get("lang", "en-GB") == "en-GB"]  # the formulas are English-only
     assert {r["leaflet"] for r in rows} >= {"milia", "hydrafacial", "chemical-peel", "milia-removal"}
     for row in rows:
         assert row["flesch"] >= 60, row

@@ -189,6 +189,8 @@ def test_readability_stays_high_for_every_leaflet():
     report = json.loads(run("--root", REPO, "check", "--json").output)
     assert report["readability"]
     for row in report["readability"]:
+        if row.get("lang", "en-GB") != "en-GB":
+            continue  # the formulas are English-only: other languages are "not measured"
         assert row["flesch"] >= 65, row
         assert row["grade"] <= 7, row
 

@@ -244,7 +244,7 @@ def test_merged_shards_release_only_after_the_gate(project: Path, tmp_path: Path
 
 
 def test_list_shows_every_file_a_build_writes():
-    result = run("--root", REPO, "list", "milia", "--branch", "stoke-on-trent")
+    result = run("--root", REPO, "list", "milia", "--branch", "stoke-on-trent", "--lang", "en-GB")
     assert result.exit_code == 0, result.output
     files = {line.split()[-1] for line in result.output.splitlines() if line.startswith("milia ")}
     assert files == MILIA_FILES

@@ -219,10 +219,12 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
 
     # Every job's HTML is made and checked before anything is written: an error in it blocks the build.
     jobs = [prepare(library, variant, today) for variant in todo]
-    problems = [finding for job, variant in zip(jobs, todo, strict=True) for finding in judge_markup(variant, job.html)]
+    # The same problem in many variants (a character in a branch name) is listed once.
+    problems = list(dict.fromkeys(finding for job, variant in zip(jobs, todo, strict=True)
+                                  for finding in judge_markup(variant, job.html, library)))
     if problems:
-        raise GateRefused("build refused: the templates make pages the gate refuses\n"
-                          + "\n".join(str(p) for p in problems) + "\nfix the templates and build again")
+        raise GateRefused("build refused: the pages would show what the gate refuses\n"
+                          + "\n".join(str(p) for p in problems) + "\nfix these and build again")
 
     by_name = {v.name: v for v in todo}
     finished = False

@@ -103,7 +103,8 @@ def plan_variants(
             if leaflet.treatment and not branch.offer(leaflet.treatment):
                 continue
             variants += [Variant(branch_id, leaflet_id, f, lang, profile, marks) for f in format_ids
-                         for lang in leaflet_languages(library, leaflet_id) if lang_ids is None or lang in lang_ids]
+                         for lang in leaflet_languages(library, leaflet_id) if lang_ids is None or lang in lang_ids
+                         if built_in(library, leaflet_id, lang, f)]
     return sorted(variants)
 
 
@@ -111,6 +112,15 @@ def leaflet_languages(library: Library, leaflet_id: str) -> list[str]:
     """The leaflet's own language, then the languages of its translations."""
     translated = library.translations.languages(leaflet_id) if library.translations else []
     return [library.leaflets[leaflet_id].lang, *translated]
+
+
+def built_in(library: Library, leaflet_id: str, lang: str, format_id: str) -> bool:
+    """Whether the leaflet is built in that format in that language: a translation's record may
+    list the formats it fits (``formats:`` in locale/<lang>/<leaflet>.yaml)."""
+    if lang == library.leaflets[leaflet_id].lang or not library.translations:
+        return True
+    listed = library.translations.formats(lang, leaflet_id)
+    return listed is None or format_id in listed
 
 
 def languages(library: Library) -> list[str]:

@@ -235,11 +235,14 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
     if markup:
         from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
+        from .coverage import coverage_findings  # a cycle at import time: coverage imports Finding
         from .translations import failure
 
         for variant in variants:
             if failure(library, variant) is None:  # an incomplete translation is never rendered
-                report.findings += markup_findings(variant, leaflet_html(library, variant, today))
+                html = leaflet_html(library, variant, today)
+                report.findings += markup_findings(variant, html)
+                report.findings += [f for f in coverage_findings(library, variant, html) if f not in report.findings]
 
     # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
     # shared advice written by hand, unsupported sources, points to confirm with a clinician.

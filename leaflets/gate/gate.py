@@ -122,6 +122,12 @@ def judge(library: Library, variants: list[Variant], today: dt.date, markup: boo
     return Verdict(library, tuple(variants), today, report)
 
 
-def judge_markup(variant: Variant, html: str) -> list[Finding]:
-    """The gate's checks on a variant's rendered HTML (errors: they block the build)."""
-    return markup_findings(variant, html)
+def judge_markup(variant: Variant, html: str, library: Library | None = None) -> list[Finding]:
+    """The gate's checks on a variant's rendered HTML (errors: they block the build); with the
+    library, also that every character it draws is in its fonts (``coverage.py``)."""
+    findings = markup_findings(variant, html)
+    if library is not None:
+        from .coverage import coverage_findings
+
+        findings += coverage_findings(library, variant, html)
+    return findings

@@ -27,7 +27,7 @@ from ..content.model import Branch, Labels, Leaflet, Offer, Treatment
 from ..content.plan import Variant
 from ..errors import UserError, display_path
 from ..formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
-from .fonts import font_face_css
+from .fonts import font_face_css, font_stack_css
 from .qr import qr_for
 
 
@@ -70,6 +70,12 @@ def text_direction(lang: str) -> str:
     from babel import Locale
 
     return str(Locale.parse(lang, sep="-").text_direction)
+
+
+def ltr_isolated(text: str, lang: str) -> str:
+    """``text`` between LEFT-TO-RIGHT ISOLATE and POP DIRECTIONAL ISOLATE on a right-to-left page
+    (not drawn), so a phone number in running text keeps its digit groups in order."""
+    return f"\u2066{text}\u2069" if text_direction(lang) == "rtl" else text
 
 
 def display_url(url: str) -> str:
@@ -250,9 +256,11 @@ def page_label_css(labels: Labels) -> Markup:
     return Markup(" ".join(parts))
 
 
-def other_formats_text(labels: Labels, this_format: str) -> str:
-    """The other-formats sentence, naming only formats that are built (and have a name in the labels)."""
-    names = [labels.format_names[f] for f in DEFAULT_FORMATS if f != this_format and f in labels.format_names]
+def other_formats_text(labels: Labels, this_format: str, built: list[str] | None = None) -> str:
+    """The other-formats sentence, naming only formats that are built (and have a name in the labels);
+    ``built``: the formats a translation is limited to."""
+    names = [labels.format_names[f] for f in DEFAULT_FORMATS
+             if f != this_format and f in labels.format_names and (built is None or f in built)]
     if not names:
         return ""
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {labels.and_word} {names[-1]}"
@@ -277,6 +285,7 @@ def blank_page_html(library: Library) -> str:
 def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[str, Any]:
     """What every leaflet template (PDF formats and the web page) is given for a variant."""
     translated = variant.lang != library.leaflets[variant.leaflet].lang
+    built = library.translations.formats(variant.lang, variant.leaflet) if translated else None
     if translated:  # every printed string from the PO files; an incomplete translation is refused
         from ..translate.catalog import translated_library
 
@@ -290,8 +299,8 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "sections": library.sections_for(leaflet, branch),
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         "version_line": version_text(labels, leaflet),
-        "other_formats": other_formats_text(labels, variant.format),
-        "notes_phone": css_string(f"{labels.notes_phone} {branch.phone}"),
+        "other_formats": other_formats_text(labels, variant.format, built),
+        "notes_phone": css_string(f"{labels.notes_phone} {ltr_isolated(branch.phone, leaflet.lang)}"),
         "notes_heading": css_string(labels.notes_heading),
         "leaflet": leaflet,
         "record": leaflet.record,
@@ -305,7 +314,7 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "profile": PROFILES[variant.profile],
         "marks": variant.marks,
         "overdue_since": leaflet.record.overdue_since(today),
-        "font_css": Markup(font_face_css()),
+        "font_css": Markup(font_face_css(variant.lang)),
         "page_label": page_label_css(labels),
         "running_footer": css_string(
             f"{labels.reference} {leaflet.record.reference}, {labels.version} {leaflet.record.version}"
@@ -315,13 +324,34 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "lang": leaflet.lang,
         "text_direction": text_direction(leaflet.lang),
         "draft_translation": translated and library.translations.is_draft(variant.lang, variant.leaflet),
+        **script_context(leaflet.lang),
+    }
+
+
+def script_context(lang: str) -> dict[str, Any]:
+    """The font stack of a variant's language (layout/fonts.py) and what keeps numbers left to right."""
+    return {
+        "script_css": Markup(font_stack_css(lang)),
+        # An attribute for what stays left to right on a right-to-left page (phone numbers, addresses,
+        # web addresses): WeasyPrint lays each element out in its own direction. Empty left to right.
+        "ltr": Markup(' dir="ltr"' if text_direction(lang) == "rtl" else ""),
     }
 
 
 def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
     """The complete HTML document for a variant as of ``today`` (a leaflet past its review
     date is marked on every page); URLs are relative to the project."""
-    return render_template(library, FORMATS[variant.format].template, **leaflet_context(library, variant, today))
+    html = render_template(library, FORMATS[variant.format].template, **leaflet_context(library, variant, today))
+    return directed(html, variant.lang)
+
+
+def directed(html: str, lang: str) -> str:
+    """On a right-to-left page, web and email addresses in the text kept left to right (layout/bidi.py)."""
+    if text_direction(lang) != "rtl":
+        return html
+    from .bidi import isolate_addresses
+
+    return isolate_addresses(html)
 
 
 def logo_url(library: Library, branch: Branch) -> str:

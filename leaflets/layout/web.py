@@ -21,8 +21,8 @@ from ..content.load import Library
 from ..content.plan import Variant
 from ..errors import UserError
 from ..formats import FORMATS
-from .fonts import FAMILY, font_files, font_folders
-from .html import leaflet_context, render_template
+from .fonts import faces, font_folders
+from .html import directed, leaflet_context, render_template
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 WEB_FACES = ((400, "normal"), (700, "normal"))  # the layout never uses italics (clear-print guidance)
@@ -46,16 +46,19 @@ def project_file(root: Path, relative: str) -> Path:
     return resolved
 
 
-def web_font_css() -> Markup:
+def web_font_css(lang: str = "en-GB") -> Markup:
     """@font-face rules with the packaged font files inside them, read only from the font package."""
     folders = font_folders()
+    weights: dict[tuple[str, str, Path], list[int]] = {}  # a variable font: one file, one rule, a weight range
+    for family, weight, style, path in faces(lang):
+        if (weight, style) in WEB_FACES:
+            weights.setdefault((family, style, path), []).append(weight)
     rules = []
-    for weight, style, path in font_files():
-        if (weight, style) not in WEB_FACES:
-            continue
+    for (family, style, path), listed in weights.items():
         if not any(path.resolve().is_relative_to(folder) for folder in folders):  # pragma: no cover - by construction
             raise UserError(f"refused to embed the font {path}: it is outside the font package")
-        rules.append(f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; font-style: {style}; '
+        weight_range = " ".join(map(str, sorted({min(listed), max(listed)})))
+        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight_range}; font-style: {style}; '
                      f'font-display: swap; src: url("{_data_uri(path, "font/ttf")}") format("truetype"); }}')
     return Markup("\n".join(rules))
 
@@ -80,7 +83,7 @@ def web_html(library: Library, variant: Variant, today: dt.date) -> tuple[str, t
     if media_type is None:
         raise UserError(f"{branch.brand.logo}: a logo must be one of {', '.join(MEDIA_TYPES)}")
     context = leaflet_context(library, variant, today)
-    context.update(font_css=web_font_css(), css=web_stylesheet(project.root, fmt.stylesheet),
+    context.update(font_css=web_font_css(variant.lang), css=web_stylesheet(project.root, fmt.stylesheet),
                    logo_uri=_data_uri(logo, media_type))
-    html = render_template(library, fmt.template, **context)
+    html = directed(render_template(library, fmt.template, **context), variant.lang)
     return html, (str(logo.relative_to(project.root.resolve())),)

@@ -37,7 +37,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-__all__ = ["booklet_sheets", "impose_booklet", "compose_dl", "page_boxes_mm"]
+__all__ = ["booklet_sheets", "impose_booklet", "compose_dl", "dl_slots", "page_boxes_mm"]
 
 PT_PER_MM = 72 / 25.4
 SHEET_MM = (297.0, 210.0)  # A4 landscape, the sheet everything is printed on
@@ -47,17 +47,31 @@ TOLERANCE_PT = 0.5 * PT_PER_MM
 # Panel pages arrive as [front, content 1, content 2, content 3, content 4, back].
 DL_OUTSIDE = ((0.0, 97.0, 2), (97.0, 197.0, 5), (197.0, 297.0, 0))
 DL_INSIDE = ((0.0, 100.0, 1), (100.0, 200.0, 3), (200.0, 297.0, 4))
+
+
+def dl_slots(right_to_left: bool = False) -> tuple[tuple[tuple[float, float, int], ...], ...]:
+    """(outside, inside) slots; right to left, the sheet is mirrored: the front cover on the left
+    of the outside, the fold-in flap on its right, and the inside read from right to left."""
+    if not right_to_left:
+        return DL_OUTSIDE, DL_INSIDE
+    width = SHEET_MM[0]
+    return tuple(tuple((width - x1, width - x0, index) for x0, x1, index in reversed(side))
+                 for side in (DL_OUTSIDE, DL_INSIDE))
 # Annotation keys that point into the source document's structure, which the sheets do not carry.
 _DROPPED_ANNOTATION_KEYS = ("/P", "/StructParent", "/Parent")
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in points
 
 
-def booklet_sheets(n: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """(front, back) page pairs per sheet, 1-based, for duplex flip-on-short-edge."""
+def booklet_sheets(n: int, right_to_left: bool = False) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(front, back) page pairs per sheet, (left, right), 1-based, for duplex flip-on-short-edge.
+    Right to left, the booklet is bound on the right: every pair is the other way round."""
     if n <= 0 or n % 4:
         raise ValueError(f"a booklet needs a positive multiple of 4 pages, not {n}")
-    return [((n - 2 * s, 2 * s + 1), (2 * s + 2, n - 2 * s - 1)) for s in range(n // 4)]
+    sheets = [((n - 2 * s, 2 * s + 1), (2 * s + 2, n - 2 * s - 1)) for s in range(n // 4)]
+    if right_to_left:
+        sheets = [((front[1], front[0]), (back[1], back[0])) for front, back in sheets]
+    return sheets
 
 
 def page_boxes_mm(page: PageObject) -> dict[str, tuple[float, float, float, float]]:
@@ -155,11 +169,12 @@ def _num(value: float) -> str:
     return str(FloatObject(value))
 
 
-def impose_booklet(pdf: bytes) -> bytes:
-    """A5 pages in reading order -> A4 landscape sheets, front then back, ready to fold."""
+def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
+    """A5 pages in reading order -> A4 landscape sheets, front then back, ready to fold
+    (bound on the right for a right-to-left language)."""
     reader = PdfReader(BytesIO(pdf))
     n = len(reader.pages)
-    sheets = booklet_sheets(n)  # raises for a bad page count
+    sheets = booklet_sheets(n, right_to_left)  # raises for a bad page count
     half = SHEET_MM[0] / 2 * PT_PER_MM
     height = SHEET_MM[1] * PT_PER_MM
     writer = _new_writer(reader)
@@ -176,11 +191,12 @@ def impose_booklet(pdf: bytes) -> bytes:
                 dy = (height - (ty1 - ty0)) / 2 - ty0
                 sheet.place(source, dx, dy, (x0, 0.0, x1, height))
             sheet.finish()
-    return _finish(writer, pdf, "booklet")
+    return _finish(writer, pdf, "booklet-rtl" if right_to_left else "booklet")
 
 
-def compose_dl(pdf: bytes, bleed_mm: float = 0.0) -> bytes:
-    """Six DL panel pages -> two A4 landscape pages (outside, inside) of a roll-fold."""
+def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False) -> bytes:
+    """Six DL panel pages -> two A4 landscape pages (outside, inside) of a roll-fold, mirrored
+    for a right-to-left language."""
     if bleed_mm < 0:
         raise ValueError(f"bleed must not be negative, got {bleed_mm} mm")
     reader = PdfReader(BytesIO(pdf))
@@ -192,7 +208,7 @@ def compose_dl(pdf: bytes, bleed_mm: float = 0.0) -> bytes:
     b = bleed_mm * PT_PER_MM
     width, height = (v * PT_PER_MM for v in SHEET_MM)
     writer = _new_writer(reader)
-    for slots in (DL_OUTSIDE, DL_INSIDE):
+    for slots in dl_slots(right_to_left):
         sheet = _Sheet(writer, width + 2 * b, height + 2 * b)
         sheet.page.trimbox = RectangleObject((b, b, b + width, b + height))
         sheet.page.bleedbox = sheet.page.mediabox
@@ -206,7 +222,7 @@ def compose_dl(pdf: bytes, bleed_mm: float = 0.0) -> bytes:
             clip = (0.0 if i == 0 else x0, 0.0, width + 2 * b if i == len(slots) - 1 else x1, height + 2 * b)
             sheet.place(source, dx, dy, clip)
         sheet.finish()
-    return _finish(writer, pdf, f"dl-{bleed_mm}")
+    return _finish(writer, pdf, f"dl-{bleed_mm}" + ("-rtl" if right_to_left else ""))
 
 
 def _trim(page: PageObject) -> Rect:

@@ -63,6 +63,13 @@ class Job:
 class OverBudget(BuildFailed):
     """The content needs more pages than the format allows."""
 
+    @property
+    def right_to_left(self) -> bool:
+        """The page's direction as the template set it on <html>: a right-to-left booklet is bound
+        on the right, and its DL sheet mirrored."""
+        start = self.html.find("<html")
+        return start >= 0 and 'dir="rtl"' in self.html[start:self.html.find(">", start)]
+
 
 def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], title: str) -> str:
     """The heading of the section that runs onto page ``limit`` (0-based)."""
@@ -122,7 +129,8 @@ def lay_out_padded(job: Job, fmt: Format) -> LaidOut:
     check_budget(fmt, content, document.anchors, job)
     wanted = fmt.padded(content)
     if wanted != document.pages:  # no guess, or a wrong one: lay out again with the right padding
-        document = lay_out(pad(job.html, job.blank_page, wanted - content), base, allowed, job.name)
+        blank = wanted - content  # no blank page: the HTML as it is (marker kept), as in the one-pass way
+        document = lay_out(pad(job.html, job.blank_page, blank) if blank else job.html, base, allowed, job.name)
         if document.pages != wanted:
             raise BuildFailed(f"{job.name}: padding to {wanted} pages gave {document.pages}; a layout bug")
     _PADDING_GUESS[key] = _FORMAT_GUESS[job.format] = wanted - content
@@ -159,18 +167,24 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     if fmt.layout == "dl":
         from .impose import compose_dl
 
-        pdf, pages = compose_dl(pdf, job.bleed_mm), 2
+        pdf, pages = compose_dl(pdf, job.bleed_mm, job.right_to_left), 2
     if MARKS_MARKER in job.html:  # crop marks (and DL fold marks) outside the bleed: pdf/marks.py
         from .marks import add_marks, dl_folds_mm
 
-        pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm() if fmt.layout == "dl" else ())
+        pdf = add_marks(pdf, job.bleed_mm, dl_folds_mm(job.right_to_left) if fmt.layout == "dl" else ())
     root = Path(job.base).resolve()
-    reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads if p.is_relative_to(root)))
+    # Project files only: the fonts (which may lie in a .venv inside the project) are in every
+    # variant's fingerprint, and what a worker's shared font configuration fetches depends on what
+    # it rendered before (an Urdu leaflet's font), so listing them would make the manifest vary.
+    fonts = [Path(folder).resolve() for folder in job.allowed[1:]]
+    reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads
+                         if p.is_relative_to(root) and not any(p.is_relative_to(f) for f in fonts)))
     files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
     if len(job.paths) > 1:
         from .impose import impose_booklet
 
-        files.append(RenderedFile(job.paths[1], impose_booklet(pdf), pages // 2, job.paths[0], reads, kind="imposed"))
+        imposed = impose_booklet(pdf, job.right_to_left)
+        files.append(RenderedFile(job.paths[1], imposed, pages // 2, job.paths[0], reads, kind="imposed"))
     if job.thumbnail:  # re-rendered exactly when the PDF is
         from .thumbs import thumbnail_png
 

@@ -16,7 +16,7 @@ from io import BytesIO
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, RectangleObject
 
-from .impose import DL_INSIDE, DL_OUTSIDE, PT_PER_MM
+from .impose import PT_PER_MM, dl_slots
 
 __all__ = ["SLUG_MM", "MARK_GAP_MM", "add_marks", "dl_folds_mm"]
 
@@ -26,9 +26,10 @@ MARK_LENGTH_MM = 6.0
 LINE_PT = 0.25  # a hairline, as print shops draw them
 
 
-def dl_folds_mm() -> tuple[tuple[float, ...], tuple[float, ...]]:
+def dl_folds_mm(right_to_left: bool = False) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Fold positions from the trim's left edge, for the outside and the inside of a DL sheet."""
-    return tuple(x1 for _, x1, _ in DL_OUTSIDE[:-1]), tuple(x1 for _, x1, _ in DL_INSIDE[:-1])
+    outside, inside = dl_slots(right_to_left)
+    return tuple(x1 for _, x1, _ in outside[:-1]), tuple(x1 for _, x1, _ in inside[:-1])
 
 
 def _line(x0: float, y0: float, x1: float, y1: float) -> list[tuple[list, bytes]]:

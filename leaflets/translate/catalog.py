@@ -125,6 +125,11 @@ class Translations:
         present = self.for_variant(lang, leaflet)
         return len(present) < 2 or any(t.record is None or t.record.status != "approved" for t in present)
 
+    def formats(self, lang: str, leaflet: str) -> list[str] | None:
+        """The formats the leaflet's record in ``lang`` limits it to (None: every format)."""
+        translation = self.get(lang, leaflet)
+        return translation.record.formats if translation and translation.record else None
+
     def for_variant(self, lang: str, leaflet: str) -> list[Translation]:
         """The translations a variant in ``lang`` prints: the leaflet's and the labels' (present ones)."""
         return [t for t in (self.get(lang, leaflet), self.get(lang, LABELS)) if t is not None]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..content.model import Approver, Date, Lang, ShortText, Strict, Text, Version
+from ..formats import FORMATS
 
 NOT_APPLICABLE = "not-applicable"  # a PO translator comment "# not-applicable: why"
 
@@ -33,6 +34,19 @@ class TranslationRecord(Strict):
         description='The English leaflet\'s record.version it was translated from, e.g. "0.3" (null for labels).',
     )
     notes: Text | None = None
+    formats: list[str] | None = Field(
+        default=None,
+        description="The formats this translation is built in, e.g. [a5, large-print, web]; null: every format. "
+                    "A translation often runs longer than the English: list the formats whose page budget it fits.",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: list[str] | None) -> list[str] | None:
+        unknown = [f for f in value or [] if f not in FORMATS]
+        if unknown:
+            raise ValueError(f"unknown format {', '.join(map(repr, unknown))}; choose from: {', '.join(FORMATS)}")
+        return value
 
     @model_validator(mode="after")
     def _approval_is_complete(self) -> TranslationRecord:
