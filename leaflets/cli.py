@@ -482,6 +482,10 @@ def translate_update(obj: Context, lang: str, leaflet_ids, today) -> None:
     the old translation marked fuzzy with the previous English (#| msgid);
     strings no longer in the leaflet become obsolete (#~). A new PO file gets
     a draft record beside it (locale/LANG/<leaflet>.yaml).
+
+    With no LEAFLET named, the leaflets already translated into LANG are
+    merged; name a leaflet to start its translation (from then on it is
+    built in LANG, and the build fails until every entry is translated).
     """
     from .translate.pofiles import check_lang, update
 

@@ -154,6 +154,17 @@ def test_update_refuses_an_unknown_language(project):
     assert not (project / "locale" / "xx").exists()
 
 
+def test_update_without_a_leaflet_merges_only_the_leaflets_already_started(project):
+    result = run("--root", project, "translate", "update", "pl")
+    assert result.exit_code == 2, result.output
+    assert "name the leaflets to start" in result.output
+    assert not (project / "locale/pl").exists()
+    make_polish(project)
+    result = run("--root", project, "translate", "update", "pl")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (project / "locale/pl").glob("*.po")) == ["labels.po", "milia.po"]
+
+
 # --- the gate -----------------------------------------------------------------
 
 

@@ -256,16 +256,26 @@ made_from: {made_from}
 
 
 def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) -> list[Merged]:
-    """Create or merge ``locale/<lang>/<name>.po`` for the leaflets asked (default: all) and the
-    labels, and a draft record beside each new one. Returns what was done to each file."""
+    """Create or merge ``locale/<lang>/<name>.po`` for the leaflets asked and the labels, and a
+    draft record beside each new one. With no leaflet named, the leaflets that already have a PO
+    file in that language are merged (a new PO file makes the language part of every build, so
+    starting one is asked for by name). Returns what was done to each file."""
     from ..build.outputs import write_atomic
     from ..content.plan import _pick
     from ..errors import display_path
 
     check_lang(lang)
     names(library)  # refuses a leaflet called "labels"
-    chosen = _pick("leaflet", leaflet_ids, library.leaflets) + [LABELS]
     project = library.project
+    if leaflet_ids:
+        chosen = _pick("leaflet", leaflet_ids, library.leaflets) + [LABELS]
+    else:
+        chosen = [name for name in sorted(library.leaflets) if po_path(project, lang, name).exists()]
+        if not chosen:
+            raise UserError(f"no leaflet is translated into {lang} yet (locale/{lang}/ has no PO file of a leaflet): "
+                            f"name the leaflets to start, e.g. leaflets translate update {lang} "
+                            f"{next(iter(sorted(library.leaflets)), 'LEAFLET')}")
+        chosen.append(LABELS)
     done = []
     for name in chosen:
         path = po_path(project, lang, name)
