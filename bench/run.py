@@ -327,7 +327,7 @@ def main() -> None:
     try:
         if args.only == "serve":
             rows += serve_rows(work, args.edits)
-            return print_table(rows)
+            return print_table(rows, every_process)
         # 1. the default project, cold, --jobs 1: base revision against this tree
         revision = base_revision(args.base)
         base = check_out(revision, work / "base")
@@ -444,10 +444,10 @@ def main() -> None:
         rows += serve_rows(work, args.edits)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print_table(rows)
+    print_table(rows, every_process)
 
 
-def print_table(rows: list[tuple[str, str, str]]) -> None:
+def print_table(rows: list[tuple[str, str, str]], every_process: bool) -> None:
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     counted = "every process a build started" if every_process else "the build and the children it waited for"
     print(f"leaflets benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, CPU seconds of {counted}")

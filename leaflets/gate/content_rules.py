@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..content.load import Library
-from ..content.model import AdviceRef, Bullets, Callout, Paragraph, TreatmentList
+from ..content.model import AdviceRef, Bullets, Callout, Paragraph, Product, Treatment, TreatmentList
 from .checks import Finding
 
 WHOLE_SENTENCE = re.compile(r"^[\"'(A-Z0-9].*[.?!][\"')]?$", re.S)
@@ -214,8 +214,8 @@ def _to_confirm(library: Library) -> Iterator[Finding]:
     unsure = (("depth", "how deep {} works"), ("ingredients", "the active ingredients of {}"))
     for index, treatment in enumerate(library.treatments.values()):
         base = ("treatments", index)
-        parts = [(treatment, base, ""), *((p, base + ("products", i), f"{p.name}: ")
-                                          for i, p in enumerate(treatment.products))]
+        parts: list[tuple[Treatment | Product, tuple, str]] = [(treatment, base, "")]
+        parts += [(p, base + ("products", i), f"{p.name}: ") for i, p in enumerate(treatment.products)]
         for part, at, prefix in parts:
             for field, question in unsure:
                 if getattr(part, field) == "confirm":

@@ -59,16 +59,16 @@ class Job:
     embedded: tuple[str, ...] = ()  # a web page: the project files its HTML holds (logo), relative
     note: str | None = None  # a personalised print: the note as typed, to tell how much of it fits (pdf/personal.py)
 
-
-class OverBudget(BuildFailed):
-    """The content needs more pages than the format allows."""
-
     @property
     def right_to_left(self) -> bool:
         """The page's direction as the template set it on <html>: a right-to-left booklet is bound
         on the right, and its DL sheet mirrored."""
         start = self.html.find("<html")
         return start >= 0 and 'dir="rtl"' in self.html[start:self.html.find(">", start)]
+
+
+class OverBudget(BuildFailed):
+    """The content needs more pages than the format allows."""
 
 
 def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], title: str) -> str:
