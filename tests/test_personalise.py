@@ -109,6 +109,18 @@ def test_a_job_for_a_worker_pool_has_no_thumbnail_and_no_output_folder_path(libr
     assert "Hello" in job.html and "<!-- leaflets:for-you -->" not in job.html
 
 
+def test_a_character_the_fonts_lack_is_refused_not_drawn_in_a_machine_font(library):
+    variant = personal_variant(library, "milia", "stoke-on-trent", "a5")
+    note = PersonalNote.from_form(name="Zoë Łukasz", note="Dzień dobry \u05e9\u05dc\u05d5\u05dd \u4e2d")
+    with pytest.raises(UserError) as refused:
+        personal_job(library, variant, TODAY, note)
+    message = str(refused.value)
+    assert "note: 5 characters the leaflet's fonts cannot draw" in message
+    assert "U+05E9 HEBREW LETTER SHIN) at character 13" in message
+    assert "name:" not in message and "Dzie" not in message  # Latin letters with accents are drawn; no text quoted
+    personal_job(library, variant, TODAY, PersonalNote.from_form(name="Zoë Łukasz", note="Dzień dobry"))
+
+
 def test_a_leaflet_with_a_gate_error_is_refused(project: Path):
     leaflet = project / "data/leaflets/milia.yaml"
     leaflet.write_text(leaflet.read_text().replace("- berk-2008", "- no-such-source", 1))

@@ -100,15 +100,36 @@ def personal_job(library: Library, variant: Variant, today: dt.date, note: Perso
         lines = "\n".join(str(finding) for finding in verdict.errors)
         raise PersonaliseRefused(f"{variant.name} cannot be personalised: the gate refuses it\n{lines}\n"
                                  "fix these and try again")
+    undrawable = _undrawable(note, variant.lang)
+    if undrawable:
+        raise PersonaliseRefused("\n".join(undrawable))
     job = prepare(library, variant, today)
     html = personal_html(library, variant, job.html, note)
-    problems = judge_markup(variant, html)
+    problems = judge_markup(variant, html, library)
     if problems:
         raise PersonaliseRefused(f"{variant.name} cannot be personalised: its pages have problems\n"
                                  + "\n".join(str(p) for p in problems))
     paths = (personal_filename(variant),) + ((personal_filename(variant, imposed=True),)
                                             if fmt.booklet_companion else ())
     return replace(job, html=html, note=note.note, thumbnail=None, paths=paths)
+
+
+def _undrawable(note: PersonalNote, lang: str) -> list[str]:
+    """A message for each character of the note that the leaflet's fonts cannot draw (the
+    build never lets WeasyPrint fall back to a font of the machine). It names the character and
+    where it stands, never the text around it: that is the patient's."""
+    from ..gate.coverage import describe, missing_characters
+
+    problems = []
+    for field in ("name", "note", "practitioner"):
+        value = getattr(note, field)
+        missing = missing_characters(value, lang)
+        if missing:
+            first = missing[0]
+            count = "a character" if len(missing) == 1 else f"{len(missing)} characters"
+            problems.append(f"{field}: {count} the leaflet's fonts cannot draw, the first {describe(first)} at "
+                            f"character {value.index(first) + 1}; write it another way or leave it out")
+    return problems
 
 
 def pdf_of(files: list[RenderedFile], imposed: bool = False) -> bytes:
