@@ -307,7 +307,7 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
 @friendly_errors
 def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, today) -> None:
     """Show every file a build would write: one line per file, companions (the imposed A5 print file) included."""
-    from .content.plan import expected_paths, not_offered, plan_variants
+    from .content.plan import expected_paths, left_out_formats, not_offered, plan_variants
 
     library = obj.library()
     day = _day(today) or dt.date.today()
@@ -328,6 +328,8 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, prof
     for leaflet_id, treatment_id in not_offered(library):
         if not leaflet_ids or leaflet_id in leaflet_ids:
             click.echo(f"not built: {leaflet_id} (no branch offers {treatment_id})")
+    for line in left_out_formats(library, leaflet_ids, format_ids, langs):
+        click.echo(f"not built: {line}")
 
 
 def translation_status(library, variant) -> str:

@@ -148,7 +148,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         if pool is None:  # leaflets serve passes its own pool, kept warm across rebuilds
             pool = stack.enter_context(WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout))
         from ..content.load import load_library  # the data model, gate and templates: only now
-        from ..content.plan import expected_paths, in_shard, plan_variants
+        from ..content.plan import expected_paths, in_shard, left_out_formats, plan_variants
         from ..gate.gate import judge
 
         library = load_library(project)
@@ -157,7 +157,9 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         if request.shard:
             variants = [v for v in variants if in_shard(v, *request.shard)]
         if not variants and not request.shard:  # a shard of a CI matrix may be empty
-            raise UserError("nothing to build: no variant matches the leaflets, branches and formats asked for")
+            why = left_out_formats(library, request.leaflets, request.formats, request.langs)
+            raise UserError("\n".join(["nothing to build: no variant matches the leaflets, branches and formats "
+                                       "asked for", *(f"not built: {line}" for line in why)]))
         verdict = judge(library, variants, request.day, markup=False)
         verdict.refuse(release=request.release)
         result.verdict = verdict

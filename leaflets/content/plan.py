@@ -123,6 +123,24 @@ def built_in(library: Library, leaflet_id: str, lang: str, format_id: str) -> bo
     return listed is None or format_id in listed
 
 
+def left_out_formats(library: Library, leaflets: Iterable[str] = (), formats: Iterable[str] = (),
+                     langs: Iterable[str] = ()) -> list[str]:
+    """Why a selection has fewer translated variants than it asks for: one line per translation
+    whose record lists formats, naming the formats of the selection it leaves out."""
+    asked = list(formats) or list(DEFAULT_FORMATS)
+    lines = []
+    for leaflet_id in sorted(leaflets or library.leaflets):
+        for lang in leaflet_languages(library, leaflet_id)[1:]:
+            if langs and lang not in langs:
+                continue
+            missing = [f for f in asked if f in FORMATS and not built_in(library, leaflet_id, lang, f)]
+            if missing:
+                listed = ", ".join(library.translations.formats(lang, leaflet_id) or [])
+                lines.append(f"{leaflet_id} in {lang} as {', '.join(missing)} "
+                             f"(locale/{lang}/{leaflet_id}.yaml lists the formats it fits: {listed})")
+    return lines
+
+
 def languages(library: Library) -> list[str]:
     """Every language some leaflet is built in."""
     return sorted({lang for leaflet_id in library.leaflets for lang in leaflet_languages(library, leaflet_id)})
