@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -57,6 +58,39 @@ def texts(default_build) -> dict[str, str]:
 def test_no_refused_wording_in_any_pdf(texts, what, words):
     found = [path for path, content in texts.items() if words.lower() in content.lower()]
     assert not found, f"{what}: {words!r} printed in {found}"
+
+
+class _Visible(HTMLParser):
+    """The text a web page shows, its title and meta descriptions included, without CSS."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("style", "script")
+        if tag == "meta":
+            self.parts += [value or "" for name, value in attrs if name == "content"]
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def test_no_refused_wording_in_any_web_page(default_build):
+    out, manifest = default_build
+    pages = [item["path"] for item in manifest["outputs"] if item["path"].endswith(".html")]
+    assert len(pages) >= 6, pages
+    for path in pages:
+        parser = _Visible()
+        parser.feed((out / path).read_text(encoding="utf-8"))
+        shown = " ".join(" ".join(parser.parts).split()).lower()
+        found = [what for what, words in REFUSED.items() if words.lower() in shown]
+        assert not found, f"{path}: {found}"
 
 
 def test_every_pdf_prints_its_draft_date_and_the_sources_note(texts):

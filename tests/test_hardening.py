@@ -329,6 +329,16 @@ def test_the_contact_card_escapes_every_field_and_has_one_phone_line(project, tm
     assert lines[0] == "BEGIN:VCARD" and "END:VCARD" in lines[-2:], lines
 
 
+def test_a_placeholder_clinic_s_stand_in_name_is_not_in_its_contact_card(tmp_path):
+    out = tmp_path / "out"
+    result = run("--root", REPO, "build", "milia", "--branch", "wolverhampton", "--format", "a4", "--out", out)
+    assert result.exit_code == 0, result.output
+    codes = decode_qr(out / "wolverhampton/milia-a4.pdf")
+    assert len(codes) == 1, codes
+    assert "Wolverhampton Skin Clinic" not in codes[0], codes[0]
+    assert "ORG:Clinic name to be confirmed" in codes[0].replace("\r\n", "\n").split("\n"), codes[0]
+
+
 @pytest.mark.parametrize("field, value", [
     ("clinic", "Clinic\nTEL:+449098790000"),
     ("name", "Stoke\r\nEMAIL:evil@example.com"),

@@ -8,12 +8,14 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from conftest import REPO
 from test_incremental import assert_all_listed_outputs_intact, manifest
 
 ROUNDS = 20
+BUILD = [sys.executable, "-m", "leaflets", "build", "--jobs", "2", "--format", "a4", "--format", "dl"]
 
 
 def descendants(pid: int) -> set[int]:
@@ -42,33 +44,40 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
 
 
-def test_kill_9_at_random_moments_keeps_every_promise(tmp_path: Path):
-    out = tmp_path / "out"
-    chance = random.Random(9)
-    command = [sys.executable, "-m", "leaflets", "build", "--force", "--jobs", "2", "--format", "a4",
-               "--format", "dl", "--out", str(out)]
-    for round_ in range(ROUNDS):
+def kill_rounds(out: Path, seed: int, rounds: int) -> None:
+    """``rounds`` builds into ``out``, each killed with SIGKILL at a random moment, checking after each."""
+    chance = random.Random(seed)
+    command = BUILD + ["--force", "--out", str(out)]
+    for round_ in range(rounds):
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(chance.uniform(0.2, 3.0))
         below = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         _, errors = process.communicate(timeout=30)
-        assert "another build is writing" not in errors, f"round {round_}: waited for a stale lock"
+        assert "another build is writing" not in errors, f"{out.name} round {round_}: waited for a stale lock"
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(alive(p) for p in below):
             time.sleep(0.1)
-        assert not [p for p in below if alive(p)], f"round {round_}: processes outlived the build"
+        assert not [p for p in below if alive(p)], f"{out.name} round {round_}: processes outlived the build"
         if (out / "manifest.json").exists():
             listed = manifest(out)["outputs"]
             for output in listed:  # every entry names a whole file with its checksum, right now
-                assert (out / output["path"]).is_file(), f"round {round_}: {output['path']} listed but missing"
+                assert (out / output["path"]).is_file(), f"{out.name} round {round_}: {output['path']} missing"
             assert_intact_ignoring_temp(out)
-    finished = subprocess.run(command[:4] + command[5:], cwd=REPO, capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(BUILD + ["--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert "another build is writing" not in finished.stderr
     assert len([o for o in manifest(out)["outputs"] if o["kind"] != "thumbnail"]) == 14  # 7 leaflets x (a4, dl)
     assert_all_listed_outputs_intact(out)  # also: no temporary file left
     assert not list(out.glob(".release-*"))
+
+
+def test_kill_9_at_random_moments_keeps_every_promise(tmp_path: Path):
+    # ROUNDS rounds in all, as two sequences into two output folders side by side (half the wait).
+    with ThreadPoolExecutor(2) as pool:
+        sequences = [pool.submit(kill_rounds, tmp_path / f"out-{seed}", seed, ROUNDS // 2) for seed in (9, 10)]
+        for sequence in sequences:
+            sequence.result()
 
 
 def assert_intact_ignoring_temp(out: Path) -> None:

@@ -37,12 +37,13 @@ def qr_for(branch: Branch, labels: Labels) -> QrCode:
     """Booking URL if the branch has one; otherwise a vCard so the number can be saved."""
     if branch.booking_url:
         return _qr(branch.booking_url, None, labels.qr_booking, f"QR code that opens {branch.booking_url}")
-    display = f"{branch.clinic} {branch.name}"
+    clinic = labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic  # never the stand-in name
+    display = f"{clinic} {branch.name}"
     # segno escapes ; and , in most fields but not N, nor backslashes or line breaks: every
     # value is escaped here as vCard 3.0 text (RFC 2426), and the data model already refuses
     # line breaks and control characters in these fields, so no value can add a line.
     card: Card = (
-        vcard_text(branch.clinic, components=True) + ";", vcard_text(display), vcard_text(branch.clinic),
+        vcard_text(clinic, components=True) + ";", vcard_text(display), vcard_text(clinic),
         vcard_text(branch.phone_international), vcard_text(branch.email) if branch.email else None,
         vcard_text(branch.website) if branch.website else None,
     )
