@@ -90,6 +90,17 @@ def context_of(prefix: str, path: tuple[Any, ...]) -> str:
     return text
 
 
+def _shared(library: Library, kind: str, table: str, ids: list[str]) -> Iterator[tuple[str, Any, Any, int]]:
+    """Each shared item a leaflet uses (a treatment, an advice snippet), once, in order: its id,
+    the item, where its file is, and its index in the file's list."""
+    items = library.treatments if table == "treatments" else library.advice
+    for item_id in dict.fromkeys(ids):
+        item = items.get(item_id)
+        if item is not None:
+            where = library.positions[(kind, item_id)]
+            yield item_id, item, where, _index(where.data, table, item_id)
+
+
 def leaflet_messages(library: Library, leaflet_id: str) -> list[Message]:
     """The strings a leaflet prints, in reading order: its own, then the treatment summaries and
     shared advice it can show (whichever branch it is built for)."""
@@ -116,22 +127,12 @@ def leaflet_messages(library: Library, leaflet_id: str) -> list[Message]:
 
     treatment_ids = [leaflet.treatment] if leaflet.treatment else []
     treatment_ids += leaflet.treatments
-    for treatment_id in dict.fromkeys(treatment_ids):
-        treatment = library.treatments.get(treatment_id)
-        if treatment is None:
-            continue
-        where = library.positions[("treatment", treatment_id)]
-        index = _index(where.data, "treatments", treatment_id)
+    for treatment_id, treatment, where, index in _shared(library, "treatment", "treatments", treatment_ids):
         for field in ("name", "summary"):
             line = where.values.get(("treatments", index, field), (0, 0))[0]
             messages.append(Message(f"treatments[{treatment_id}].{field}", getattr(treatment, field), where.display,
                                     line, "treatment", treatment_id, (field,)))
-    for advice_id in dict.fromkeys(advice_ids):
-        snippet = library.advice.get(advice_id)
-        if snippet is None:
-            continue
-        where = library.positions[("advice", advice_id)]
-        index = _index(where.data, "advice", advice_id)
+    for advice_id, snippet, where, index in _shared(library, "advice", "advice", advice_ids):
         for inner, text, optional in _blocks(list(snippet.body)):
             line = where.values.get(("advice", index, "body", *inner), (0, 0))[0]
             messages.append(Message(context_of(f"advice[{advice_id}]", ("body", *inner)), text, where.display, line,
