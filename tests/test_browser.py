@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import ARGS, Requests, chromium_path, serious
+from conftest import REPO, run
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +201,43 @@ def test_axe_finds_no_serious_problem_in_any_web_leaflet(browser, default_build,
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto((out / "stoke-on-trent/milia.html").as_uri())
     screenshot(page, shots, "web-leaflet-390")
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def translated_web(tmp_path_factory) -> Path:
+    """The shipped Polish and Urdu milia web pages (the default build fixture is English only)."""
+    out = tmp_path_factory.mktemp("translated-web")
+    result = run("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "web",
+                 "--lang", "pl", "--lang", "ur", "-j1", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out / "stoke-on-trent"
+
+
+def test_translated_web_pages_read_in_their_language_and_direction(browser, translated_web, shots):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang, direction in (("pl", "ltr"), ("ur", "rtl")):
+        page.goto((translated_web / f"milia.{lang}.html").as_uri())
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [lang, direction]
+        assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == direction
+        assert serious(axe.run(page).response) == [], lang
+        # The heading starts on the side the language is read from.
+        heading = page.locator("main h1").bounding_box()
+        main = page.locator("main").bounding_box()
+        assert heading and main
+        if direction == "rtl":
+            assert abs((heading["x"] + heading["width"]) - (main["x"] + main["width"])) < 40, (heading, main)
+        else:
+            assert abs(heading["x"] - main["x"]) < 40, (heading, main)
+        # The phone number keeps its digits in order in right-to-left text.
+        phone = page.locator("a[href^='tel:']").first
+        assert phone.evaluate("e => getComputedStyle(e).direction") == "ltr"
+        assert "01782 922300" in phone.inner_text()
+        screenshot(page, shots, f"web-leaflet-{lang}-390")
     page.close()
 
 
