@@ -606,13 +606,15 @@ Examples:
 @click.option("-o", "--output", required=True, metavar="FILE|-",
               help="Where to write the PDF (through a temporary file beside it, renamed), or - for standard "
               "output (refused on a terminal).")
+@click.option("--lang", default=None, metavar="LANG", help="A translation of the leaflet, e.g. pl or ur (the box's "
+              "words and the appointment's date in that language; the note is printed as typed). Default: English.")
 @click.option("--imposed", is_flag=True, help="A5 only: the booklet imposed two-up on A4 sheets, for an office "
               "printer (duplex, flip on short edge, fold). Default: the A5 pages in reading order.")
 @today_option
 @click.pass_obj
 @friendly_errors
 def personalise(obj: Context, leaflet: str, branch: str, format_id: str, name, note, note_file, appointment,
-                practitioner, output: str, imposed: bool, today) -> None:
+                practitioner, output: str, lang, imposed: bool, today) -> None:
     """Print one leaflet with a "For you" box for one patient: name, note, next appointment.
 
     Nothing is stored: the PDF is made in memory and written only to -o (or
@@ -630,6 +632,7 @@ def personalise(obj: Context, leaflet: str, branch: str, format_id: str, name, n
     where = run_personalise(PersonaliseRequest(
         root=obj.root, leaflet=leaflet, branch=branch, format=format_id.lower(), output=output, name=name,
         note=note, note_file=note_file, appointment=appointment, practitioner=practitioner, imposed=imposed,
-        today=_day(today),
+        today=_day(today), lang=lang,
     ))
-    click.echo(f"wrote the personalised {leaflet} leaflet ({format_id}) to {where}", err=True)
+    click.echo(f"wrote the personalised {leaflet} leaflet ({format_id}{f', {lang}' if lang else ''}) to {where}",
+               err=True)

@@ -266,3 +266,22 @@ def test_personalise_help_does_not_import_weasyprint():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Nothing is stored" in done.stdout
+
+
+def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
+    out = tmp_path / "pl.pdf"
+    result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "large-print",
+                 "--lang", "pl", "--name", "Anna Kowalska", "--appointment", "2026-12-10 14:30", "-o", out)
+    assert result.exit_code == 0, result.output
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(out)
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    box = next(page for page in pages if "Anna Kowalska" in page)
+    assert "Dla Ciebie" in box and "Następna wizyta" in box
+    assert "czwartek, 10 grudnia 2026, godz. 14:30" in " ".join(box.split())
+    assert not any("For you" in page or "Next appointment" in page for page in pages)
+    refused = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
+                  "--lang", "pl", "--name", "Anna", "-o", tmp_path / "a4.pdf")
+    assert refused.exit_code == 2
+    assert "not built: milia in pl as a4" in refused.stderr and not (tmp_path / "a4.pdf").exists()

@@ -37,6 +37,7 @@ class PersonaliseRequest:
     practitioner: str | None = None
     imposed: bool = False
     today: dt.date | None = None
+    lang: str | None = None  # default: the leaflet's own language
 
 
 def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> str:
@@ -54,7 +55,7 @@ def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdo
     note = PersonalNote.from_form(name=request.name, note=text, appointment=request.appointment,
                                   practitioner=request.practitioner)
     library = load_library(find_project(request.root))
-    variant = personal_variant(library, request.leaflet, request.branch, request.format)
+    variant = personal_variant(library, request.leaflet, request.branch, request.format, request.lang)
     pdf = render_personal(library, variant, request.today or dt.date.today(), note, imposed=request.imposed)
     if target is None:
         stdout.write(pdf)

@@ -139,9 +139,16 @@ def _odd_characters(text: str, newline_ok: bool) -> list[str]:
     return list(found.values())
 
 
-def appointment_text(when: dt.datetime, at_label: str) -> str:
+def appointment_text(when: dt.datetime, at_label: str, lang: str = "en-GB") -> str:
     """"Thursday 3 December 2026 at 2:30pm": the clinic's style (NHS style guide: 2pm, 2:30pm,
-    midday, midnight). ``at_label`` holds {date} and {time}."""
+    midday, midnight). ``at_label`` holds {date} and {time}. In another language, the date and
+    time as that language writes them (Babel, CLDR): "czwartek, 3 grudnia 2026", "14:30"."""
+    if not lang.startswith("en"):
+        from babel.dates import format_date, format_time
+
+        locale = lang.replace("-", "_")
+        date, time = format_date(when, format="full", locale=locale), format_time(when, format="short", locale=locale)
+        return at_label.replace("{date}", date).replace("{time}", time)
     if when.hour == 12 and when.minute == 0:
         time = "midday"
     elif when.hour == 0 and when.minute == 0:

@@ -38,16 +38,22 @@ class PersonaliseRefused(UserError):
     """The leaflet cannot be personalised as asked (exit 2)."""
 
 
-def personal_variant(library: Library, leaflet: str, branch: str, format: str) -> Variant:
-    """The one office variant of ``leaflet`` for ``branch`` in ``format`` (unknown ids: a
-    message with the closest match; the web page and a treatment the branch does not offer
-    are refused)."""
-    from ..content.plan import plan_variants
+def personal_variant(library: Library, leaflet: str, branch: str, format: str, lang: str | None = None) -> Variant:
+    """The one office variant of ``leaflet`` for ``branch`` in ``format``, in ``lang`` (default:
+    the leaflet's own language; unknown ids: a message with the closest match; the web page, a
+    treatment the branch does not offer and a format the translation is not built in are
+    refused)."""
+    from ..content.plan import left_out_formats, plan_variants
 
     if format == "web" or (format in FORMATS and not FORMATS[format].printed):
         raise PersonaliseRefused(f"--format {format}: a personalised leaflet is printed; choose one of: "
                                  + ", ".join(PERSONAL_FORMATS))
-    variants = plan_variants(library, [leaflet], [branch], [format])
+    langs = [lang or library.leaflets[leaflet].lang] if leaflet in library.leaflets else []
+    variants = plan_variants(library, [leaflet], [branch], [format], langs=langs)
+    if not variants and lang and lang != library.leaflets[leaflet].lang:
+        why = left_out_formats(library, [leaflet], [format], [lang])
+        raise PersonaliseRefused(f"not built: {why[0]}; choose one of its formats" if why
+                                 else f"{leaflet} in {lang} is not built as {format}")
     if not variants:
         treatment = library.leaflets[leaflet].treatment
         raise PersonaliseRefused(f"branch {branch!r} does not offer {treatment!r}, so it has no {leaflet!r} "
@@ -62,11 +68,15 @@ def personal_html(library: Library, variant: Variant, html: str, note: PersonalN
     if FOR_YOU_MARKER not in html:
         raise PersonaliseRefused(f"templates/{FORMATS[variant.format].template} has no place for the \"For you\" "
                                  f"box: add the line {FOR_YOU_MARKER} where it should go (see the A4 template)")
+    if variant.lang != library.leaflets[variant.leaflet].lang:  # the box's words from the labels' PO file
+        from ..translate.catalog import translated_library
+
+        library = translated_library(library, variant.lang, variant.leaflet)
     labels = library.labels[library.leaflets[variant.leaflet].lang]
+    when = appointment_text(note.appointment, labels.appointment_at, variant.lang) if note.appointment else ""
     box = render_template(
         library, "partials/for-you.html", labels=labels, patient=note.name, note=note.note,
-        practitioner=note.practitioner,
-        appointment=appointment_text(note.appointment, labels.appointment_at) if note.appointment else "",
+        practitioner=note.practitioner, appointment=when,
     )
     return html.replace(FOR_YOU_MARKER, box, 1)
 
