@@ -260,6 +260,22 @@ def test_a_personalised_print_holds_the_note_and_nothing_is_written(page, server
     assert NAME not in log and "Keep the area dry" not in log
 
 
+def test_the_form_sends_the_language_the_page_shows(page, server):
+    """The form posts the page's language to personalise (this project has no translation, so
+    another language is refused by name; tests/test_personalise.py renders a Polish one)."""
+    page.goto(f"{server.base}/leaflet/milia?branch=stoke-on-trent&format=large-print")
+    assert page.locator("#personal input[name=lang]").get_attribute("value") == "en-GB"
+    page.fill("#p-name", NAME)
+    status, text = page.evaluate("""async () => {
+        const form = document.getElementById("personal");
+        const data = new URLSearchParams(new FormData(form));
+        data.set("lang", "pl");
+        const response = await fetch(form.action, {method: "POST", body: data});
+        return [response.status, await response.text()];
+    }""")
+    assert status == 400 and "unknown language 'pl'" in text, (status, text)
+
+
 def test_the_form_is_bounded_and_checked(page, server):
     url = server.base + "/leaflet/milia/personal"
     form = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -208,7 +208,7 @@ class PreviewApp:
                 with anyio.fail_after(self.preview.timeout + 10):
                     pdf, filename = await anyio.to_thread.run_sync(
                         self.preview.personal, request.path_params["leaflet"], field("branch"), field("format"),
-                        note, field("imposed") == "1", abandon_on_cancel=True)
+                        note, field("imposed") == "1", field("lang") or None, abandon_on_cancel=True)
             except TimeoutError:
                 return _plain("the leaflet took too long to lay out; try a shorter note", 504)
             except UserError as error:

@@ -243,7 +243,7 @@ class Preview:
         return dt.date.today()
 
     def personal(self, leaflet: str, branch: str, fmt: str, note: PersonalNote,
-                 imposed: bool = False) -> tuple[bytes, str]:
+                 imposed: bool = False, lang: str | None = None) -> tuple[bytes, str]:
         """A personalised PDF of the last good build's data, rendered by a warm worker, in memory:
         its bytes and a file name without patient detail. Raises ``UserError`` with the reason."""
         from ..personal import personal_filename, personal_job, personal_variant, render_in_pool
@@ -253,7 +253,7 @@ class Preview:
             raise UserError("the preview has not built this project yet; fix the problems in the banner first")
         if leaflet not in library.leaflets or branch not in library.branches or fmt not in FORMATS:
             raise UserError("no such leaflet, branch or format in this project")
-        variant = personal_variant(library, leaflet, branch, fmt)
+        variant = personal_variant(library, leaflet, branch, fmt, lang)  # the page's language
         imposed = imposed and FORMATS[fmt].booklet_companion  # an A5 booklet imposed on A4 sheets
         job = personal_job(library, variant, self.today(), note)
         return render_in_pool(self.pool, job, imposed), personal_filename(variant, imposed)
