@@ -91,6 +91,7 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
       templates/   Jinja2 layouts, one per format
       styles/      CSS, one base stylesheet and one per format
       assets/      logos
+      locale/      translations (gettext PO files) and their records
 
     \b
     Examples:
@@ -438,8 +439,8 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
 EPILOG_TRANSLATE = """\b
 Examples:
   leaflets translate extract              write locale/templates/*.pot
-  leaflets translate update pl            create or merge locale/pl/*.po
-  leaflets translate update ur milia      only the milia leaflet (and the labels)
+  leaflets translate update pl            merge the leaflets already in locale/pl/
+  leaflets translate update ur milia      start or merge milia in Urdu (and the labels)
 """
 
 
@@ -552,7 +553,7 @@ def serve(obj: Context, leaflet_ids, branch_ids, format_ids, host: str, port: in
     Builds into a private temporary folder (never out/), removed on exit.
     A leaflet's page shows its pages as images for a chosen branch and
     format, with its gate status; when a file in data/, templates/,
-    styles/ or assets/ is saved, the variants that changed are rebuilt and
+    styles/, assets/ or locale/ is saved, the variants that changed are rebuilt and
     the page refreshes itself. A broken edit keeps the last good images and
     shows the problems in a banner, as the command line prints them. Each
     leaflet's page also has a form that prints it for one patient, as
