@@ -34,6 +34,14 @@ def run(*args: str):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def build_ok(out: Path, *args: str, root: Path = REPO) -> Path:
+    """``leaflets build ARGS --out OUT`` in process; the test fails with the build's output unless it
+    succeeds. Returns ``out``."""
+    result = run("--root", root, "build", *args, "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the default project that a test may change."""
@@ -44,7 +52,5 @@ def project(tmp_path: Path) -> Path:
 def default_build(tmp_path_factory) -> tuple[Path, dict]:
     """Every default English variant, built once for the whole session: (out folder, manifest).
     The shipped translations are built and read by tests/test_translate.py and tests/test_scripts.py."""
-    out = tmp_path_factory.mktemp("out")
-    result = run("--root", REPO, "build", "--lang", "en-GB", "--out", out)
-    assert result.exit_code == 0, result.output
+    out = build_ok(tmp_path_factory.mktemp("out"), "--lang", "en-GB")
     return out, json.loads((out / "manifest.json").read_text())

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from browser import ARGS, Requests, chromium_path, serious
-from conftest import REPO, run
+from conftest import build_ok
 
 
 @pytest.fixture(scope="module")
@@ -207,10 +207,8 @@ def test_axe_finds_no_serious_problem_in_any_web_leaflet(browser, default_build,
 @pytest.fixture(scope="module")
 def translated_web(tmp_path_factory) -> Path:
     """The shipped Polish and Urdu milia web pages (the default build fixture is English only)."""
-    out = tmp_path_factory.mktemp("translated-web")
-    result = run("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "web",
-                 "--lang", "pl", "--lang", "ur", "-j1", "--out", out)
-    assert result.exit_code == 0, result.output
+    out = build_ok(tmp_path_factory.mktemp("translated-web"), "milia", "--branch", "stoke-on-trent", "--format", "web",
+                   "--lang", "pl", "--lang", "ur", "-j1")
     return out / "stoke-on-trent"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from leaflets.pdf.impose import booklet_sheets
 
-from conftest import REPO, run
+from conftest import REPO, build_ok, run
 from pdfinfo import box_mm, open_pdf, positioned_text, size_mm, text
 
 # finished (trim) page size of each file kind, in mm
@@ -24,10 +24,8 @@ SIZES = {
 
 @pytest.fixture(scope="session")
 def print_shop_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("print-shop")
-    result = run("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--for", "print-shop", "--out", out)
-    assert result.exit_code == 0, result.output
-    return out
+    return build_ok(tmp_path_factory.mktemp("print-shop"), "milia", "--branch", "stoke-on-trent",
+                    "--for", "print-shop")
 
 
 def close(actual: tuple[float, ...], expected: tuple[float, ...], tolerance: float = 0.5) -> bool:

@@ -18,7 +18,7 @@ from pypdf.generic import ContentStream
 from leaflets.pdf.impose import DL_INSIDE, DL_OUTSIDE
 from leaflets.pdf.marks import MARK_GAP_MM, SLUG_MM
 
-from conftest import REPO, run
+from conftest import build_ok
 from pdfinfo import PT_PER_MM, box_mm, open_pdf
 
 DRAFT = "DRAFT - not for patient use"
@@ -127,10 +127,8 @@ def test_large_print_text_is_16_pt_or_more(default_build):
 
 @pytest.fixture(scope="module")
 def proofs(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("proofs")
-    result = run("--root", REPO, "build", "chemical-peel", "--branch", "wolverhampton", "--format", "dl",
-                 "--format", "a4", "--for", "print-shop", "--marks", "--out", out)
-    assert result.exit_code == 0, result.output
+    out = build_ok(tmp_path_factory.mktemp("proofs"), "chemical-peel", "--branch", "wolverhampton", "--format", "dl",
+                   "--format", "a4", "--for", "print-shop", "--marks")
     return out / "wolverhampton"
 
 

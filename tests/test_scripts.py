@@ -20,7 +20,7 @@ from leaflets.gate.coverage import drawn_text, missing_characters
 from leaflets.layout.fonts import faces, font_stack_css
 from leaflets.pdf.impose import booklet_sheets, dl_slots
 
-from conftest import REPO, copy_project, run
+from conftest import REPO, build_ok, copy_project, run
 from pdfinfo import PT_PER_MM
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -29,9 +29,7 @@ PHONE = "01782 922300"  # Stoke-on-Trent
 
 
 def build(root: Path, out: Path, *args: str) -> Path:
-    result = run("--root", root, "build", "milia", "--branch", "stoke-on-trent", "-j1", "--out", out,
-                 "--today", "2026-11-30", *args)
-    assert result.exit_code == 0, result.output
+    build_ok(out, "milia", "--branch", "stoke-on-trent", "-j1", "--today", "2026-11-30", *args, root=root)
     return out / "stoke-on-trent"
 
 
