@@ -21,7 +21,7 @@ from leaflets.pdf import engine
 from leaflets.pdf import job as job_module
 from leaflets.project import find_project
 
-from conftest import REPO, run
+from conftest import REPO, copy_project, run
 
 
 @pytest.fixture(scope="module")
@@ -232,3 +232,101 @@ def test_the_two_subsetters_make_different_bytes_and_ci_has_harfbuzz(a5_jobs, mo
     texts = [[doc[i].get_textpage().get_text_range() for i in range(len(doc))]
              for doc in (pdfium.PdfDocument(default), pdfium.PdfDocument(with_fonttools))]
     assert texts[0] == texts[1]
+
+
+# --- importing WeasyPrint without cffi's library search (pdf/libraries.py) ---
+
+IMPORT_REPORT = """
+import contextlib, io, json, subprocess, sys
+started = []
+real_popen = subprocess.Popen.__init__
+def counting(self, args, *a, **k):
+    started.append(args if isinstance(args, str) else args[0])
+    real_popen(self, args, *a, **k)
+subprocess.Popen.__init__ = counting
+SETUP
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    from leaflets.pdf.libraries import import_weasyprint
+    import_weasyprint()
+    from weasyprint.text import ffi
+    from leaflets.pdf import engine
+print(json.dumps({"started": started, "printed": printed.getvalue(), "subset": ffi.harfbuzz_subset is not None,
+                  "engine": engine.engine_version()}))
+"""
+
+# The first attempt (find_library answering "not found") cannot load LIBRARY by its plain names:
+# as on a machine where only the search finds it.
+ONLY_THE_SEARCH_FINDS = """
+import ctypes.util, cffi
+plain = cffi.FFI.dlopen
+def dlopen(self, name, flags=0):
+    if "LIBRARY" in str(name) and ctypes.util.find_library.__name__ == "_not_searched":
+        raise OSError(f"cannot load {name}")
+    return plain(self, name, flags)
+cffi.FFI.dlopen = dlopen
+"""
+
+
+def import_report(setup: str = "") -> dict:
+    done = subprocess.run([sys.executable, "-c", IMPORT_REPORT.replace("SETUP", setup)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_weasyprint_is_imported_without_starting_ldconfig_or_gcc():
+    report = import_report()
+    assert report["started"] == []  # a plain `import weasyprint` starts about 90 processes here
+    assert report["subset"] and report["printed"] == ""
+    plain = import_report("import weasyprint  # the usual way, for comparison")
+    assert plain["started"], "the usual import no longer searches: pdf/libraries.py may be unneeded"
+    assert plain["engine"] == report["engine"]
+
+
+@pytest.mark.parametrize("library", ["harfbuzz-subset", "pango-1.0"])
+def test_a_library_only_the_search_finds_is_still_loaded(library):
+    """A required library (Pango) that fails the first attempt, or the optional subsetter (which
+    WeasyPrint would silently replace with fontTools): WeasyPrint is imported again, searching."""
+    report = import_report(ONLY_THE_SEARCH_FINDS.replace("LIBRARY", library))
+    assert report["subset"]  # HarfBuzz subsets, as pdf/subsetter.py tells the fingerprints
+    assert report["started"]  # the second attempt searched
+    assert report["printed"] == ""  # WeasyPrint's "could not import" banner of the first attempt is not shown
+
+
+# --- the worker pool's background probe ---
+
+def test_a_pool_closed_while_its_probe_starts_the_first_worker_leaves_no_process(tmp_path: Path):
+    script = """
+import multiprocessing
+from leaflets.pdf.workers import WorkerPool
+pool = WorkerPool(1)
+pool.start()  # the fork server is still importing WeasyPrint: the probe waits for it
+pool.close()
+print(len(multiprocessing.active_children()))
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0"]  # no worker left running
+    assert list(tmp_path.iterdir()) == []  # nor a scratch folder
+
+
+def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
+    """The probe starts the first worker only once the gate lets the build go on."""
+    from leaflets.build.run import BuildRequest
+    from leaflets.build.run import run as build
+    from leaflets.errors import UserError
+    from leaflets.pdf import workers
+
+    started = []
+    monkeypatch.setattr(workers.WorkerPool, "_probe", lambda self: started.append(self))
+    project = copy_project(tmp_path / "project")
+    path = project / "data/leaflets/milia.yaml"
+    path.write_text(path.read_text().replace("    - berk-2008\n", "    - a-source-nobody-checked\n", 1))
+    with pytest.raises(UserError, match="unsupported source 'a-source-nobody-checked'"):
+        build(BuildRequest(root=project, out_dir=tmp_path / "out", leaflets=("milia",), jobs=1))
+    assert started == []
+    build(BuildRequest(root=REPO, out_dir=tmp_path / "out", leaflets=("milia",), branches=("stoke-on-trent",),
+                       formats=("web",), jobs=1))
+    assert len(started) == 1  # the same build of good data starts it

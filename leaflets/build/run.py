@@ -29,7 +29,7 @@ from ..errors import UserError
 from ..formats import FORMATS, MIN_PPI, PROFILES
 from ..pdf.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 from ..project import find_project
-from .changes import file_hash, fingerprint, inputs_key, reads_unchanged, record_stamp, unchanged_count
+from .changes import STAMP, file_hash, fingerprint, inputs_key, reads_unchanged, record_stamp, unchanged_count
 from .outputs import Manifest, Output, is_intact, output_folder, sha256, target_path
 
 # The data model, the gate and the templates are imported only when a build goes past the
@@ -136,8 +136,10 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
                "shard": request.shard, "today": request.day.isoformat()}  # overdue marks depend on the day
     result = BuildResult(out)
     with _sigterm_interrupts(), output_folder(out, say), contextlib.ExitStack() as stack:
-        key = inputs_key(project.root, options)
-        if not request.force and not request.release:  # a release always re-checks and re-verifies
+        # A no-op needs a stamp from an earlier build; a release always re-checks and re-verifies.
+        may_be_noop = not request.force and not request.release and (out / STAMP).is_file()
+        if may_be_noop:
+            key = inputs_key(project.root, options)
             count = unchanged_count(out, key, project.root)
             if count is not None and (out / "index.html").is_file():  # the staff catalogue is there too
                 result.noop, result.noop_count = True, count  # no worker was started
@@ -147,6 +149,8 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         # they stop (at once, if something went wrong) before the output folder is unlocked.
         if pool is None:  # leaflets serve passes its own pool, kept warm across rebuilds
             pool = stack.enter_context(WorkerPool(request.jobs or os.cpu_count() or 1, request.timeout))
+        if not may_be_noop:  # the inputs as they are now, before anything is read (for the stamp)
+            key = inputs_key(project.root, options)
         from ..content.load import load_library  # the data model, gate and templates: only now
         from ..content.plan import expected_paths, in_shard, left_out_formats, plan_variants
         from ..gate.gate import judge
@@ -162,6 +166,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
                                        "asked for", *(f"not built: {line}" for line in why)]))
         verdict = judge(library, variants, request.day, markup=False)
         verdict.refuse(release=request.release)
+        pool.start()  # the first worker starts and answers its probe while the HTML is made
         result.verdict = verdict
         from .catalogue import check_inputs, write_catalogue
 

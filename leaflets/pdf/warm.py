@@ -1,4 +1,5 @@
-"""Imported by the fork server before it forks workers, so each worker starts with WeasyPrint loaded.
+"""Imported by the fork server before it forks workers, so each worker starts with WeasyPrint
+(and pypdfium2, for the catalogue thumbnails) loaded.
 
 A failure here is ignored: the pool's probe job imports the engine again in
 a worker and reports the cause (a missing Pango library, say) to the user.
@@ -7,4 +8,10 @@ a worker and reports the cause (a missing Pango library, say) to the user.
 import contextlib
 
 with contextlib.suppress(Exception):  # reported by the probe, with the fix
+    from .libraries import import_weasyprint
+
+    import_weasyprint()  # without cffi's library search where it can (pdf/libraries.py)
     from . import engine  # noqa: F401
+
+with contextlib.suppress(Exception):  # every job's thumbnail needs it (pdf/thumbs.py)
+    import pypdfium2  # noqa: F401

@@ -11,7 +11,9 @@ no process behind.
 
 Before any job runs, a probe job imports WeasyPrint in a worker: a worker
 that cannot start (Pango missing, a broken venv) fails the build at once
-with the cause and the fix, instead of being restarted without end.
+with the cause and the fix, instead of being restarted without end. The
+probe is sent from a background thread while the build makes its first
+job's HTML, so the worker is answering by the time the job is ready.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -30,6 +33,10 @@ from .job import Job, RenderedFile, make_pdfs
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # per job; a normal leaflet takes under 2 s
 START_TIMEOUT_SECONDS = 60.0  # for the first worker to import WeasyPrint
+# How often pebble's manager thread looks at the pool (its default is 0.1 s). Closing the pool
+# waits for that thread's next look, so the default added up to 0.1 s to every build; each look
+# costs microseconds.
+POLL_SECONDS = 0.01
 PR_SET_PDEATHSIG = 1
 
 # What a job hands back: its files, or None and the reason it failed.
@@ -123,36 +130,61 @@ class WorkerPool:
     """Runs jobs in up to ``jobs`` worker processes, each job with a time limit.
 
     The fork server starts at once and imports WeasyPrint while this process
-    loads the data; the workers are forked from it when the first job (the
-    probe, sent by ``check_started``) needs them. Asking for a worker earlier
-    would make this process wait for that import instead of working beside it.
+    loads the data. Once the gate lets the build go on, ``start`` has a
+    background thread ask it for the first worker and send that worker the
+    probe (asking from this thread would make it wait for the import instead
+    of working beside it); ``check_started`` waits for the probe's answer.
     """
 
     def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         import tempfile
 
-        from pebble import ProcessPool
+        context = _context()  # first: the fork server's imports start now
+        from pebble import CONSTS, ProcessPool
 
+        CONSTS.sleep_unit = min(CONSTS.sleep_unit, POLL_SECONDS)
         self.jobs = jobs
         self.timeout = timeout
         self._scratch = tempfile.mkdtemp(prefix="leaflets-workers-")
         self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, initargs=(self._scratch,),
-                                 context=_context())
+                                 context=context)
         self._started = False
+        # The probe's outcome: None for a worker that answered, else the exception to raise.
+        self._probe_failure: BaseException | None = None
+        self._prober: threading.Thread | None = None
 
-    def check_started(self) -> None:
-        """Start the workers and wait for the probe: raise ``WorkerStartFailed`` if no worker can render."""
-        if self._started:
-            return
+    def start(self) -> None:
+        """Start the first worker and probe it in the background (returns at once). The build
+        calls it once the gate has let the build go on, so that a refused build never waits for
+        the fork server's imports; ``check_started`` waits for the answer."""
+        if self._prober is None:
+            self._prober = threading.Thread(target=self._probe, name="leaflets-probe", daemon=True)
+            self._prober.start()
+
+    def _probe(self) -> None:
+        """In the background: start the workers (which waits for the fork server's imports) and
+        send the probe. This process meanwhile loads and checks the data."""
         try:
             self._pool.schedule(probe).result(timeout=START_TIMEOUT_SECONDS)
         except FutureTimeout:
-            raise WorkerStartFailed(
+            self._probe_failure = WorkerStartFailed(
                 f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
                 "check that this machine can start Python processes (memory, process limits)"
-            ) from None
-        except Exception as error:  # the import failed in the worker: say why
-            raise start_failure(error) from None
+            )
+        except BaseException as error:  # the import failed in the worker: say why
+            self._probe_failure = start_failure(error)
+
+    def check_started(self) -> None:
+        """Wait for the probe: raise ``WorkerStartFailed`` if no worker can render."""
+        if self._started:
+            return
+        self.start()
+        assert self._prober is not None  # set by start()
+        self._prober.join(START_TIMEOUT_SECONDS + 5)
+        if self._prober.is_alive():  # pragma: no cover - the probe's own time limit ends it first
+            raise WorkerStartFailed(f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s")
+        if self._probe_failure is not None:
+            raise self._probe_failure
         self._started = True
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[RenderedFile] | None, str | None]]:
@@ -190,6 +222,10 @@ class WorkerPool:
 
     def close(self, interrupted: bool = False) -> None:
         """Stop the workers: at once when interrupted, else after their current jobs."""
+        # A probe still starting the first worker would start it after the stop, and that worker
+        # would outlive the pool: let the probe finish (it ends when the fork server answers).
+        if self._prober is not None:
+            self._prober.join(START_TIMEOUT_SECONDS + 5)
         if interrupted:
             self._pool.stop()
         else:
