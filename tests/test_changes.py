@@ -43,3 +43,13 @@ def test_a_stylesheet_reached_by_import_is_watched(project: Path, tmp_path: Path
     extra.write_text("h2 { letter-spacing: 0.5pt; }\n")
     changed = build(project, out)
     assert "1 built" in summary(changed), changed.stderr
+
+
+def test_installed_versions_are_those_importlib_metadata_gives():
+    from importlib.metadata import version
+
+    from leaflets.build.changes import LIBRARIES, installed_versions
+
+    names = (*LIBRARIES, "leaflets", "PyYAML", "typing_extensions")  # capitals and underscores as spelt
+    assert installed_versions(names) == {name: version(name) for name in names}
+    assert installed_versions(("no-such-distribution",)) == {"no-such-distribution": "missing"}

@@ -140,12 +140,13 @@ def _explained(text: str, start: int, end: int) -> bool:
 
 
 def _unexplained_terms(library: Library) -> Iterator[Finding]:
+    # Headings name things; the text under them explains. Each leaflet's text is gathered once.
+    texts = {leaflet_id: [unit for unit in leaflet_units(library, leaflet_id) if unit.role != "title"]
+             for leaflet_id in sorted(library.leaflets)}
     for term in library.glossary:
         pattern = _term_pattern([term.term, *term.forms])
-        for leaflet_id in sorted(library.leaflets):
-            for unit in leaflet_units(library, leaflet_id):
-                if unit.role == "title":
-                    continue  # headings name things; the text under them explains
+        for leaflet_id, units in texts.items():
+            for unit in units:
                 found = pattern.search(unit.text)
                 if not found:
                     continue

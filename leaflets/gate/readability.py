@@ -195,6 +195,7 @@ def _guess(word: str) -> int:
     return max(1, count)
 
 
+@functools.lru_cache(maxsize=8192)  # a leaflet says "you" and "the" hundreds of times
 def _letters_syllables(run: str) -> int:
     """Syllables of a run of letters (with apostrophes): dictionary, then
     initialism (NHS, GP: one per letter, W three), then heuristic."""
