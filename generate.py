@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Thin entry point: `python generate.py ARGS` does exactly what `leaflets ARGS` does."""
 
-from leaflets.cli import main
+from leaflets.cli import entry_point
 
 if __name__ == "__main__":
-    main(prog_name="leaflets")
+    entry_point()

@@ -1,4 +1,4 @@
-from .cli import main
+from .cli import entry_point
 
 if __name__ == "__main__":  # guarded: worker processes may import this module
-    main(prog_name="leaflets")
+    entry_point()

@@ -76,3 +76,40 @@ def test_generate_py_is_the_same_command():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == run("--root", REPO, "list", "milia").output
+
+
+# --- the entry point ends the process without tearing the interpreter down (cli.entry_point) ---
+
+def test_the_command_line_keeps_its_output_and_exit_status():
+    listed = subprocess.run([sys.executable, "-m", "leaflets", "list"], cwd=REPO, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == run("--root", REPO, "list").output  # every line, flushed through the pipe
+    refused = subprocess.run([sys.executable, "-m", "leaflets", "build", "--format", "nonsense"], cwd=REPO,
+                             capture_output=True, text=True)
+    assert refused.returncode == 2 and "nonsense" in refused.stderr
+
+
+ENTRY = """
+import atexit, sys, threading, time
+from pathlib import Path
+marks = Path(sys.argv[1])
+atexit.register(lambda: (marks / "exit-handler").write_text("ran"))
+def late():
+    time.sleep(0.3)
+    (marks / "thread").write_text("finished")
+if sys.argv[2] == "thread":
+    threading.Thread(target=late).start()
+sys.argv = ["leaflets", "--help"]
+from leaflets.cli import entry_point
+entry_point()
+"""
+
+
+@pytest.mark.parametrize("thread", ["thread", "none"])
+def test_the_quick_exit_runs_exit_handlers_and_waits_for_a_working_thread(tmp_path: Path, thread):
+    done = subprocess.run([sys.executable, "-c", ENTRY, str(tmp_path), thread], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout
+    assert (tmp_path / "exit-handler").read_text() == "ran"
+    assert (tmp_path / "thread").is_file() == (thread == "thread")
