@@ -163,7 +163,7 @@ class WorkerPool:
 
     def _probe(self) -> None:
         """In the background: start the workers (which waits for the fork server's imports) and
-        send the probe. This process meanwhile loads and checks the data."""
+        send the probe, while this thread goes on making the jobs' HTML."""
         try:
             self._pool.schedule(probe).result(timeout=START_TIMEOUT_SECONDS)
         except FutureTimeout:
