@@ -15,7 +15,9 @@ Side by side in one run:
   (``--base``, default the merge-base with main, else HEAD~1), which is
   checked out with ``git archive`` into a temporary folder and run with the
   same Python; output compared per page with pypdfium2;
-- one A4 leaflet, ``--jobs 1``, against bare WeasyPrint on the same HTML;
+- one A4 leaflet, ``--jobs 1``, against bare WeasyPrint on the same HTML (in a new process, as
+  installed, and imported as leaflets imports it: without cffi's library search), interleaved,
+  median of at least 5; the target (1.15 x) is read in wall time, CPU given beside it;
 - a generated project of 2, 10 and 40 branches (the first branch's phone
   number with extensions 201-240: Ofcom's drama numbers are refused as
   data): cold CPU per PDF, peak memory of the
@@ -28,6 +30,11 @@ Side by side in one run:
 
     python bench/run.py [--base REV] [--leaflet milia] [--branches 2,10,40] [--repeat 1]
     python bench/run.py --only serve [--edits 9]
+    python bench/run.py --only one [--repeat 15]
+
+Every measured process keeps Python's compiled modules, as on a machine where the tool is
+installed (``PYTHONDONTWRITEBYTECODE`` is removed from their environment); the one-leaflet
+comparison starts with an uncounted build that compiles them.
 """
 
 from __future__ import annotations
