@@ -669,6 +669,8 @@ def entry_point() -> None:
         sys.exit(code)  # a thread still working (none is expected): let Python wait for it
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the stream closed (`leaflets list >&-`)
+            continue
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`leaflets list | head`) or stream
             stream.flush()
     os._exit(code)

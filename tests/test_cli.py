@@ -87,6 +87,10 @@ def test_the_command_line_keeps_its_output_and_exit_status():
     refused = subprocess.run([sys.executable, "-m", "leaflets", "build", "--format", "nonsense"], cwd=REPO,
                              capture_output=True, text=True)
     assert refused.returncode == 2 and "nonsense" in refused.stderr
+    # Started with standard output closed (a cron job, a daemon): Python has no sys.stdout at all.
+    closed = subprocess.run(["sh", "-c", f"'{sys.executable}' -m leaflets list >&-"], cwd=REPO,
+                            capture_output=True, text=True)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
 
 
 ENTRY = """
@@ -95,7 +99,7 @@ from pathlib import Path
 marks = Path(sys.argv[1])
 atexit.register(lambda: (marks / "exit-handler").write_text("ran"))
 def late():
-    time.sleep(0.3)
+    time.sleep(1.5)  # long after --help has finished
     (marks / "thread").write_text("finished")
 if sys.argv[2] == "thread":
     threading.Thread(target=late).start()

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -329,7 +330,7 @@ def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
     from leaflets.pdf import workers
 
     started = []
-    monkeypatch.setattr(workers.WorkerPool, "_probe", lambda self: started.append(self))
+    monkeypatch.setattr(workers._Probe, "run", lambda self: started.append(self))
     project = copy_project(tmp_path / "project")
     path = project / "data/leaflets/milia.yaml"
     path.write_text(path.read_text().replace("    - berk-2008\n", "    - a-source-nobody-checked\n", 1))
@@ -339,3 +340,28 @@ def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
     build(BuildRequest(root=REPO, out_dir=tmp_path / "out", leaflets=("milia",), branches=("stoke-on-trent",),
                        formats=("web",), jobs=1))
     assert len(started) == 1  # the same build of good data starts it
+
+
+def test_a_failed_probe_is_tried_again_and_one_probe_serves_callers_at_once(monkeypatch):
+    """leaflets serve keeps one pool: a first worker that could not start (a timeout on a busy
+    machine) must not fail every later rebuild. Two threads asking at once share one probe."""
+    from leaflets.pdf import workers
+
+    answers = iter([workers.WorkerStartFailed("no worker process started within 60 s"), None])
+    probes = []
+
+    def run(self):
+        probes.append(self)
+        self.failure = next(answers)
+
+    monkeypatch.setattr(workers._Probe, "run", run)
+    with workers.WorkerPool(1) as pool:
+        with pytest.raises(workers.WorkerStartFailed, match="within 60 s"):
+            pool.check_started()
+        callers = [threading.Thread(target=pool.check_started) for _ in range(4)]
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join(10)
+        pool.check_started()
+    assert len(probes) == 2  # the failed one, then one for the four callers

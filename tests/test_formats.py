@@ -190,3 +190,19 @@ def test_dl_overflow_names_the_section(project: Path, tmp_path: Path):
     assert "panels but the format allows 6" in result.stderr
     assert "section 'A very long extra section' does not fit" in result.stderr
     assert not (out / "stoke-on-trent/milia-dl.pdf").exists()
+
+
+def test_a4_contact_block_and_record_stay_together(default_build):
+    """The A4's last page fills its columns in turn: the contact block and the record under it
+    (publisher, reference, sources) end the content together, in one column, never split."""
+    out, manifest = default_build
+    a4s = [o["path"] for o in manifest["outputs"] if o["format"] == "a4" and o["kind"] == "pdf"]
+    assert len(a4s) >= 5
+    for path in a4s:
+        last = open_pdf(out / path).pages[-1]
+        runs = positioned_text(last)
+        contact = next(r for r in runs if r[0].startswith("Contact us"))
+        record = next(r for r in runs if r[0].startswith("Published by"))
+        half = float(last.mediabox.width) / 72 * 25.4 / 2
+        assert (contact[1] < half) == (record[1] < half), f"{path}: the record is in the other column"
+        assert 0 < contact[2] - record[2] < 80, f"{path}: the record is not just under the contact block"

@@ -93,19 +93,27 @@ def test_at_most_two_personalised_prints_render_at_once():
     assert answers[-1][0] == 200 and answers[-1][2].startswith(b"%PDF")
 
 
-def test_a_render_past_its_time_is_answered_and_frees_its_place():
+def test_renders_past_their_time_are_answered_and_free_their_places():
     # The app waits the pool's time limit plus 10 s; here that is 0.3 s for a render of 3 s.
     preview = SlowPreview(seconds=3.0, timeout=0.3 - 10)
     app = create_app(preview, Policy(token=None, loopback=True), log=lambda line: None)
 
     async def main():
         started = time.monotonic()
-        first = await post(app)
-        waited = time.monotonic() - started
-        preview.seconds = 0.0  # the next render is quick: its place was given back
-        return first, waited, await post(app)
+        late: list[tuple[int, dict[str, str], bytes]] = []
 
-    first, waited, second = anyio.run(main)
-    assert first[0] == 504 and b"took too long" in first[2]
-    assert waited < 2.0  # answered at the limit, not when the render ended
-    assert second[0] == 200
+        async def one():
+            late.append(await post(app))
+
+        async with anyio.create_task_group() as group:  # every place taken by a render that runs away
+            for _ in range(MAX_RENDERS):
+                group.start_soon(one)
+        waited = time.monotonic() - started
+        preview.seconds = 0.0  # the next render is quick: the places were given back
+        return late, waited, await post(app)
+
+    late, waited, after = anyio.run(main)
+    assert [status for status, _, _ in late] == [504] * MAX_RENDERS
+    assert all(b"took too long" in body for _, _, body in late)
+    assert waited < 2.0  # answered at the limit, not when the renders ended
+    assert after[0] == 200

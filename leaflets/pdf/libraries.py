@@ -40,7 +40,7 @@ def import_weasyprint() -> None:
         # WeasyPrint prints a banner before raising when a library does not load, and warns
         # when the subsetter is missing: neither is true yet, so neither is shown.
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.filterwarnings("ignore", message="HarfBuzz-Subset")
             from weasyprint.text import ffi
 
         loaded = ffi.harfbuzz_subset is not None

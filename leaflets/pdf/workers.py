@@ -126,6 +126,28 @@ def _context() -> Any:
     return context
 
 
+class _Probe(threading.Thread):
+    """In the background: start the pool's workers (which waits for the fork server's imports)
+    and send the probe, while the build's thread goes on making the jobs' HTML. ``failure`` is
+    None once a worker has answered, else what to raise."""
+
+    def __init__(self, pool: Any) -> None:
+        super().__init__(name="leaflets-probe", daemon=True)
+        self.pool = pool
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.pool.schedule(probe).result(timeout=START_TIMEOUT_SECONDS)
+        except FutureTimeout:
+            self.failure = WorkerStartFailed(
+                f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
+                "check that this machine can start Python processes (memory, process limits)"
+            )
+        except BaseException as error:  # the import failed in the worker: say why
+            self.failure = start_failure(error)
+
+
 class WorkerPool:
     """Runs jobs in up to ``jobs`` worker processes, each job with a time limit.
 
@@ -149,42 +171,33 @@ class WorkerPool:
         self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, initargs=(self._scratch,),
                                  context=context)
         self._started = False
-        # The probe's outcome: None for a worker that answered, else the exception to raise.
-        self._probe_failure: BaseException | None = None
-        self._prober: threading.Thread | None = None
+        self._prober: _Probe | None = None
+        self._probing = threading.Lock()  # a build and a personalised print may start it at once (serve)
 
-    def start(self) -> None:
+    def start(self) -> _Probe:
         """Start the first worker and probe it in the background (returns at once). The build
         calls it once the gate has let the build go on, so that a refused build never waits for
         the fork server's imports; ``check_started`` waits for the answer."""
-        if self._prober is None:
-            self._prober = threading.Thread(target=self._probe, name="leaflets-probe", daemon=True)
-            self._prober.start()
-
-    def _probe(self) -> None:
-        """In the background: start the workers (which waits for the fork server's imports) and
-        send the probe, while this thread goes on making the jobs' HTML."""
-        try:
-            self._pool.schedule(probe).result(timeout=START_TIMEOUT_SECONDS)
-        except FutureTimeout:
-            self._probe_failure = WorkerStartFailed(
-                f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
-                "check that this machine can start Python processes (memory, process limits)"
-            )
-        except BaseException as error:  # the import failed in the worker: say why
-            self._probe_failure = start_failure(error)
+        with self._probing:
+            if self._prober is None:
+                self._prober = _Probe(self._pool)
+                self._prober.start()
+            return self._prober
 
     def check_started(self) -> None:
         """Wait for the probe: raise ``WorkerStartFailed`` if no worker can render."""
         if self._started:
             return
-        self.start()
-        assert self._prober is not None  # set by start()
-        self._prober.join(START_TIMEOUT_SECONDS + 5)
-        if self._prober.is_alive():  # pragma: no cover - the probe's own time limit ends it first
-            raise WorkerStartFailed(f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s")
-        if self._probe_failure is not None:
-            raise self._probe_failure
+        prober = self.start()
+        prober.join(START_TIMEOUT_SECONDS + 5)
+        failure = prober.failure
+        if prober.is_alive():  # pragma: no cover - the probe's own time limit ends it first
+            failure = WorkerStartFailed(f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s")
+        if failure is not None:
+            with self._probing:
+                if self._prober is prober:  # the next call probes again (leaflets serve keeps its pool)
+                    self._prober = None
+            raise failure
         self._started = True
 
     def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, list[RenderedFile] | None, str | None]]:
@@ -222,10 +235,9 @@ class WorkerPool:
 
     def close(self, interrupted: bool = False) -> None:
         """Stop the workers: at once when interrupted, else after their current jobs."""
-        # A probe still starting the first worker would start it after the stop, and that worker
-        # would outlive the pool: let the probe finish (it ends when the fork server answers).
-        if self._prober is not None:
-            self._prober.join(START_TIMEOUT_SECONDS + 5)
+        # A probe still starting the first worker needs no waiting for: pebble sets the pool's
+        # status under the lock its start holds, so the stop below comes after the start and
+        # stops the worker it made (or the probe finds the pool stopped and starts none).
         if interrupted:
             self._pool.stop()
         else:
