@@ -43,26 +43,3 @@ def test_a_stylesheet_reached_by_import_is_watched(project: Path, tmp_path: Path
     extra.write_text("h2 { letter-spacing: 0.5pt; }\n")
     changed = build(project, out)
     assert "1 built" in summary(changed), changed.stderr
-
-
-def test_installed_versions_are_those_importlib_metadata_gives():
-    from importlib.metadata import version
-
-    from leaflets.build.changes import LIBRARIES, installed_versions
-
-    names = (*LIBRARIES, "leaflets", "PyYAML", "typing_extensions")  # capitals and underscores as spelt
-    assert installed_versions(names) == {name: version(name) for name in names}
-    assert installed_versions(("no-such-distribution",)) == {"no-such-distribution": "missing"}
-
-
-def test_installed_versions_see_an_egg_info_first_on_the_path(tmp_path: Path, monkeypatch):
-    """An older install style earlier on sys.path wins, as it does for importlib.metadata."""
-    from importlib.metadata import version
-
-    from leaflets.build.changes import installed_versions
-
-    (tmp_path / "Pebble-9.9-py3.11.egg-info").mkdir()
-    (tmp_path / "Pebble-9.9-py3.11.egg-info" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: Pebble\n"
-                                                                       "Version: 9.9\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    assert installed_versions(("pebble",)) == {"pebble": version("pebble")} == {"pebble": "9.9"}

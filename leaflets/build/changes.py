@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import re
-import sys
 from dataclasses import asdict
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -56,53 +54,18 @@ def file_hash(path: Path) -> str:
     return _file_hash(path, stat.st_mtime_ns, stat.st_size)
 
 
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
-
-
-def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
-    """Each distribution's installed version, as ``importlib.metadata.version`` gives it.
-
-    Read from the ``<name>-<version>.dist-info`` (or ``.egg-info``) names on ``sys.path``
-    (the first one found wins, as for imports): one directory listing per
-    path entry instead of importing ``importlib.metadata`` and scanning the
-    path once per name (0.05 s of every build, a quarter of a no-op rebuild).
-    A name not found that way is asked of ``importlib.metadata``."""
-    wanted = {_normal(name): name for name in names}
-    found: dict[str, str] = {}
-    for entry in sys.path:
-        try:
-            listing = os.scandir(entry or ".")
-        except OSError:  # a zip file, or a folder that is not there
-            continue
-        with listing:
-            for item in listing:
-                stem, dot, kind = item.name.rpartition(".")
-                if not dot or kind not in ("dist-info", "egg-info") or "-" not in stem:
-                    continue
-                # name-1.2.dist-info; name-1.2-py3.11.egg-info (the name's own hyphens are escaped as _)
-                distribution, release = stem.split("-", 2)[:2]
-                name = wanted.get(_normal(distribution))
-                if name is not None and name not in found:
-                    found[name] = release
-    for name in names:
-        if name not in found:
-            from importlib.metadata import PackageNotFoundError, version
-
-            try:
-                found[name] = version(name)
-            except PackageNotFoundError:
-                found[name] = "missing"
-    return {name: found[name] for name in names}
-
-
 @cache
 def tool_versions() -> dict[str, str]:
     """Versions that shape the output bytes, plus a hash of the tool's own code."""
     from ..pdf.subsetter import font_subsetter
 
     # WeasyPrint subsets fonts with HarfBuzz when the system has it, else with fontTools: other bytes.
-    versions = {"leaflets": __version__, "font-subsetter": font_subsetter(), **installed_versions(LIBRARIES)}
+    versions = {"leaflets": __version__, "font-subsetter": font_subsetter()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - all are dependencies
+            versions[name] = "missing"
     code = Path(__file__).parent.parent
     versions["leaflets-code"] = hashlib.sha256(
         b"".join(file_hash(p).encode() for p in sorted(code.rglob("*.py")))
