@@ -113,6 +113,13 @@ def start_failure(error: BaseException) -> WorkerStartFailed:
     return WorkerStartFailed(f"the PDF engine cannot start in a worker process: {text.strip()[:500]}")
 
 
+def no_worker_in_time() -> WorkerStartFailed:
+    return WorkerStartFailed(
+        f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
+        "check that this machine can start Python processes (memory, process limits)"
+    )
+
+
 def _context() -> Any:
     """Fork server on Linux (warm, clean descriptors); spawn elsewhere. The fork server is
     started here, without waiting for it: it imports WeasyPrint while this process goes on."""
@@ -140,10 +147,7 @@ class _Probe(threading.Thread):
         try:
             self.pool.schedule(probe).result(timeout=START_TIMEOUT_SECONDS)
         except FutureTimeout:
-            self.failure = WorkerStartFailed(
-                f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s; "
-                "check that this machine can start Python processes (memory, process limits)"
-            )
+            self.failure = no_worker_in_time()
         except BaseException as error:  # the import failed in the worker: say why
             self.failure = start_failure(error)
 
@@ -192,7 +196,7 @@ class WorkerPool:
         prober.join(START_TIMEOUT_SECONDS + 5)
         failure = prober.failure
         if prober.is_alive():  # pragma: no cover - the probe's own time limit ends it first
-            failure = WorkerStartFailed(f"no worker process started within {START_TIMEOUT_SECONDS:.0f} s")
+            failure = no_worker_in_time()
         if failure is not None:
             with self._probing:
                 if self._prober is prober:  # the next call probes again (leaflets serve keeps its pool)
