@@ -51,27 +51,34 @@ def target_path(out_dir: Path, relative: str) -> Path:
     return target
 
 
+def replace_file(target: Path, data: bytes, sync: bool = True, mode: int = 0o644) -> None:
+    """Write ``data`` to a temporary file beside ``target`` (``mode``), then rename it over
+    ``target``: never half-written, nothing left behind. Errors are raised as they are."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            if sync:
+                os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
     """Write to a temporary file beside ``target``, then rename: never half-written.
 
     ``sync`` forces the bytes to disk first (outputs); the manifest's updates
     during a build skip it, as a crash of the process cannot tear a rename.
     """
-    temp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            if sync:
-                os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException as error:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        replace_file(target, data, sync)
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
             raise UserError(f"no space left on {_device(target.parent)} while writing {target}; "
                             "free some space and build again (earlier outputs are unchanged)", exit_code=1) from None
         raise

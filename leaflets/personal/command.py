@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -42,6 +40,7 @@ class PersonaliseRequest:
 
 def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> str:
     """Do what ``leaflets personalise`` asks; returns where the PDF went, for the message."""
+    from ..build.outputs import replace_file
     from ..content.load import load_library
     from ..project import find_project
     from .render import personal_variant, render_personal
@@ -62,26 +61,11 @@ def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdo
         stdout.flush()
         return "standard output"
     try:
-        write_private(target, pdf)
+        replace_file(target, pdf, mode=0o600)  # it holds a patient's details: its owner's only
     except OSError as error:
         full = " (no space left)" if error.errno in (errno.ENOSPC, errno.EDQUOT) else ""
         raise UserError(f"cannot write {target}: {error.strerror}{full}", exit_code=1) from None
     return str(target)
-
-
-def write_private(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target`` (mode 0600: it holds a patient's
-    details), then rename it: never half-written, and nothing left behind on any error."""
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _target(output: str, stdout: BinaryIO) -> Path | None:
