@@ -365,3 +365,17 @@ def test_a_failed_probe_is_tried_again_and_one_probe_serves_callers_at_once(monk
             caller.join(10)
         pool.check_started()
     assert len(probes) == 2  # the failed one, then one for the four callers
+
+
+def test_making_a_pdf_leaves_the_environment_as_it_was(a5_jobs, monkeypatch):
+    """The content's date reaches fontTools through SOURCE_DATE_EPOCH only while the PDF is made:
+    a release written later by the same process keeps its fixed zip timestamps."""
+    monkeypatch.setattr(job_module, "_USER_EPOCH", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    seen = []
+    real = engine.LaidOut.pdf
+    monkeypatch.setattr(engine.LaidOut, "pdf", lambda self: seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
+                        or real(self))
+    job_module.make_pdfs(a5_jobs[0])
+    assert seen == [str(a5_jobs[0].epoch)]
+    assert "SOURCE_DATE_EPOCH" not in os.environ

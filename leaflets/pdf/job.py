@@ -7,6 +7,8 @@ imports pydantic or Jinja2; this module writes no files.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,8 +156,31 @@ def make_pdfs(job: Job) -> list[RenderedFile]:
     fmt = FORMATS[job.format]
     if fmt.layout == "web":  # the HTML is the output: fonts and logo are already inside it
         return [RenderedFile(job.paths[0], job.html.encode("utf-8"), 0, None, job.embedded, kind="web")]
-    if _USER_EPOCH is None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)  # fontTools stamps this into font subsets
+    with _content_epoch(job.epoch):
+        return _pdf_files(job, fmt)
+
+
+@contextmanager
+def _content_epoch(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to the content's date while a PDF is made (fontTools stamps it into
+    font subsets), unless the user set one; put back as it was afterwards, so that nothing else
+    in this process (a release's zip timestamps, when the PDF was made in the build's own
+    process) sees it."""
+    if _USER_EPOCH is not None:
+        yield
+        return
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _pdf_files(job: Job, fmt: Format) -> list[RenderedFile]:
     if job.note is not None:  # a personalised print: its box must fit the room the leaflet has
         from .personal import lay_out_personal
 
