@@ -37,11 +37,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    from leaflets.content.load import load_library
-    from leaflets.pdf.job import make_pdfs
-    from leaflets.pdf.workers import WorkerPool
-    from leaflets.personal import PersonalNote, personal_job, personal_variant, render_in_pool
-    from leaflets.project import find_project
+    from leaflets.commands.personalise import PersonalNote, personal_job, personal_variant, render_in_pool
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.render.job import make_pdfs
+    from leaflets.render.workers import WorkerPool
 
     library = load_library(find_project(REPO))
     today = dt.date.today()

@@ -64,9 +64,9 @@ import sys, weasyprint
 html = open(sys.argv[1], encoding="utf-8").read()
 weasyprint.HTML(string=html, base_url=sys.argv[2]).write_pdf(sys.argv[3], pdf_variant="pdf/ua-1")
 """
-# The same, with WeasyPrint imported as leaflets' fork server imports it (pdf/libraries.py).
+# The same, with WeasyPrint imported as leaflets' fork server imports it (render/libraries.py).
 PLAIN_WEASYPRINT_NO_SEARCH = PLAIN_WEASYPRINT.replace(
-    "import sys, weasyprint", "import sys\nfrom leaflets.pdf.libraries import import_weasyprint\n"
+    "import sys, weasyprint", "import sys\nfrom leaflets.render.libraries import import_weasyprint\n"
     "import_weasyprint()\nimport weasyprint")
 WARM_WEASYPRINT = """
 import sys, time, weasyprint
@@ -334,9 +334,9 @@ def one_leaflet_rows(work: Path, repeat: int) -> list[tuple[str, str, str]]:
     # 2. one A4 leaflet, -j 1, against bare WeasyPrint on the same HTML
     html = work / "one.html"
     subprocess.run([PYTHON, "-c", (
-        "import datetime, sys; from pathlib import Path; from leaflets.project import find_project;"
-        "from leaflets.content.load import load_library; from leaflets.content.plan import plan_variants;"
-        "from leaflets.layout.html import leaflet_html; lib = load_library(find_project(Path('.')));"
+        "import datetime, sys; from pathlib import Path; from leaflets.project.folder import find_project;"
+        "from leaflets.project.load import load_library; from leaflets.project.plan import plan_variants;"
+        "from leaflets.render.html import leaflet_html; lib = load_library(find_project(Path('.')));"
         "v = plan_variants(lib, ['milia'], ['stoke-on-trent'], ['a4'])[0];"
         f"Path({str(html)!r}).write_text(leaflet_html(lib, v, datetime.date.today()), encoding='utf-8')"
     )], check=True, cwd=REPO)
@@ -360,7 +360,7 @@ def one_leaflet_rows(work: Path, repeat: int) -> list[tuple[str, str, str]]:
     rows.append(("one A4 leaflet, bare WeasyPrint, same HTML", f"{plain:.2f} s CPU, {plain_wall:.2f} s wall",
                  "new process, imports included"))
     rows.append(("  the same, imported as leaflets does", f"{quick:.2f} s CPU, {quick_wall:.2f} s wall",
-                 f"without cffi's library search (pdf/libraries.py); leaflets is {ours / quick:.2f} x this in CPU, "
+                 f"without cffi's library search (render/libraries.py); leaflets is {ours / quick:.2f} x this in CPU, "
                  f"{ours_wall / quick_wall:.2f} x in wall time"))
     warm = float(subprocess.run([PYTHON, "-c", WARM_WEASYPRINT, str(html), REPO.as_uri() + "/"], cwd=REPO,
                                 capture_output=True, text=True, check=True).stdout)

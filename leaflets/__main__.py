@@ -1,4 +1,4 @@
-from .cli import entry_point
+from leaflets.cli import entry_point
 
 if __name__ == "__main__":  # guarded: worker processes may import this module
     entry_point()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-from leaflets.pdf.thumbs import thumbnail_png
+from leaflets.render.thumbs import thumbnail_png
 
 from conftest import run
 

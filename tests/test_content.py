@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from leaflets.content.load import load_library
-from leaflets.project import find_project
+from leaflets.project.folder import find_project
+from leaflets.project.load import load_library
 
 from conftest import REPO, run
 from pdfinfo import open_pdf, text

@@ -107,9 +107,9 @@ def test_a_branch_product_must_be_in_the_catalogue(project):
 
 
 def test_one_edit_of_shared_advice_changes_every_leaflet(project):
-    from leaflets.content.load import load_library
     from leaflets.gate.checks import body_text
-    from leaflets.project import find_project
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
 
     edit(project / "data/advice.yaml", "Call 999 if you have trouble breathing",
          "Call 999 at once if you have trouble breathing")
@@ -119,10 +119,10 @@ def test_one_edit_of_shared_advice_changes_every_leaflet(project):
 
 
 def test_an_edit_of_shared_advice_re_renders_the_leaflets_that_show_it(project):
-    from leaflets.build.changes import fingerprint
-    from leaflets.content.load import load_library
-    from leaflets.content.plan import plan_variants
-    from leaflets.project import find_project
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.project.plan import plan_variants
+    from leaflets.publish.changes import fingerprint
 
     def prints() -> dict:
         library = load_library(find_project(project))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from leaflets.content import yamlsource
-from leaflets.content.yamlsource import read_yaml
+from leaflets.project import yamlsource
+from leaflets.project.yamlsource import read_yaml
 
 from conftest import REPO
 

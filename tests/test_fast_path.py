@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from leaflets.build.run import prepare
-from leaflets.content.load import load_library
-from leaflets.content.plan import plan_variants
+from leaflets.commands.build import prepare
 from leaflets.formats import FORMATS
-from leaflets.pdf import engine
-from leaflets.pdf import job as job_module
-from leaflets.project import find_project
+from leaflets.project.folder import find_project
+from leaflets.project.load import load_library
+from leaflets.project.plan import plan_variants
+from leaflets.render import engine
+from leaflets.render import job as job_module
 
 from conftest import REPO, copy_project, run
 
@@ -180,15 +180,15 @@ def test_no_file_left_in_the_temp_folder_after_an_interrupted_build(tmp_path: Pa
 def test_the_recorded_subsetter_is_the_one_weasyprint_uses():
     from weasyprint.text import ffi
 
-    from leaflets.pdf.subsetter import font_subsetter
+    from leaflets.render.subsetter import font_subsetter
 
     harfbuzz = ffi.harfbuzz_subset is not None and ffi.harfbuzz.hb_version_atleast(4, 1, 0)
     assert font_subsetter().startswith("harfbuzz-subset " if harfbuzz else "fonttools ")
 
 
 def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_path: Path, monkeypatch):
-    from leaflets.build.changes import tool_versions
-    from leaflets.pdf import subsetter
+    from leaflets.publish.changes import tool_versions
+    from leaflets.render import subsetter
 
     out = tmp_path / "out"
     args = ("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "-j", "1", "--out", out)
@@ -215,7 +215,7 @@ def test_the_two_subsetters_make_different_bytes_and_ci_has_harfbuzz(a5_jobs, mo
     import pypdfium2 as pdfium
     from weasyprint.pdf import fonts as pdf_fonts
 
-    from leaflets.pdf.subsetter import font_subsetter
+    from leaflets.render.subsetter import font_subsetter
 
     harfbuzz = font_subsetter().startswith("harfbuzz-subset ")
     if os.environ.get("CI") == "true":
@@ -235,7 +235,7 @@ def test_the_two_subsetters_make_different_bytes_and_ci_has_harfbuzz(a5_jobs, mo
     assert texts[0] == texts[1]
 
 
-# --- importing WeasyPrint without cffi's library search (pdf/libraries.py) ---
+# --- importing WeasyPrint without cffi's library search (render/libraries.py) ---
 
 IMPORT_REPORT = """
 import contextlib, io, json, subprocess, sys
@@ -248,14 +248,14 @@ subprocess.Popen.__init__ = counting
 SETUP
 printed = io.StringIO()
 with contextlib.redirect_stdout(printed):
-    from leaflets.pdf.libraries import import_weasyprint
+    from leaflets.render.libraries import import_weasyprint
     import_weasyprint()
     from weasyprint.text import ffi
-    from leaflets.pdf import engine
+    from leaflets.render import engine
 pdf = b""
 if "--render" in sys.argv:  # an A5 job, as a worker makes it
     import hashlib, pickle
-    from leaflets.pdf.job import make_pdfs
+    from leaflets.render.job import make_pdfs
     pdf = make_pdfs(pickle.loads(bytes.fromhex(sys.stdin.read())))[0].data
 print(json.dumps({"started": started, "printed": printed.getvalue(), "subset": ffi.harfbuzz_subset is not None,
                   "engine": engine.engine_version(), "pdf": hashlib.sha256(pdf).hexdigest() if pdf else ""}))
@@ -289,7 +289,7 @@ def test_weasyprint_is_imported_without_starting_ldconfig_or_gcc(a5_jobs):
     assert report["started"] == []  # a plain `import weasyprint` starts about 90 processes here
     assert report["subset"] and report["printed"] == ""
     plain = import_report("import weasyprint  # the usual way, for comparison", job=a5_jobs[0])
-    assert plain["started"], "the usual import no longer searches: pdf/libraries.py may be unneeded"
+    assert plain["started"], "the usual import no longer searches: render/libraries.py may be unneeded"
     assert plain["engine"] == report["engine"]
     assert plain["pdf"] == report["pdf"] != ""  # the same libraries: the same bytes
 
@@ -299,7 +299,7 @@ def test_a_library_only_the_search_finds_is_still_loaded(library):
     """A required library (Pango) that fails the first attempt, or the optional subsetter (which
     WeasyPrint would silently replace with fontTools): WeasyPrint is imported again, searching."""
     report = import_report(ONLY_THE_SEARCH_FINDS.replace("LIBRARY", library))
-    assert report["subset"]  # HarfBuzz subsets, as pdf/subsetter.py tells the fingerprints
+    assert report["subset"]  # HarfBuzz subsets, as render/subsetter.py tells the fingerprints
     assert report["started"]  # the second attempt searched
     assert report["printed"] == ""  # WeasyPrint's "could not import" banner of the first attempt is not shown
 
@@ -309,7 +309,7 @@ def test_a_library_only_the_search_finds_is_still_loaded(library):
 def test_a_pool_closed_while_its_probe_starts_the_first_worker_leaves_no_process(tmp_path: Path):
     script = """
 import multiprocessing
-from leaflets.pdf.workers import WorkerPool
+from leaflets.render.workers import WorkerPool
 pool = WorkerPool(1)
 pool.start()  # the fork server is still importing WeasyPrint: the probe waits for it
 pool.close()
@@ -324,10 +324,10 @@ print(len(multiprocessing.active_children()))
 
 def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
     """The probe starts the first worker only once the gate lets the build go on."""
-    from leaflets.build.run import BuildRequest
-    from leaflets.build.run import run as build
+    from leaflets.commands.build import BuildRequest
+    from leaflets.commands.build import run as build
     from leaflets.errors import UserError
-    from leaflets.pdf import workers
+    from leaflets.render import workers
 
     started = []
     monkeypatch.setattr(workers._Probe, "run", lambda self: started.append(self))
@@ -345,7 +345,7 @@ def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
 def test_a_failed_probe_is_tried_again_and_one_probe_serves_callers_at_once(monkeypatch):
     """leaflets serve keeps one pool: a first worker that could not start (a timeout on a busy
     machine) must not fail every later rebuild. Two threads asking at once share one probe."""
-    from leaflets.pdf import workers
+    from leaflets.render import workers
 
     answers = iter([workers.WorkerStartFailed("no worker process started within 60 s"), None])
     probes = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leaflets.pdf.impose import booklet_sheets
+from leaflets.render.impose import booklet_sheets
 
 from conftest import REPO, build_ok, run
 from pdfinfo import box_mm, open_pdf, positioned_text, size_mm, text

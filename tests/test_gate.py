@@ -193,7 +193,7 @@ def test_pdfs_and_zips_are_the_same_bytes_in_any_folder_and_with_any_jobs(tmp_pa
 
 
 def test_the_pdf_identifier_does_not_depend_on_where_fonts_and_project_live():
-    from leaflets.pdf.engine import document_identifier
+    from leaflets.render.engine import document_identifier
 
     def html(project: str, fonts: str) -> str:
         return f'<style>@font-face {{ src: url("file://{fonts}/a.ttf") }}</style><img src="file://{project}/logo.svg">'
@@ -205,8 +205,8 @@ def test_the_pdf_identifier_does_not_depend_on_where_fonts_and_project_live():
 
 
 def test_a_runaway_layout_fails_that_job_alone():
-    from leaflets.pdf.job import Job
-    from leaflets.pdf.workers import WorkerPool
+    from leaflets.render.job import Job
+    from leaflets.render.workers import WorkerPool
 
     def job(name: str, paragraphs: int) -> Job:
         html = "<html><body>" + "<p>A line of text to lay out.</p>" * paragraphs + "</body></html>"

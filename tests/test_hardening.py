@@ -221,7 +221,7 @@ def test_a_3_gb_logo_is_refused_by_its_size(project, tmp_path):
 
 
 def test_the_change_detector_hashes_files_in_chunks_and_skips_unreadable_ones(tmp_path):
-    from leaflets.build.changes import file_hash
+    from leaflets.publish.changes import file_hash
 
     small = tmp_path / "small.css"
     small.write_text("h1 { color: red; }")
@@ -263,10 +263,10 @@ ATTEMPTS = [
 
 @pytest.mark.parametrize("attempt", ATTEMPTS)
 def test_a_template_cannot_reach_python_files_or_the_environment(project, tmp_path, attempt, monkeypatch, token):
-    import leaflets.layout.html
+    import leaflets.render.html
 
     monkeypatch.setenv("LEAFLETS_TEST_SECRET", token)
-    monkeypatch.setattr(leaflets.layout.html, "TEMPLATE_SECONDS", 1.0)  # for the runaway loop
+    monkeypatch.setattr(leaflets.render.html, "TEMPLATE_SECONDS", 1.0)  # for the runaway loop
     footer = project / "templates/partials/footer.html"
     lines = footer.read_text().splitlines()
     footer.write_text("\n".join(lines + [f"<p>{attempt}</p>"]) + "\n")
@@ -437,7 +437,7 @@ def test_a_huge_data_uri_image_in_a_template_fails_its_variant(project, tmp_path
 
 
 def test_the_fetcher_records_every_project_file_it_serves(project):
-    from leaflets.pdf.engine import ProjectFetcher
+    from leaflets.render.engine import ProjectFetcher
 
     fetcher = ProjectFetcher([project])
     (project / "styles/link.css").symlink_to(project / "styles/a4.css")  # a link inside is fine
@@ -510,7 +510,7 @@ def test_a_full_disk_on_a_small_tmpfs(project, tmp_path):
 def test_no_format_may_print_more_than_the_page_cap():
     from leaflets.errors import BuildFailed
     from leaflets.formats import FORMATS
-    from leaflets.pdf.job import MAX_PAGES, Job, check_budget
+    from leaflets.render.job import MAX_PAGES, Job, check_budget
 
     job = Job(name="milia / stoke-on-trent / large-print", html="", blank_page="", format="large-print", bleed_mm=0,
               paths=("x.pdf",), headings=("What are milia?",), title="Milia", epoch=0, base="/", allowed=())
@@ -537,11 +537,11 @@ def test_treatment_descriptions_cannot_blow_up_a_leaflet(project):
 
 
 def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
-    from leaflets.build.run import prepare
-    from leaflets.content.load import load_library
-    from leaflets.content.plan import plan_variants
-    from leaflets.pdf.engine import lay_out
-    from leaflets.project import find_project
+    from leaflets.commands.build import prepare
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.project.plan import plan_variants
+    from leaflets.render.engine import lay_out
 
     logos = project / "assets/logos"
     shutil.copyfile(logos / "stoke-on-trent.svg", logos / "logo%41 #1?.svg")  # the file named in the data

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from leaflets.content.load import load_library
-from leaflets.content.plan import plan_variants
-from leaflets.layout.html import leaflet_html
-from leaflets.project import find_project
+from leaflets.project.folder import find_project
+from leaflets.project.load import load_library
+from leaflets.project.plan import plan_variants
+from leaflets.render.html import leaflet_html
 
 from conftest import copy_project, run
 from pdfinfo import open_pdf, text

@@ -11,7 +11,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from leaflets.pdf.impose import DL_INSIDE, DL_OUTSIDE, booklet_sheets, compose_dl, impose_booklet, page_boxes_mm
+from leaflets.render.impose import DL_INSIDE, DL_OUTSIDE, booklet_sheets, compose_dl, impose_booklet, page_boxes_mm
 
 PT_PER_MM = 72 / 25.4
 DL_LABELS = ["FRONT", "CA", "CB", "CC", "CD", "BACK"]  # front, content 1-4, back

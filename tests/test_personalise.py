@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from leaflets.content.load import load_library
+from leaflets.commands.personalise import PersonalNote, _target, personal_job, personal_variant, render_personal
 from leaflets.errors import UserError
-from leaflets.personal import PersonalNote, personal_job, personal_variant, render_personal
-from leaflets.personal.command import _target
-from leaflets.personal.note import appointment_text
-from leaflets.project import find_project
+from leaflets.project.folder import find_project
+from leaflets.project.load import load_library
+from leaflets.project.note import appointment_text
 
 from conftest import REPO, run
 from pdfinfo import link_uris, positioned_text, size_mm, text

@@ -15,8 +15,8 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf.generic import ContentStream
 
-from leaflets.pdf.impose import DL_INSIDE, DL_OUTSIDE
-from leaflets.pdf.marks import MARK_GAP_MM, SLUG_MM
+from leaflets.render.impose import DL_INSIDE, DL_OUTSIDE
+from leaflets.render.marks import MARK_GAP_MM, SLUG_MM
 
 from conftest import build_ok
 from pdfinfo import PT_PER_MM, box_mm, open_pdf

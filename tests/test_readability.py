@@ -1,9 +1,9 @@
-"""Tests for leaflets.gate.readability: syllables, sentences, metrics, edge cases."""
+"""Tests for leaflets.gate.rules.readability: syllables, sentences, metrics, edge cases."""
 
 import pytest
 
-from leaflets.gate import readability
-from leaflets.gate.readability import Scores, Sentence, count_syllables, score, split_sentences
+from leaflets.gate.rules import readability
+from leaflets.gate.rules.readability import Scores, Sentence, count_syllables, score, split_sentences
 
 # --- syllables ---------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaflets.content.schema import schema_files
+from leaflets.project.schema import schema_files
 
 from conftest import REPO, run
 

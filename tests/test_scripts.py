@@ -16,9 +16,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from leaflets.gate.coverage import drawn_text, missing_characters
-from leaflets.layout.fonts import faces, font_stack_css
-from leaflets.pdf.impose import booklet_sheets, dl_slots
+from leaflets.gate.rules.coverage import drawn_text, missing_characters
+from leaflets.render.fonts import faces, font_stack_css
+from leaflets.render.impose import booklet_sheets, dl_slots
 
 from conftest import REPO, build_ok, copy_project, run
 from pdfinfo import PT_PER_MM

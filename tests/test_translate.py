@@ -18,9 +18,9 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from leaflets.build.run import BuildRequest
-from leaflets.build.run import run as run_build
-from leaflets.layout.html import text_direction
+from leaflets.commands.build import BuildRequest
+from leaflets.commands.build import run as run_build
+from leaflets.render.html import text_direction
 
 from conftest import copy_project, run
 
@@ -107,9 +107,9 @@ def test_extract_writes_every_string_with_context_and_line_and_is_deterministic(
 
 def test_committed_templates_are_fresh():
     """locale/templates/ is what `leaflets translate extract` writes for the current English."""
-    from leaflets.content.load import load_library
-    from leaflets.project import find_project
-    from leaflets.translate.pofiles import names, template
+    from leaflets.commands.translate import names, template
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
 
     from conftest import REPO
 
@@ -313,9 +313,9 @@ def test_not_applicable_paragraph_is_left_out_and_shown_by_check(polish_build):
 
 
 def test_not_applicable_faq_entry_drops_question_and_answer(project):
-    from leaflets.content.load import load_library
-    from leaflets.project import find_project
-    from leaflets.translate.catalog import translated_library
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.project.translations import translated_library
 
     assert run("--root", project, "translate", "update", "pl", "chemical-peel").exit_code == 0
     translate_all(project / "locale/pl/chemical-peel.po")

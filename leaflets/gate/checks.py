@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
-from ..content.load import Library
-from ..content.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
-from ..content.plan import Variant, plan_variants
-from .readability import Scores, score
+from leaflets.gate.rules.readability import Scores, score
+from leaflets.project.load import Library
+from leaflets.project.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
+from leaflets.project.plan import Variant, plan_variants
 
 MIN_FLESCH = 60.0
 MAX_GRADE = 8.0
@@ -227,16 +227,16 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
                         branch=branch.id))
 
     # Translations (leaflets/gate/translations.py): completeness, draft, English version; sentence lengths.
-    from .translations import rows, translation_findings
+    from leaflets.gate.rules.translations import rows, translation_findings
 
     report.translations = rows(library, variants)
     report.findings += translation_findings(library, variants)
     report.readability += _translated_readability(library, variants)
 
     if markup:
-        from ..layout.html import leaflet_html  # Jinja2 only; no PDF engine
-        from .coverage import coverage_findings  # a cycle at import time: coverage imports Finding
-        from .translations import failure
+        from leaflets.gate.rules.coverage import coverage_findings  # a cycle at import time: coverage imports Finding
+        from leaflets.gate.rules.translations import failure
+        from leaflets.render.html import leaflet_html  # Jinja2 only; no PDF engine
 
         for variant in variants:
             if failure(library, variant) is None:  # an incomplete translation is never rendered
@@ -246,7 +246,7 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
     # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
     # shared advice written by hand, unsupported sources, points to confirm with a clinician.
-    from .content_rules import check_content
+    from leaflets.gate.rules.content import check_content
 
     for finding in check_content(library):
         scoped = _scope_by_file(finding, library)
@@ -259,8 +259,8 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
 def _translated_readability(library: Library, variants: list[Variant]) -> list[ReadabilityRow]:
     """Sentence lengths of each complete translation, per branch (the formulas are not used)."""
-    from ..translate.catalog import translated_library
-    from .translations import failure
+    from leaflets.gate.rules.translations import failure
+    from leaflets.project.translations import translated_library
 
     found = []
     for leaflet_id, branch_id, lang in sorted({(v.leaflet, v.branch, v.lang) for v in variants}):

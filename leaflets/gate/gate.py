@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..content.load import Library
-from ..content.plan import Variant
-from ..errors import UserError
-from .checks import Finding, Report, check_library, markup_findings
+from leaflets.errors import UserError
+from leaflets.gate.checks import Finding, Report, check_library, markup_findings
+from leaflets.project.load import Library
+from leaflets.project.plan import Variant
 
 
 class GateRefused(UserError):
@@ -69,13 +69,13 @@ class Verdict:
         """Why this variant may not be built although the selection may (an incomplete
         translation: every entry named with its PO file and line), or None. The build fails
         just that variant; the English and the other languages are built."""
-        from .translations import failure
+        from leaflets.gate.rules.translations import failure
 
         return failure(self.library, variant)
 
     def draft_translation(self, variant: Variant) -> bool:
         """Whether a translated variant is marked "Draft translation" on every page."""
-        from .translations import is_draft
+        from leaflets.gate.rules.translations import is_draft
 
         return variant.lang != self.library.leaflets[variant.leaflet].lang and is_draft(
             self.library, variant.lang, variant.leaflet)
@@ -127,7 +127,7 @@ def judge_markup(variant: Variant, html: str, library: Library | None = None) ->
     library, also that every character it draws is in its fonts (``coverage.py``)."""
     findings = markup_findings(variant, html)
     if library is not None:
-        from .coverage import coverage_findings
+        from leaflets.gate.rules.coverage import coverage_findings
 
         findings += coverage_findings(library, variant, html)
     return findings

@@ -19,11 +19,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..errors import UserError
-from ..formats import FORMATS
-from .guard import Guard, Policy
-from .pages import PageImages
-from .state import Preview
+from leaflets.errors import UserError
+from leaflets.formats import FORMATS
+from leaflets.preview.guard import Guard, Policy
+from leaflets.preview.pages import PageImages
+from leaflets.preview.state import Preview
 
 HERE = Path(__file__).parent
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css"}
@@ -193,7 +193,7 @@ class PreviewApp:
         def field(name: str) -> str:
             return fields.get(name, [""])[0]
 
-        from ..personal import PersonalNote
+        from leaflets.commands.personalise import PersonalNote
 
         try:
             note = PersonalNote.from_form(name=field("name"), note=field("note"), appointment=field("appointment"),
@@ -225,7 +225,7 @@ def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Res
 
 
 def _note_limits() -> dict[str, int]:
-    from ..personal.note import MAX_NAME, MAX_NOTE
+    from leaflets.project.note import MAX_NAME, MAX_NOTE
 
     return {"name": MAX_NAME, "note": MAX_NOTE}
 

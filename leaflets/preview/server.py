@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
-from .guard import Policy, is_loopback, new_token
-from .state import SERVE_TIMEOUT_SECONDS, Preview, Selection
+from leaflets.errors import UserError
+from leaflets.preview.guard import Policy, is_loopback, new_token
+from leaflets.preview.state import SERVE_TIMEOUT_SECONDS, Preview, Selection
 
 MIN_TOKEN_LENGTH = 16
 
@@ -70,8 +70,8 @@ def bind(host: str, port: int) -> socket.socket:
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     import uvicorn
 
-    from .app import create_app
-    from .watch import Watcher
+    from leaflets.preview.app import create_app
+    from leaflets.preview.watch import Watcher
 
     token = access_token(options)
     sock = bind(options.host, options.port)

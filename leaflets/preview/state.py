@@ -1,6 +1,6 @@
 """The preview's state: a private build folder, warm workers, the last good build and its problems.
 
-Every build goes through ``leaflets.build.run.run`` into a temporary folder
+Every build goes through ``leaflets.commands.build.run`` into a temporary folder
 (``out/`` is never written), with one worker pool that lives as long as the
 server, so a rebuild renders at once instead of starting WeasyPrint again.
 The build core renders only the variants whose fingerprint changed. The
@@ -27,18 +27,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build.outputs import FAILED, Output, read_manifest
-from ..build.run import BuildRequest, run
-from ..errors import UserError, error_message
-from ..formats import FORMATS
-from ..pdf.workers import WorkerPool
-from ..project import find_project
+from leaflets.commands.build import BuildRequest, run
+from leaflets.errors import UserError, error_message
+from leaflets.formats import FORMATS
+from leaflets.project.folder import find_project
+from leaflets.publish.files import FAILED, Output, read_manifest
+from leaflets.render.workers import WorkerPool
 
 if TYPE_CHECKING:
-    from ..content.load import Library
-    from ..content.plan import Variant
-    from ..gate.gate import Verdict
-    from ..personal import PersonalNote
+    from leaflets.commands.personalise import PersonalNote
+    from leaflets.gate.gate import Verdict
+    from leaflets.project.load import Library
+    from leaflets.project.plan import Variant
 
 Key = tuple[str, str, str, str]  # (leaflet, branch, format, lang)
 SERVE_TIMEOUT_SECONDS = 30.0  # per job: a leaflet takes under 2 s; a runaway one fails alone
@@ -246,7 +246,7 @@ class Preview:
                  imposed: bool = False, lang: str | None = None) -> tuple[bytes, str]:
         """A personalised PDF of the last good build's data, rendered by a warm worker, in memory:
         its bytes and a file name without patient detail. Raises ``UserError`` with the reason."""
-        from ..personal import personal_filename, personal_job, personal_variant, render_in_pool
+        from leaflets.commands.personalise import personal_filename, personal_job, personal_variant, render_in_pool
 
         library = self.snapshot.library
         if library is None:

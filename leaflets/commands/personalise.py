@@ -1,0 +1,294 @@
+"""A leaflet personalised for one patient, made in memory and handed back as bytes.
+
+``personal_job`` makes the job (the leaflet's own HTML from ``build.run.prepare``
+with the "For you" box where the format's template marks its place); a
+worker pool renders it like any job (``pdf.job.make_pdfs``), or
+``render_personal`` renders it in this process. Nothing is written: no
+``out/``, no manifest, no thumbnail; WeasyPrint's temporary font folder is
+kept in a private folder removed afterwards. The gate is the build's: a
+leaflet with a gate error cannot be personalised; a draft or overdue one
+can, and keeps its mark on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from leaflets.errors import UserError
+from leaflets.formats import FORMATS
+from leaflets.project.note import MAX_NOTE, PersonalNote, appointment_text
+
+if TYPE_CHECKING:
+    from leaflets.project.load import Library
+    from leaflets.project.plan import Variant
+    from leaflets.render.job import Job, RenderedFile
+    from leaflets.render.workers import WorkerPool
+
+FOR_YOU_MARKER = "<!-- leaflets:for-you -->"  # in each format's template, where the box goes
+PERSONAL_FORMATS = tuple(f.id for f in FORMATS.values() if f.printed)
+
+
+class PersonaliseRefused(UserError):
+    """The leaflet cannot be personalised as asked (exit 2)."""
+
+
+def personal_variant(library: Library, leaflet: str, branch: str, format: str, lang: str | None = None) -> Variant:
+    """The one office variant of ``leaflet`` for ``branch`` in ``format``, in ``lang`` (default:
+    the leaflet's own language; unknown ids: a message with the closest match; the web page, a
+    treatment the branch does not offer and a format the translation is not built in are
+    refused)."""
+    from leaflets.project.plan import left_out_formats, plan_variants
+
+    if format == "web" or (format in FORMATS and not FORMATS[format].printed):
+        raise PersonaliseRefused(f"--format {format}: a personalised leaflet is printed; choose one of: "
+                                 + ", ".join(PERSONAL_FORMATS))
+    langs = [lang or library.leaflets[leaflet].lang] if leaflet in library.leaflets else []
+    variants = plan_variants(library, [leaflet], [branch], [format], langs=langs)
+    if not variants and lang and lang != library.leaflets[leaflet].lang:
+        why = left_out_formats(library, [leaflet], [format], [lang])
+        raise PersonaliseRefused(f"not built: {why[0]}; choose one of its formats" if why
+                                 else f"{leaflet} in {lang} is not built as {format}")
+    if not variants:
+        treatment = library.leaflets[leaflet].treatment
+        raise PersonaliseRefused(f"branch {branch!r} does not offer {treatment!r}, so it has no {leaflet!r} "
+                                 "leaflet; choose a branch that offers it")
+    return variants[0]
+
+
+def personal_html(library: Library, variant: Variant, html: str, note: PersonalNote) -> str:
+    """The leaflet's HTML with the box rendered into its place (every value escaped)."""
+    from leaflets.render.html import render_template
+
+    if FOR_YOU_MARKER not in html:
+        raise PersonaliseRefused(f"templates/{FORMATS[variant.format].template} has no place for the \"For you\" "
+                                 f"box: add the line {FOR_YOU_MARKER} where it should go (see the A4 template)")
+    if variant.lang != library.leaflets[variant.leaflet].lang:  # the box's words from the labels' PO file
+        from leaflets.project.translations import translated_library
+
+        library = translated_library(library, variant.lang, variant.leaflet)
+    labels = library.labels[library.leaflets[variant.leaflet].lang]
+    when = appointment_text(note.appointment, labels.appointment_at, variant.lang) if note.appointment else ""
+    box = render_template(
+        library, "partials/for-you.html", labels=labels, patient=note.name, note=note.note,
+        practitioner=note.practitioner, appointment=when,
+    )
+    return html.replace(FOR_YOU_MARKER, box, 1)
+
+
+def personal_filename(variant: Variant, imposed: bool = False) -> str:
+    """A name to offer for the download: no patient detail in it."""
+    return f"{variant.leaflet}-{variant.format}{'-print' if imposed else ''}-for-you.pdf"
+
+
+def personal_job(library: Library, variant: Variant, today: dt.date, note: PersonalNote) -> Job:
+    """The render job of ``variant`` with ``note`` in its "For you" box, for any worker pool.
+
+    Refuses (``UserError``, exit 2) the web format, a print-shop or proof variant, and a
+    leaflet the gate has errors for. Its files, when rendered: the PDF, then for A5 the
+    booklet imposed on A4 sheets; never a thumbnail.
+    """
+    from leaflets.commands.build import prepare
+    from leaflets.gate.gate import judge, judge_markup
+
+    fmt = FORMATS[variant.format]
+    if not fmt.printed:
+        raise PersonaliseRefused(f"--format {variant.format}: a personalised leaflet is printed; choose one of: "
+                                 + ", ".join(PERSONAL_FORMATS))
+    if variant.profile != "office" or variant.marks:
+        raise PersonaliseRefused("a personalised leaflet is printed at the desk: use the office profile, "
+                                 "without crop marks")
+    if not isinstance(note, PersonalNote):
+        raise TypeError("note must be a PersonalNote (PersonalNote.from_form checks what a person typed)")
+    verdict = judge(library, [variant], today, markup=False)
+    if verdict.errors:
+        lines = "\n".join(str(finding) for finding in verdict.errors)
+        raise PersonaliseRefused(f"{variant.name} cannot be personalised: the gate refuses it\n{lines}\n"
+                                 "fix these and try again")
+    undrawable = _undrawable(note, variant.lang)
+    if undrawable:
+        raise PersonaliseRefused("\n".join(undrawable))
+    job = prepare(library, variant, today)
+    html = personal_html(library, variant, job.html, note)
+    problems = judge_markup(variant, html, library)
+    if problems:
+        raise PersonaliseRefused(f"{variant.name} cannot be personalised: its pages have problems\n"
+                                 + "\n".join(str(p) for p in problems))
+    paths = (personal_filename(variant),) + ((personal_filename(variant, imposed=True),)
+                                            if fmt.booklet_companion else ())
+    return replace(job, html=html, note=note.note, thumbnail=None, paths=paths)
+
+
+def _undrawable(note: PersonalNote, lang: str) -> list[str]:
+    """A message for each character of the note that the leaflet's fonts cannot draw (the
+    build never lets WeasyPrint fall back to a font of the machine). It names the character and
+    where it stands, never the text around it: that is the patient's."""
+    from leaflets.gate.rules.coverage import describe, missing_characters
+
+    problems = []
+    for field in ("name", "note", "practitioner"):
+        value = getattr(note, field)
+        missing = missing_characters(value, lang)
+        if missing:
+            first = missing[0]
+            count = "a character" if len(missing) == 1 else f"{len(missing)} characters"
+            problems.append(f"{field}: {count} the leaflet's fonts cannot draw, the first {describe(first)} at "
+                            f"character {value.index(first) + 1}; write it another way or leave it out")
+    return problems
+
+
+def pdf_of(files: list[RenderedFile], imposed: bool = False) -> bytes:
+    """The bytes a person asked for from a personalised job's files: the PDF, or with
+    ``imposed`` an A5 booklet imposed on A4 sheets for an office printer."""
+    kind = "imposed" if imposed else "pdf"
+    for file in files:
+        if file.kind == kind:
+            return file.data
+    raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")
+
+
+def render_personal(library: Library, variant: Variant, today: dt.date, note: PersonalNote,
+                    *, imposed: bool = False) -> bytes:
+    """The personalised PDF's bytes, rendered in this process, in memory: nothing is written
+    (WeasyPrint's font folder goes into a private temporary folder, removed afterwards).
+
+    Raises ``UserError``: exit 2 for a refusal or a note that does not fit (the message says
+    how many characters to cut), exit 1 for a failed render. It points this process's
+    temporary folder elsewhere while it runs: for one render at a time (the command line); a
+    server renders in its worker pool (``personal_job`` and ``render_in_pool``).
+    """
+    from leaflets.render.job import make_pdfs
+
+    if imposed and not FORMATS[variant.format].booklet_companion:
+        raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")
+    job = personal_job(library, variant, today, note)
+    with _private_temp():
+        return pdf_of(make_pdfs(job), imposed)
+
+
+def render_in_pool(pool: WorkerPool, job: Job, imposed: bool = False) -> bytes:
+    """Render a personalised job in a warm worker pool (the pool's workers keep their temporary
+    files in the pool's own scratch folder). Raises ``UserError`` as ``render_personal`` does."""
+    from leaflets.render.foryou import NOTE_DOES_NOT_FIT
+
+    for _, files, error in pool.run([job]):
+        if files is None:
+            message = error or "failed"
+            raise UserError(message, exit_code=2 if NOTE_DOES_NOT_FIT in message else 1)
+        return pdf_of(files, imposed)
+    raise AssertionError("the pool returned no outcome")  # pragma: no cover
+
+
+@contextmanager
+def _private_temp() -> Iterator[None]:
+    """Send this process's temporary files (WeasyPrint's font folder) to a private folder and
+    remove it, and what is in it, afterwards."""
+    from leaflets.render import engine
+
+    previous = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="leaflets-personal-") as scratch:
+        engine.release_resources()  # a font folder made before lives elsewhere: start a new one here
+        tempfile.tempdir = scratch
+        try:
+            yield
+        finally:
+            engine.release_resources()
+            tempfile.tempdir = previous
+    assert not os.path.exists(scratch)
+
+
+# ``leaflets personalise``: read what was typed, render in memory, write one file (or stdout).
+# The only file written is the one named with ``-o``, through a temporary file beside it that is
+# renamed; it is readable by its owner only, as it holds a patient's details. ``-o -`` writes the
+# PDF to standard output and refuses a terminal.
+
+MAX_NOTE_FILE_BYTES = 64 * 1024  # far more than a note may hold: the note's own limit gives the message
+
+
+@dataclass(frozen=True)
+class PersonaliseRequest:
+    root: Path | None
+    leaflet: str
+    branch: str
+    format: str
+    output: str  # a path, or "-" for standard output
+    name: str | None = None
+    note: str | None = None
+    note_file: str | None = None  # a path, or "-" for standard input
+    appointment: str | None = None
+    practitioner: str | None = None
+    imposed: bool = False
+    today: dt.date | None = None
+    lang: str | None = None  # default: the leaflet's own language
+
+
+def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> str:
+    """Do what ``leaflets personalise`` asks; returns where the PDF went, for the message."""
+    from leaflets.commands.personalise import personal_variant, render_personal
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.publish.files import replace_file
+
+    if request.note is not None and request.note_file is not None:
+        raise UserError("give the note with --note or with --note-file, not both")
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout.buffer
+    target = _target(request.output, stdout)
+    text = request.note if request.note_file is None else _read_note(request.note_file, stdin)
+    note = PersonalNote.from_form(name=request.name, note=text, appointment=request.appointment,
+                                  practitioner=request.practitioner)
+    library = load_library(find_project(request.root))
+    variant = personal_variant(library, request.leaflet, request.branch, request.format, request.lang)
+    pdf = render_personal(library, variant, request.today or dt.date.today(), note, imposed=request.imposed)
+    if target is None:
+        stdout.write(pdf)
+        stdout.flush()
+        return "standard output"
+    try:
+        replace_file(target, pdf, mode=0o600)  # it holds a patient's details: its owner's only
+    except OSError as error:
+        full = " (no space left)" if error.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        raise UserError(f"cannot write {target}: {error.strerror}{full}", exit_code=1) from None
+    return str(target)
+
+
+def _target(output: str, stdout: BinaryIO) -> Path | None:
+    """The file to write, or None for standard output (refused when it is a terminal)."""
+    if output == "-":
+        if stdout.isatty():
+            raise UserError("refusing to write a PDF to the terminal: redirect it (-o - > file.pdf, or a pipe) "
+                            "or give a file with -o FILE")
+        return None
+    target = Path(output)
+    if target.is_dir():
+        raise UserError(f"-o {output}: is a folder; give a file name, e.g. {target / 'leaflet.pdf'}")
+    if not target.parent.is_dir():
+        raise UserError(f"-o {output}: there is no folder {target.parent}; create it first")
+    return target
+
+
+def _read_note(source: str, stdin: BinaryIO) -> str:
+    """The note from a file or standard input, as UTF-8 text."""
+    try:
+        if source == "-":
+            data = stdin.read(MAX_NOTE_FILE_BYTES + 1)
+        else:
+            with open(source, "rb") as stream:
+                data = stream.read(MAX_NOTE_FILE_BYTES + 1)
+    except OSError as error:
+        raise UserError(f"--note-file {source}: {error.strerror}") from None
+    if len(data) > MAX_NOTE_FILE_BYTES:
+        raise UserError(f"--note-file {source}: more than {MAX_NOTE_FILE_BYTES // 1024} KB; a note holds at most "
+                        f"{MAX_NOTE} characters")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"--note-file {source}: not UTF-8 text; save it with UTF-8 encoding") from None

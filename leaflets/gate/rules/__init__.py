@@ -1,0 +1,1 @@
+"""The gate's rule families, one module each; ``leaflets.gate.checks`` runs them."""

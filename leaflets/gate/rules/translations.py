@@ -1,0 +1,148 @@
+"""The gate's view of translations: what stops a language variant, and what a release refuses.
+
+A language variant is built only from a complete translation: every string
+of the leaflet and of the labels translated and none fuzzy (an entry marked
+not applicable counts as done). Anything less fails that variant, naming each
+missing or fuzzy entry with its PO file and line; the English and the other
+languages are still built. A release also needs the translation approved
+(translator and checker named) and made from the English version being
+released, and the English itself approved: else a warning, which blocks a
+release like every warning. A draft translation is marked on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leaflets.gate.checks import Finding
+from leaflets.project.load import Library
+from leaflets.project.messages import LABELS
+from leaflets.project.plan import Variant
+from leaflets.project.translations import Coverage, Translation, Translations
+
+
+@dataclass(frozen=True)
+class TranslationRow:
+    """One line of ``check``'s translation table: a leaflet (or the labels) in one language."""
+
+    name: str
+    lang: str
+    file: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    not_applicable: tuple[tuple[str, str], ...]  # (context, reason)
+    status: str  # the record's status, or "no record"
+    made_from: str | None
+    current: str | None  # the English version now
+
+    @property
+    def percent(self) -> float:
+        done = self.translated + len(self.not_applicable)
+        return 100.0 * done / self.total if self.total else 100.0
+
+
+def _translations(library: Library) -> Translations:
+    return library.translations or Translations()
+
+
+def missing(library: Library, lang: str, leaflet_id: str) -> list[str]:
+    """The PO files a variant in ``lang`` needs but the project lacks."""
+    have = {t.name for t in _translations(library).for_variant(lang, leaflet_id)}
+    return [f"locale/{lang}/{name}.po" for name in (leaflet_id, LABELS) if name not in have]
+
+
+def failure(library: Library, variant: Variant) -> str | None:
+    """Why a language variant may not be built (an incomplete translation), or None."""
+    leaflet = library.leaflets[variant.leaflet]
+    if variant.lang == leaflet.lang:
+        return None
+    lines = [f"{path} is missing: run leaflets translate update {variant.lang} {variant.leaflet}"
+             for path in missing(library, variant.lang, variant.leaflet)]
+    for translation in _translations(library).for_variant(variant.lang, variant.leaflet):
+        lines += [str(gap) for gap in translation.coverage.gaps]
+    if not lines:
+        return None
+    return (f"{variant.name}: the {variant.lang} translation is not complete (every string must be translated and "
+            "none fuzzy; nothing falls back to English):\n    " + "\n    ".join(lines))
+
+
+def is_draft(library: Library, lang: str, leaflet_id: str) -> bool:
+    """Whether a translated variant is marked "Draft translation" (any of its records not approved)."""
+    return _translations(library).is_draft(lang, leaflet_id)
+
+
+def rows(library: Library, variants: list[Variant]) -> list[TranslationRow]:
+    """The translation table: each translated leaflet of ``variants`` and the labels, per language."""
+    wanted = sorted({(v.lang, v.leaflet) for v in variants if v.lang != library.leaflets[v.leaflet].lang})
+    found: list[TranslationRow] = []
+    seen: set[tuple[str, str]] = set()
+    for lang, leaflet_id in wanted:
+        for translation in _translations(library).for_variant(lang, leaflet_id):
+            if (lang, translation.name) in seen:
+                continue
+            seen.add((lang, translation.name))
+            found.append(_row(library, translation))
+    return found
+
+
+def _row(library: Library, translation: Translation) -> TranslationRow:
+    cover: Coverage = translation.coverage
+    record = translation.record
+    current = library.leaflets[translation.name].record.version if translation.name != LABELS else None
+    return TranslationRow(
+        translation.name, translation.lang, translation.file, cover.total, cover.translated, len(cover.fuzzy),
+        len(cover.untranslated), tuple(cover.not_applicable), record.status if record else "no record",
+        record.made_from if record else None, current,
+    )
+
+
+def translation_findings(library: Library, variants: list[Variant]) -> list[Finding]:
+    """Warnings a release refuses (incomplete, draft, made from another English version) and notes
+    (strings left out as not applicable), each scoped to its leaflet and language."""
+    findings: list[Finding] = []
+    wanted = sorted({(v.lang, v.leaflet) for v in variants if v.lang != library.leaflets[v.leaflet].lang})
+    for lang, leaflet_id in wanted:
+        at: dict[str, str | None] = {"leaflet": leaflet_id, "lang": lang}
+        subject = f"{leaflet_id} in {lang}"
+        for path in missing(library, lang, leaflet_id):
+            findings.append(Finding("warning", path, subject, f"missing: run leaflets translate update {lang}; "
+                                    "the variants in this language fail until it is complete", **at))
+        for translation in _translations(library).for_variant(lang, leaflet_id):
+            if translation.name == LABELS:  # the labels concern every leaflet in this language
+                at, subject = {"leaflet": None, "lang": lang}, f"labels in {lang}"
+            else:
+                at, subject = {"leaflet": leaflet_id, "lang": lang}, f"{leaflet_id} in {lang}"
+            cover = translation.coverage
+            if not cover.complete:
+                findings.append(Finding(
+                    "warning", translation.file, subject,
+                    f"{cover.percent:.0f}% translated ({len(cover.fuzzy)} fuzzy, {len(cover.untranslated)} "
+                    "untranslated): the variants in this language fail until every string is translated and "
+                    "none is fuzzy; see `leaflets check` or build it for each entry", **at))
+            for context, reason in cover.not_applicable:
+                findings.append(Finding("info", translation.file, subject,
+                                        f"not applicable in {lang}, left out: {context} ({reason})", **at))
+            record = translation.record
+            if record is None:
+                continue
+            if record.status != "approved":
+                findings.append(Finding(
+                    "warning", translation.record_file, subject,
+                    "draft translation: not yet checked by a qualified translator; marked on every page, and a "
+                    "release refuses it", **at))
+            if translation.name != LABELS:
+                current = library.leaflets[leaflet_id].record.version
+                if record.made_from != current:
+                    findings.append(Finding(
+                        "warning", translation.record_file, subject,
+                        f"made from English version {record.made_from}, but the English is now version {current}: "
+                        "update the translation (translate update, review the fuzzy entries), then set made_from; "
+                        "a release refuses it", **at))
+    return _unique(findings)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """The labels' findings come once per language, not once per leaflet."""
+    return list(dict.fromkeys(findings))

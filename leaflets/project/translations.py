@@ -1,0 +1,368 @@
+"""A project's translations: read, measured against the current English, and applied.
+
+``load_translations`` reads every ``locale/<lang>/*.po`` (polib) and its
+record, checks them (file and line for every problem) and builds each
+translated view once, so a translation that would make invalid data (a line
+break in a heading, a lost ``{date}``) is reported by ``check`` like any
+data problem. ``coverage`` compares a PO file with the strings the English
+has now: an entry is done when translated and not fuzzy, or marked not
+applicable where that is allowed; a PO entry whose English no longer matches
+(the English changed and ``translate update`` was not run) counts as fuzzy.
+``translated_library`` is the library as the templates see it for one
+leaflet in one language: every printed string replaced, labels included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import polib
+from pydantic import BaseModel, ValidationError
+
+from leaflets.errors import Problem, UserError, display_path
+from leaflets.project.load import Library, _Loader, _message
+from leaflets.project.messages import LABELS, PLACEHOLDER, Message, context_of, label_messages, leaflet_messages
+from leaflets.project.model import AdviceSnippet, Labels, Leaflet, Treatment
+from leaflets.project.pofiles import LANG_RE, locale_folder, read_po, record_path
+from leaflets.project.records import NOT_APPLICABLE, TranslationRecord
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One PO entry as the gate needs it."""
+
+    context: str
+    msgid: str
+    msgstr: str
+    fuzzy: bool
+    line: int
+    not_applicable: str | None  # the reason, from a translator comment "not-applicable: ..."
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A string that stops a translation from being built, with where to fix it."""
+
+    file: str
+    line: int
+    context: str
+    english: str
+    why: str  # "untranslated", "fuzzy", "the English changed", "not in the PO file", ...
+    hint: str = ""  # what to do
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        english = self.english if len(self.english) <= 60 else self.english[:57] + "..."
+        return f"{where}: {self.why}: {self.context}: \"{english}\"" + (f" ({self.hint})" if self.hint else "")
+
+
+@dataclass
+class Coverage:
+    total: int = 0
+    translated: int = 0
+    fuzzy: list[Gap] = field(default_factory=list)
+    untranslated: list[Gap] = field(default_factory=list)
+    not_applicable: list[tuple[str, str]] = field(default_factory=list)  # (context, reason)
+
+    @property
+    def done(self) -> int:
+        return self.translated + len(self.not_applicable)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 100.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.fuzzy and not self.untranslated
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return sorted(self.fuzzy + self.untranslated, key=lambda g: (g.file, g.line, g.context))
+
+
+@dataclass
+class Translation:
+    """One PO file (a leaflet's or the labels') in one language, with its record."""
+
+    lang: str
+    name: str  # the leaflet id, or "labels"
+    file: str  # the PO file, relative to the project
+    record_file: str
+    entries: dict[str, Entry]
+    record: TranslationRecord | None
+    messages: list[Message] = field(default_factory=list)  # what the English has now
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        return coverage(self, self.messages)
+
+    @property
+    def files(self) -> tuple[str, str]:
+        return self.file, self.record_file
+
+
+@dataclass
+class Translations:
+    """Every translation of a project, by (language, leaflet id or "labels")."""
+
+    items: dict[tuple[str, str], Translation] = field(default_factory=dict)
+    views: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # translated models
+
+    def languages(self, leaflet: str | None = None) -> list[str]:
+        """The languages a leaflet is translated into (any leaflet: None), sorted."""
+        return sorted({lang for lang, name in self.items if name != LABELS and leaflet in (None, name)})
+
+    def get(self, lang: str, name: str) -> Translation | None:
+        return self.items.get((lang, name))
+
+    def is_draft(self, lang: str, leaflet: str) -> bool:
+        """Whether the leaflet in ``lang`` is a draft translation (any of its records not approved)."""
+        present = self.for_variant(lang, leaflet)
+        return len(present) < 2 or any(t.record is None or t.record.status != "approved" for t in present)
+
+    def formats(self, lang: str, leaflet: str) -> list[str] | None:
+        """The formats the leaflet's record in ``lang`` limits it to (None: every format)."""
+        translation = self.get(lang, leaflet)
+        return translation.record.formats if translation and translation.record else None
+
+    def for_variant(self, lang: str, leaflet: str) -> list[Translation]:
+        """The translations a variant in ``lang`` prints: the leaflet's and the labels' (present ones)."""
+        return [t for t in (self.get(lang, leaflet), self.get(lang, LABELS)) if t is not None]
+
+
+def coverage(translation: Translation, messages: list[Message]) -> Coverage:
+    """How much of the current English the PO file translates (see the module docstring)."""
+    result = Coverage(total=len(messages))
+    for message in messages:
+        entry = translation.entries.get(message.context)
+
+        def gap(why: str, line: int = 0, hint: str = "", message: Message = message) -> Gap:
+            return Gap(translation.file, line, message.context, message.text, why, hint)
+
+        update = f"run leaflets translate update {translation.lang}"
+        if entry is None:
+            result.untranslated.append(gap("not in the PO file", hint=update))
+        elif entry.msgid != message.text:
+            result.fuzzy.append(gap("the English changed", entry.line, f"{update}, then review the fuzzy entry"))
+        elif entry.not_applicable is not None:
+            if message.optional:
+                result.not_applicable.append((message.context, entry.not_applicable))
+            else:
+                result.untranslated.append(gap("marked not applicable", entry.line,
+                                               "only paragraphs, bullets, callout texts and FAQ entries may be left "
+                                               "out; translate it"))
+        elif entry.fuzzy:
+            result.fuzzy.append(gap("fuzzy", entry.line, "check the translation against the new English, then "
+                                    "remove the fuzzy mark"))
+        elif not entry.msgstr.strip():
+            result.untranslated.append(gap("untranslated", entry.line))
+        elif sorted(set(PLACEHOLDER.findall(entry.msgstr))) != message.placeholders:
+            result.untranslated.append(gap("placeholders differ", entry.line,
+                                           f"keep {', '.join(message.placeholders) or 'no placeholder'} exactly as "
+                                           "in the English"))
+        else:
+            result.translated += 1
+    return result
+
+
+def _entries(po: polib.POFile) -> dict[str, Entry]:
+    entries = {}
+    for e in po:
+        if e.obsolete or e.msgctxt is None:
+            continue
+        reason = None
+        for note in (e.tcomment or "").splitlines():
+            if note.strip().lower().startswith(NOT_APPLICABLE):
+                reason = note.strip()[len(NOT_APPLICABLE):].lstrip(": ").strip() or "(no reason given)"
+        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.linenum or 0, reason)
+    return entries
+
+
+def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
+    """Read ``locale/<lang>/*.po`` and records; check them; build the translated views."""
+    project = library.project
+    folder = locale_folder(project)
+    result = Translations()
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return result, problems
+    loader = _Loader(project)
+    english_labels = label_messages(library) if "en-GB" in library.labels else []
+    for lang_folder in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "templates"):
+        lang = lang_folder.name
+        shown = display_path(lang_folder, project.root)
+        if not LANG_RE.fullmatch(lang):
+            problems.append(Problem(shown, 0, 0, "", "a language folder is named by its code, e.g. locale/pl or "
+                                    "locale/pt-BR; rename it"))
+            continue
+        for path in sorted(lang_folder.glob("*.po")):
+            name = path.stem
+            display = display_path(path, project.root)
+            if name != LABELS and name not in library.leaflets:
+                problems.append(Problem(display, 0, 0, "", f"no leaflet {name!r} (data/leaflets/{name}.yaml) to "
+                                        "translate; rename or remove the file"))
+                continue
+            try:
+                po = read_po(path, display, project.root)
+            except UserError as error:
+                problems.append(Problem(display, 0, 0, "", str(error).removeprefix(f"{display}: ")))
+                continue
+            record_file = record_path(project, lang, name)
+            record_display = display_path(record_file, project.root)
+            record = None
+            if not record_file.exists():
+                problems.append(Problem(record_display, 0, 0, "", f"the record of {display} is missing: run "
+                                        f"leaflets translate update {lang} (it writes a draft record)"))
+            else:
+                before = len(loader.problems)
+                source, record = loader.read(record_file, TranslationRecord)
+                problems += loader.problems[before:]
+                if record is not None and source is not None:
+                    if record.lang != lang:
+                        problems.append(source.problem(("lang",), f"the record says {record.lang!r} but is in "
+                                                       f"locale/{lang}/; they must agree"))
+                    if name != LABELS and record.made_from is None:
+                        problems.append(source.problem(("made_from",), "write the English version this "
+                                                       "translation was made from, in quotes, e.g. \"0.3\""))
+            messages = english_labels if name == LABELS else leaflet_messages(library, name)
+            result.items[(lang, name)] = Translation(lang, name, display, record_display, _entries(po), record,
+                                                     messages)
+    for (lang, name), translation in sorted(result.items.items()):
+        if name == LABELS:
+            labels, found = _apply_labels(library, translation)
+            problems += found
+            if labels is not None:
+                result.views[(lang, LABELS)] = {"labels": labels}
+        else:
+            view, found = _apply_leaflet(library, translation)
+            problems += found
+            if view is not None:
+                result.views[(lang, name)] = view
+    return result, problems
+
+
+def _set(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _drop(data: Any, path: tuple[Any, ...]) -> None:
+    """Leave out a string marked not applicable: a whole FAQ entry, a paragraph's block, a bullet,
+    or a callout's text."""
+    if path[-1] == "text":  # a callout's text: the callout stays, with its title
+        _set(data, path, None)
+        return
+    target = path[:2] if path[0] == "faq" else path[:-1] if path[-1] == "p" else path
+    parent = data
+    for part in target[:-1]:
+        parent = parent[part]
+    parent[target[-1]] = _DROPPED
+
+
+_DROPPED = object()
+
+
+def _prune(value: Any) -> Any:
+    """Remove dropped items (and bullet lists left empty) after every string is placed."""
+    if isinstance(value, list):
+        kept = [_prune(v) for v in value if v is not _DROPPED]
+        return [v for v in kept if not (isinstance(v, dict) and v.get("bullets") == [] and len(v) == 1)]
+    if isinstance(value, dict):
+        return {k: _prune(v) for k, v in value.items()}
+    return value
+
+
+def _apply(translation: Translation, kind: str, item: str, data: dict[str, Any]) -> dict[str, Any]:
+    dropped = []
+    for message in translation.messages:
+        if message.kind != kind or message.item != item:
+            continue
+        entry = translation.entries.get(message.context)
+        if entry is None or entry.msgid != message.text or entry.fuzzy:
+            continue
+        if entry.not_applicable is not None and message.optional:
+            dropped.append(message.path)
+        elif entry.msgstr.strip():
+            _set(data, message.path, entry.msgstr.strip())
+    for path in dropped:  # after every string is placed: the places still hold
+        _drop(data, path)
+    return _prune(data)
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any], translation: Translation,
+               prefix: str) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(p for i, p in enumerate(item["loc"]) if isinstance(p, int) or i == 0
+                        or p != item["loc"][i - 1])
+            context = context_of(prefix, loc)
+            entry = translation.entries.get(context)
+            problems.append(Problem(translation.file, entry.line if entry else 0, 0, context,
+                                    "the translation " + _message(item, model)))
+        return None, problems
+
+
+def _apply_leaflet(library: Library, translation: Translation) -> tuple[dict[str, Any] | None, list[Problem]]:
+    leaflet = library.leaflets[translation.name]
+    data = _apply(translation, "leaflet", leaflet.id, leaflet.model_dump())
+    data["lang"] = translation.lang
+    translated, problems = _validated(Leaflet, data, translation, "")
+    treatments: dict[str, Treatment] = {}
+    advice: dict[str, AdviceSnippet] = {}
+    for kind, models, target, prefix in (("treatment", library.treatments, treatments, "treatments"),
+                                         ("advice", library.advice, advice, "advice")):
+        for item_id in dict.fromkeys(m.item for m in translation.messages if m.kind == kind):
+            model = type(models[item_id])
+            item_data = _apply(translation, kind, item_id, models[item_id].model_dump())
+            value, found = _validated(model, item_data, translation, f"{prefix}[{item_id}]")
+            problems += found
+            if value is not None:
+                target[item_id] = value
+    if problems or translated is None:
+        return None, problems
+    return {"leaflet": translated, "treatments": treatments, "advice": advice}, []
+
+
+def _apply_labels(library: Library, translation: Translation) -> tuple[Labels | None, list[Problem]]:
+    english = library.labels.get("en-GB")
+    if english is None:
+        return None, []
+    data = _apply(translation, "labels", "en-GB", english.model_dump())
+    data["lang"] = translation.lang
+    return _validated(Labels, data, translation, "")
+
+
+def translated_library(library: Library, lang: str, leaflet_id: str) -> Library:
+    """The library as the templates see one leaflet in ``lang``: the leaflet, the treatment
+    summaries and advice it shows, and the labels, all translated. Only for a translation the
+    gate let through (complete and valid): anything else is refused, never filled with English."""
+    translations: Translations = library.translations or Translations()
+    view = translations.views.get((lang, leaflet_id))
+    labels = translations.views.get((lang, LABELS))
+    present = translations.for_variant(lang, leaflet_id)
+    if view is None or labels is None or len(present) < 2 or not all(t.coverage.complete for t in present):
+        raise UserError(f"{leaflet_id} in {lang}: no complete translation (locale/{lang}/{leaflet_id}.po and "
+                        f"locale/{lang}/labels.po); the gate should have refused it")
+    return dataclasses.replace(
+        library,
+        leaflets={**library.leaflets, leaflet_id: view["leaflet"]},
+        treatments={**library.treatments, **view["treatments"]},
+        advice={**library.advice, **view["advice"]},
+        labels={**library.labels, lang: labels["labels"]},
+    )
+
+
+def translation_files(library: Library, lang: str, leaflet_id: str) -> list[Path]:
+    """The files a variant in ``lang`` reads beyond the English: for fingerprints."""
+    root = library.project.root
+    translations: Translations = library.translations or Translations()
+    return [root / f for t in translations.for_variant(lang, leaflet_id) for f in t.files if (root / f).is_file()]
