@@ -1,0 +1,30 @@
+"""``leaflets schema``: JSON Schema files for editors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from leaflets.cli.base import Context, friendly_errors, main
+
+
+@main.command(epilog="\b\nExamples:\n  leaflets schema\n  leaflets schema --out /tmp/schema")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the schema files. Default: schema/ in the project folder.")
+@click.pass_obj
+@friendly_errors
+def schema(obj: Context, out_dir: Path | None) -> None:
+    """Write JSON Schema files for the data, so editors can check YAML as you type.
+
+    Data files point at them with a first line such as
+    `# yaml-language-server: $schema=../../schema/leaflet.schema.json`.
+    """
+    from leaflets.project.folder import find_project
+    from leaflets.project.schema import schema_files
+    from leaflets.publish.files import write_atomic
+
+    folder = out_dir if out_dir is not None else find_project(obj.root).root / "schema"
+    for name, text in schema_files().items():
+        write_atomic(folder / name, text.encode("utf-8"))
+        click.echo(f"wrote {folder / name}")
