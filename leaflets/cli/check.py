@@ -83,9 +83,9 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
                  f"English {t.made_from or '?'} (current: {t.current})")
                 for t in report.translations
             ]
-            widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-            for row in table:
-                click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+            widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+            for line in table:
+                click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
         if report.findings:
             click.echo("")
         for finding in sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.level)):

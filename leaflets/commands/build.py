@@ -43,7 +43,7 @@ from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 # The data model, the gate and the templates are imported only when a build goes past the
 # no-op check (``_stages``): a rebuild with nothing to do never loads them.
 if TYPE_CHECKING:
-    from leaflets.gate.checks import Finding
+    from leaflets.gate.findings import Finding
     from leaflets.gate.gate import Verdict
     from leaflets.project.load import Library
     from leaflets.project.plan import Variant

@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
-from typing import Any
 
+from leaflets.gate.findings import Finding, Level
 from leaflets.gate.rules.readability import Scores, score
+from leaflets.gate.rules.translations import TranslationRow
 from leaflets.project.load import Library
 from leaflets.project.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
 from leaflets.project.plan import Variant, plan_variants
@@ -27,28 +28,6 @@ REVIEW_WARNING_DAYS = 60
 MIN_CONTRAST = 4.5
 BODY_TEXT = "#111111"  # the body text colour in styles/base.css
 PAGE = "#ffffff"
-
-
-LEVELS = ("error", "warning", "info")
-
-
-@dataclass(frozen=True)
-class Finding:
-    level: str  # "error" (blocks every build) | "warning" (blocks a release) | "info"
-    file: str
-    subject: str
-    message: str
-    leaflet: str | None = None  # the leaflet it concerns; None: every leaflet
-    branch: str | None = None  # the branch it concerns; None: every branch
-    format: str | None = None  # the format it concerns; None: every format
-    lang: str | None = None  # the language it concerns (a translation); None: every language
-
-    def __str__(self) -> str:
-        return f"{self.level}: {self.file}: {self.subject}: {self.message}"
-
-    def concerns(self, leaflet: str, branch: str, format: str, lang: str | None = None) -> bool:
-        return all(mine is None or mine == theirs for mine, theirs in (
-            (self.leaflet, leaflet), (self.branch, branch), (self.format, format), (self.lang, lang)))
 
 
 @dataclass(frozen=True)
@@ -68,9 +47,9 @@ class ReadabilityRow:
 class Report:
     readability: list[ReadabilityRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    translations: list[Any] = field(default_factory=list)  # gate.translations.TranslationRow
+    translations: list[TranslationRow] = field(default_factory=list)
 
-    def count(self, level: str) -> int:
+    def count(self, level: Level) -> int:
         return sum(1 for f in self.findings if f.level == level)
 
     def as_json(self) -> dict:
@@ -281,8 +260,10 @@ def _scope_by_file(finding: Finding, library: Library) -> Finding:
         return finding
     path = finding.file.split(":", 1)[0]
     for (kind, item_id), file in library.files.items():
-        if file == path and kind in ("leaflet", "branch"):
-            return replace(finding, **{kind: item_id})
+        if file == path and kind == "leaflet":
+            return replace(finding, leaflet=item_id)
+        if file == path and kind == "branch":
+            return replace(finding, branch=item_id)
     return finding
 
 

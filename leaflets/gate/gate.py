@@ -19,7 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from leaflets.errors import UserError
-from leaflets.gate.checks import Finding, Report, check_library, markup_findings
+from leaflets.gate.checks import Report, check_library, markup_findings
+from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
 from leaflets.project.plan import Variant
 

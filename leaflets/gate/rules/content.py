@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from leaflets.gate.checks import Finding
+from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
 from leaflets.project.model import AdviceRef, Bullets, Callout, Paragraph, Product, Treatment, TreatmentList
 

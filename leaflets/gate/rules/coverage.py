@@ -29,7 +29,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-from leaflets.gate.checks import Finding
+from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
 from leaflets.project.plan import Variant
 from leaflets.render.fonts import coverage, families

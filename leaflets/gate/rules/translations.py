@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from leaflets.gate.checks import Finding
+from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
 from leaflets.project.messages import LABELS
 from leaflets.project.plan import Variant
