@@ -10,6 +10,7 @@ import sys
 
 from leaflets.cli import build, check, listing, personalise, schema, serve, translate  # noqa: F401  (registers)
 from leaflets.cli.base import main
+from leaflets.render import compat
 
 __all__ = ["entry_point", "main"]
 
@@ -26,7 +27,6 @@ def entry_point() -> None:
     is closed (and renamed into place) before the command returns. Tests call ``main``
     (the click group), which exits the usual way.
     """
-    import atexit
     import contextlib
     import os
     import threading
@@ -42,7 +42,7 @@ def entry_point() -> None:
             code = 1
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.exit(code)  # a thread still working (none is expected): let Python wait for it
-    atexit._run_exitfuncs()
+    compat.run_exit_handlers()
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # started with the stream closed (`leaflets list >&-`)
             continue

@@ -25,6 +25,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from leaflets.errors import BuildFailed
 from leaflets.project.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
+from leaflets.render import compat
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -232,7 +233,7 @@ def shared_font_config():
     import os
 
     if _font_config is not None and _font_config_pid != os.getpid():  # inherited through fork
-        _font_config._folder = None  # the parent's folder: this copy must not delete it when collected
+        compat.forget_font_folder(_font_config)  # the parent's folder: this copy must not delete it
         _font_config = None
     if _font_config is None:
         import atexit
@@ -265,15 +266,15 @@ def release_resources() -> None:
     if config is None:
         return
     if _font_config_pid != os.getpid():  # a forked child's inherited copy: the folder is its parent's
-        config._folder = None
+        compat.forget_font_folder(config)
         return
-    # WeasyPrint 70 keeps the folder in a private attribute and removes it only in __del__.
-    folder = getattr(config, "_folder", None)
+    # WeasyPrint removes the folder only when the configuration is collected.
+    folder = compat.font_folder(config)
     if folder:
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
-        config._folder = None
+        compat.forget_font_folder(config)
 
 
 def _release_and_die(signum, frame) -> None:

@@ -37,6 +37,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from leaflets.render import compat
+
 __all__ = ["booklet_sheets", "impose_booklet", "compose_dl", "dl_slots", "page_boxes_mm"]
 
 PT_PER_MM = 72 / 25.4
@@ -249,8 +251,8 @@ def _new_writer(reader: PdfReader) -> PdfWriter:
 def _finish(writer: PdfWriter, pdf: bytes, kind: str) -> bytes:
     """Serialise with a file identifier derived from the input, so bytes are reproducible."""
     digest = hashlib.sha256(kind.encode() + b"\0" + pdf).digest()[:16]
-    # pypdf writes no /ID unless asked; it has no public setter, so use its attribute.
-    writer._ID = ArrayObject((ByteStringObject(digest), ByteStringObject(digest)))
+    # pypdf writes no /ID unless asked; it has no public setter (render/compat.py).
+    compat.set_identifier(writer, ArrayObject((ByteStringObject(digest), ByteStringObject(digest))))
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -16,6 +16,7 @@ from io import BytesIO
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, FloatObject, RectangleObject
 
+from leaflets.render import compat
 from leaflets.render.impose import PT_PER_MM, dl_slots
 
 __all__ = ["SLUG_MM", "MARK_GAP_MM", "add_marks", "dl_folds_mm"]
@@ -74,7 +75,7 @@ def add_marks(pdf: bytes, bleed_mm: float, folds_mm: Sequence[Sequence[float]] =
     if "/ID" in reader.trailer:  # keep the input's identifier, so the bytes stay reproducible
         identifier = reader.trailer["/ID"]
         assert isinstance(identifier, ArrayObject)  # the PDF specification: an array of two strings
-        writer._ID = identifier
+        compat.set_identifier(writer, identifier)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -33,10 +33,6 @@ from leaflets.render.job import Job, RenderedFile, make_pdfs
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # per job; a normal leaflet takes under 2 s
 START_TIMEOUT_SECONDS = 60.0  # for the first worker to import WeasyPrint
-# How often pebble's manager threads look at the pool (its default is 0.1 s). Closing the pool
-# waits for the next look, so the default added up to 0.1 s to every build. A look costs about
-# 0.1 ms of this process's time: every 10 ms that was 1.5% of a long build, every 25 ms 0.4%.
-POLL_SECONDS = 0.025
 PR_SET_PDEATHSIG = 1
 
 # What a job hands back: its files, or None and the reason it failed.
@@ -166,9 +162,8 @@ class WorkerPool:
         import tempfile
 
         context = _context()  # first: the fork server's imports start now
-        from pebble import CONSTS, ProcessPool
+        from pebble import ProcessPool
 
-        CONSTS.sleep_unit = min(CONSTS.sleep_unit, POLL_SECONDS)
         self.jobs = jobs
         self.timeout = timeout
         self._scratch = tempfile.mkdtemp(prefix="leaflets-workers-")
