@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
+
+#: how a format's pages are made: "pages", the PDF as rendered; "dl", six panels composed onto
+#: two sheets; "web", the HTML is the output
+Layout = Literal["pages", "dl", "web"]
+#: what a written file is: a PDF, the A5 booklet imposed for folding, a PNG of page 1, a web page
+OutputKind = Literal["pdf", "imposed", "thumbnail", "web"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +25,7 @@ class Format:
     max_pages: int | None  # the page budget of the rendered document; more is an error
     multiple: int = 1  # pad the page count to a multiple of this, with blanks before the back cover
     back_pages: int = 0  # pages after the content (a back cover), not available to content
-    layout: str = "pages"  # "pages": PDF as rendered; "dl": 6 panels composed onto 2 sheets
+    layout: Layout = "pages"
     booklet_companion: bool = False  # also write an imposed file for office printing
     logo_height_mm: float = 16.0  # printed logo height, to judge raster resolution
     # For the staff catalogue (out/index.html): the button's words and how to print it.

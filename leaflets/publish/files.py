@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from leaflets.errors import UserError
+from leaflets.formats import OutputKind
 
 MANIFEST = "manifest.json"
 LOCK = ".leaflets.lock"
@@ -39,7 +40,7 @@ class Output:
     fingerprint: str  # of the inputs it was built from: unchanged inputs are not rebuilt
     content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
     reads: dict[str, str] = field(default_factory=dict)  # project file the render read -> its sha256
-    kind: str = "pdf"  # "pdf", "imposed" (the A5 booklet for folding), "thumbnail" (PNG of page 1), "web"
+    kind: OutputKind = "pdf"
 
 
 def target_path(out_dir: Path, relative: str) -> Path:

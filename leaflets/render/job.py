@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leaflets.errors import BuildFailed
-from leaflets.formats import FORMATS, Format
+from leaflets.formats import FORMATS, Format, OutputKind
 
 if TYPE_CHECKING:
     from leaflets.render.engine import LaidOut  # WeasyPrint is imported only when something is built
@@ -39,7 +39,7 @@ class RenderedFile:
     pages: int
     companion_of: str | None
     reads: tuple[str, ...] = ()  # project files the render read, relative to the project
-    kind: str = "pdf"  # "pdf", "imposed", "thumbnail" or "web" (see build.outputs.Output)
+    kind: OutputKind = "pdf"
 
 
 @dataclass(frozen=True)
