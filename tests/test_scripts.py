@@ -234,7 +234,7 @@ def test_polish_text_has_its_letters(polish):
     text = " ".join(page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf))))
     for letter in "ąęłśżźóćń":
         assert letter in text, letter
-    assert "Prosaki" in text and "Zadzwoń pod 999" in text
+    assert "Prosaki" in text and "Zadzwoń pod numer alarmowy 999" in text
     assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "pl"
     assert embedded_fonts(pdf) <= project_font_names()
     assert not any("arabic" in f for f in embedded_fonts(pdf))
