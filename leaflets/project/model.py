@@ -674,6 +674,10 @@ class Labels(Strict):
         default_factory=dict, description="How each format is named in the other-formats sentence, by format id."
     )
     and_word: ShortText = "and"
+    comma: ShortText = Field(default=",", description="The comma the layout writes between parts of a line, e.g. "
+                             "the footer's reference and version: , in English, ، in Urdu.")
+    full_stop: ShortText = Field(default=".", description="The full stop the layout writes after the parts of the "
+                                 "footer's record: . in English, ۔ in Urdu.")
     ask_for_quote: ShortText = "Ask us for a written quote before you agree to treatment."
     out_of_hours: ShortText = "Out of hours"
     # A personalised print's box (leaflets personalise): its heading and labels.

@@ -263,7 +263,7 @@ def other_formats_text(labels: Labels, this_format: str, built: list[str] | None
              if f != this_format and f in labels.format_names and (built is None or f in built)]
     if not names:
         return ""
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {labels.and_word} {names[-1]}"
+    listed = names[0] if len(names) == 1 else f"{(labels.comma + ' ').join(names[:-1])} {labels.and_word} {names[-1]}"
     return labels.other_formats.replace("{formats}", listed)
 
 
@@ -317,7 +317,7 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "font_css": Markup(font_face_css(variant.lang)),
         "page_label": page_label_css(labels),
         "running_footer": css_string(
-            f"{labels.reference} {leaflet.record.reference}, {labels.version} {leaflet.record.version}"
+            f"{labels.reference} {leaflet.record.reference}{labels.comma} {labels.version} {leaflet.record.version}"
         ),
         "stylesheets": stylesheet_urls(fmt),
         "logo_url": logo_url(library, branch),
