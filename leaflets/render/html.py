@@ -342,7 +342,15 @@ def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
     """The complete HTML document for a variant as of ``today`` (a leaflet past its review
     date is marked on every page); URLs are relative to the project."""
     html = render_template(library, FORMATS[variant.format].template, **leaflet_context(library, variant, today))
-    return directed(html, variant.lang)
+    return for_language(html, variant.lang)
+
+
+def for_language(html: str, lang: str) -> str:
+    """The rendered page with its language's rules applied to the text: typesetting (a Polish
+    one-letter word kept off a line end: render/typography.py), then direction (``directed``)."""
+    from leaflets.render.typography import typeset
+
+    return directed(typeset(html, lang), lang)
 
 
 def directed(html: str, lang: str) -> str:

@@ -22,7 +22,7 @@ from leaflets.formats import FORMATS
 from leaflets.project.load import Library
 from leaflets.project.plan import Variant
 from leaflets.render.fonts import faces, font_folders
-from leaflets.render.html import directed, leaflet_context, render_template
+from leaflets.render.html import for_language, leaflet_context, render_template
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 WEB_FACES = ((400, "normal"), (700, "normal"))  # the layout never uses italics (clear-print guidance)
@@ -85,5 +85,5 @@ def web_html(library: Library, variant: Variant, today: dt.date) -> tuple[str, t
     context = leaflet_context(library, variant, today)
     context.update(font_css=web_font_css(variant.lang), css=web_stylesheet(project.root, fmt.stylesheet),
                    logo_uri=_data_uri(logo, media_type))
-    html = directed(render_template(library, fmt.template, **context), variant.lang)
+    html = for_language(render_template(library, fmt.template, **context), variant.lang)
     return html, (str(logo.relative_to(project.root.resolve())),)
