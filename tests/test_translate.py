@@ -51,6 +51,7 @@ def make_polish(root: Path) -> None:
     result = run("--root", root, "translate", "update", "pl", "milia")
     assert result.exit_code == 0, result.output
     translate_all(root / "locale/pl/milia.po")
+    translate_all(root / "locale/pl/shared.po")
     translate_all(root / "locale/pl/labels.po")
 
 
@@ -94,11 +95,19 @@ def test_extract_writes_every_string_with_context_and_line_and_is_deterministic(
     entries = {e.msgctxt: e for e in polib.pofile(str(pot))}
     assert entries["title"].msgid == "Milia"
     assert entries["title"].occurrences == [("data/leaflets/milia.yaml", "4")]
-    assert "treatments[chemical-peel].summary" in entries  # the catalogue's summaries it can list
-    safety = next(e for c, e in entries.items() if c.startswith("advice[safety-net]") and "NHS 111" in e.msgid)
+    # The leaflet's own strings; the treatments and advice several leaflets print are in shared.pot, once.
+    assert not any(c.startswith(("treatments[", "advice[")) for c in entries)
+    shared = {e.msgctxt: e for e in polib.pofile(str(project / "locale/templates/shared.pot"))}
+    assert "treatments[chemical-peel].summary" in shared  # the summaries the milia leaflet can list
+    safety = next(e for c, e in shared.items() if c.startswith("advice[safety-net]") and "NHS 111" in e.msgid)
     assert "free NHS phone line" in safety.comment and "family doctor" in safety.comment  # NHS 111 and GP
+    # Where each string is printed, in words (for a shared string: in every leaflet that prints it).
+    assert entries["sections[5].body[3].bullets[1]"].comment == \
+        "Milia leaflet, section 'Looking after your skin', bullet 2"
+    assert "Milia leaflet, section 'When to get advice', box 'When to get help', text" in safety.comment
+    assert "Chemical peels leaflet, section" in safety.comment
     assert entries["sections[5].body[3].bullets[1]"].occurrences[0][0] == "data/leaflets/milia.yaml"
-    assert all(e.occurrences for e in entries.values())
+    assert all(e.occurrences for e in [*entries.values(), *shared.values()])
     # Again on unchanged inputs: the same bytes, nothing rewritten.
     again = run("--root", project, "translate", "extract")
     assert "0 changed" in again.output
@@ -162,7 +171,7 @@ def test_update_without_a_leaflet_merges_only_the_leaflets_already_started(proje
     make_polish(project)
     result = run("--root", project, "translate", "update", "pl")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (project / "locale/pl").glob("*.po")) == ["labels.po", "milia.po"]
+    assert sorted(p.name for p in (project / "locale/pl").glob("*.po")) == ["labels.po", "milia.po", "shared.po"]
 
 
 # --- the gate -----------------------------------------------------------------
@@ -180,7 +189,7 @@ def test_fuzzy_entry_fails_the_polish_build_naming_it_then_fixing_it_builds(proj
     result = build(project, out, "--format", "a4")
     assert result.exit_code == 1, result.output
     assert f"locale/pl/milia.po:{entry.linenum}: fuzzy: {entry.msgctxt}" in result.output
-    assert po_file.read_text().splitlines()[entry.linenum - 1].startswith("#:")  # the line starts the entry
+    assert po_file.read_text().splitlines()[entry.linenum - 1].startswith("#. Milia leaflet")  # the entry's start
     assert (out / BRANCH / "milia-a4.pdf").is_file()  # the English is still built
     assert not (out / BRANCH / "milia-a4.pl.pdf").exists()
 
@@ -241,9 +250,11 @@ def test_release_refuses_a_draft_translation_and_one_made_from_older_english(pro
     assert result.exit_code == 2, result.output
     assert "locale/pl/milia.yaml: milia in pl: draft translation" in result.output
     assert "locale/pl/labels.yaml: labels in pl: draft translation" in result.output
+    assert "locale/pl/shared.yaml: shared in pl: draft translation" in result.output
     assert not (tmp_path / "out" / "release").exists()
 
     approve_translation(project, "labels", None)
+    approve_translation(project, "shared", None)
     approve_translation(project, "milia", "0.1")
     result = build(project, tmp_path / "out", *release)
     assert result.exit_code == 2, result.output
@@ -319,6 +330,7 @@ def test_not_applicable_faq_entry_drops_question_and_answer(project):
 
     assert run("--root", project, "translate", "update", "pl", "chemical-peel").exit_code == 0
     translate_all(project / "locale/pl/chemical-peel.po")
+    translate_all(project / "locale/pl/shared.po")
     translate_all(project / "locale/pl/labels.po")
     po = polib.pofile(str(project / "locale/pl/chemical-peel.po"))
     question = next(e for e in po if e.msgctxt == "faq[0].question")
@@ -401,3 +413,76 @@ def test_a_translation_that_loses_a_placeholder_is_not_complete(project, tmp_pat
     assert labels["percent"] < 100
     polish_rows = [r for r in report["readability"] if r["lang"] == "pl"]
     assert polish_rows == []  # an incomplete translation is not measured at all
+
+
+# --- the PO files: headers, shared text translated once ------------------------------------------
+
+HEADERS = ("Project-Id-Version", "PO-Revision-Date", "Last-Translator", "Language-Team", "Language", "MIME-Version",
+           "Content-Type", "Content-Transfer-Encoding", "Plural-Forms")
+
+
+def test_shipped_po_files_carry_the_standard_headers_and_name_no_translator():
+    import shutil
+    import subprocess
+
+    from leaflets.commands.translate import NO_TRANSLATOR
+
+    from conftest import REPO
+
+    files = sorted(REPO.glob("locale/*/*.po"))
+    assert len(files) >= 6  # pl and ur: milia, shared, labels
+    msgfmt = shutil.which("msgfmt")  # gettext's own check where the machine has it (not a dependency)
+    for path in files:
+        po = polib.pofile(str(path))
+        assert [key for key in HEADERS if not po.metadata.get(key, "").strip()] == [], path
+        assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+        assert po.metadata["Language"] == path.parent.name
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}", po.metadata["PO-Revision-Date"])
+        assert po.metadata["Language-Team"] == {"pl": "Polish", "ur": "Urdu"}[path.parent.name]
+        record = path.with_suffix(".yaml").read_text("utf-8")
+        assert "translator: null" in record and "status: draft" in record  # no translator is invented ...
+        assert po.metadata["Last-Translator"] == NO_TRANSLATOR  # ... in the PO header either
+        if msgfmt:
+            checked = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+            assert checked.returncode == 0 and not checked.stderr, checked.stderr
+
+
+def test_shared_text_is_translated_once_per_language():
+    from conftest import REPO
+
+    for lang in ("pl", "ur"):
+        holders: dict[str, list[str]] = {}
+        for path in sorted((REPO / "locale" / lang).glob("*.po")):
+            for entry in polib.pofile(str(path)):
+                if entry.msgctxt and entry.msgctxt.startswith(("advice[", "treatments[")):
+                    holders.setdefault(entry.msgctxt, []).append(path.name)
+        assert "advice[baby-skin].body[0].callout.title" in holders
+        assert {context: files for context, files in holders.items() if files != ["shared.po"]} == {}, lang
+
+
+def test_update_moves_shared_translations_into_shared_po_and_writes_headers(project):
+    """A leaflet's PO file from before the shared file (advice inside it): update carries every
+    translation to shared.po and leaves none behind, not even as obsolete entries."""
+    make_polish(project)
+    shared = polib.pofile(str(project / "locale/pl/shared.po"))
+    milia = polib.pofile(str(project / "locale/pl/milia.po"))
+    for entry in shared:
+        if entry.msgctxt.startswith("advice[baby-skin]"):
+            milia.append(entry)
+    milia.save()
+    (project / "locale/pl/shared.po").unlink()
+    (project / "locale/pl/shared.yaml").unlink()
+
+    result = run("--root", project, "translate", "update", "pl", "--today", "2026-12-04")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"created .*locale/pl/shared\.po: \d+ kept, 0 fuzzy", result.output), result.output
+    moved = {e.msgctxt: e for e in polib.pofile(str(project / "locale/pl/shared.po"))}
+    baby = moved["advice[baby-skin].body[0].callout.title"]
+    assert baby.msgstr == polish(baby.msgid) and not baby.fuzzy
+    assert baby.comment.startswith("Milia leaflet, section 'Looking after your skin', box 'For a baby', title")
+    left = polib.pofile(str(project / "locale/pl/milia.po"))
+    assert not [e for e in left if e.msgctxt.startswith("advice[")]  # nor obsolete (#~)
+    header = polib.pofile(str(project / "locale/pl/shared.po")).metadata
+    assert header["PO-Revision-Date"] == "2026-12-04 00:00+0000" and header["Language-Team"] == "Polish"
+    assert "not yet checked" in header["Last-Translator"] and "draft" in header["Last-Translator"]
+    assert "status: draft" in (project / "locale/pl/shared.yaml").read_text()

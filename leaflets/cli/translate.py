@@ -12,7 +12,7 @@ EPILOG_TRANSLATE = """\b
 Examples:
   leaflets translate extract              write locale/templates/*.pot
   leaflets translate update pl            merge the leaflets already in locale/pl/
-  leaflets translate update ur milia      start or merge milia in Urdu (and the labels)
+  leaflets translate update ur milia      start or merge milia in Urdu (and the shared text and labels)
 """
 
 
@@ -21,9 +21,12 @@ def translate() -> None:
     """Translate leaflets with gettext PO files (Poedit, Weblate, any agency's tools).
 
     \b
-    locale/templates/<leaflet>.pot   every string of a leaflet (extract)
+    locale/templates/<leaflet>.pot   a leaflet's own strings (extract)
+    locale/templates/shared.pot      the text several leaflets print:
+                                     treatments, advice (translated once)
     locale/templates/labels.pot      the layout's words
     locale/<lang>/<leaflet>.po       a leaflet in one language (update LANG)
+    locale/<lang>/shared.po          the shared text in that language
     locale/<lang>/labels.po          the labels in that language
     locale/<lang>/<leaflet>.yaml     the translation's record: translator,
                                      checked_by, status, date, made_from
@@ -34,7 +37,7 @@ def translate() -> None:
 @click.pass_obj
 @friendly_errors
 def translate_extract(obj: Context) -> None:
-    """Write a PO template per leaflet and one for the labels into locale/templates/."""
+    """Write a PO template per leaflet, one for the shared text and one for the labels into locale/templates/."""
     from leaflets.commands.translate import extract, names
 
     library = obj.library()
@@ -53,10 +56,13 @@ def translate_extract(obj: Context) -> None:
 def translate_update(obj: Context, lang: str, leaflet_ids, today) -> None:
     """Create or merge locale/LANG/<leaflet>.po from the current English (msgmerge semantics).
 
-    Unchanged strings keep their translation; a changed English string keeps
-    the old translation marked fuzzy with the previous English (#| msgid);
-    strings no longer in the leaflet become obsolete (#~). A new PO file gets
-    a draft record beside it (locale/LANG/<leaflet>.yaml).
+    Also locale/LANG/shared.po (the treatments and advice several leaflets
+    print, translated once) and locale/LANG/labels.po. Unchanged strings keep
+    their translation; a changed English string keeps the old translation
+    marked fuzzy with the previous English (#| msgid); strings no longer in
+    the leaflet become obsolete (#~); a string that moved to another PO file
+    of the language takes its translation along. A new PO file gets a draft
+    record beside it (locale/LANG/<leaflet>.yaml).
 
     With no LEAFLET named, the leaflets already translated into LANG are
     merged; name a leaflet to start its translation (from then on it is

@@ -3,17 +3,25 @@
 Layout of a project's translations::
 
     locale/templates/<leaflet>.pot   every string of one leaflet (translate extract)
+    locale/templates/shared.pot      the text several leaflets print (treatments, advice)
     locale/templates/labels.pot      the layout's words (data/labels/en-GB.yaml)
-    locale/<lang>/<leaflet>.po       one leaflet in one language (translate update LANG)
+    locale/<lang>/<leaflet>.po       one leaflet's own strings in one language (translate update LANG)
+    locale/<lang>/shared.po          the shared text in that language, translated once for every leaflet
     locale/<lang>/labels.po          the labels in that language
-    locale/<lang>/<leaflet>.yaml     the translation's record (records.py); labels.yaml for the labels
+    locale/<lang>/<leaflet>.yaml     the translation's record (records.py); shared.yaml, labels.yaml
 
 ``update`` merges with msgmerge's semantics, matching entries by their
 context (the place in the data): the same English keeps its translation; a
 changed English string keeps the old translation marked fuzzy, with the
 previous English as ``#| msgid``; a string no longer in the leaflet becomes
-obsolete (``#~``); new strings come in untranslated. The output is
-deterministic: the same inputs give the same bytes.
+obsolete (``#~``); new strings come in untranslated. A string new to a
+file takes its translation from the language's other PO files when one has
+it (msgmerge's compendium): text that moves into the shared file, or out of
+it, keeps its translation, and is not kept as obsolete where it was. Every
+PO file carries the standard header (PO-Revision-Date, Last-Translator,
+Language-Team, Plural-Forms; ``msgfmt -c`` clean); Last-Translator names
+no one until a translator's tool writes it. The output is deterministic:
+the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -26,7 +34,14 @@ import polib
 
 from leaflets.errors import UserError
 from leaflets.project.load import Library
-from leaflets.project.messages import LABELS, Message, label_messages, leaflet_messages
+from leaflets.project.messages import (
+    LABELS,
+    SHARED,
+    Message,
+    all_shared_messages,
+    label_messages,
+    own_messages,
+)
 from leaflets.project.pofiles import (
     SOURCE_LANG,
     WRAP,
@@ -49,14 +64,27 @@ def _entry(message: Message) -> polib.POEntry:
     )
 
 
+# Last-Translator until a translator's tool writes a name: no translator is invented.
+NO_TRANSLATOR = "none recorded (draft, not yet checked by a qualified translator)"
+
+
 def _messages(library: Library, name: str) -> list[Message]:
-    return label_messages(library) if name == LABELS else leaflet_messages(library, name)
+    if name == LABELS:
+        return label_messages(library)
+    return all_shared_messages(library) if name == SHARED else own_messages(library, name)
+
+
+def _what(name: str) -> str:
+    if name == LABELS:
+        return "labels"
+    return "text shared by several leaflets (treatments, advice)" if name == SHARED else f"leaflet {name}"
 
 
 def template(library: Library, name: str) -> polib.POFile:
-    """The PO template of a leaflet (or of the labels): every string, with no translation."""
+    """The PO template of a leaflet's own strings, of the shared text or of the labels: every
+    string, with no translation."""
     pot = polib.POFile(wrapwidth=WRAP)
-    pot.header = (f"PO template of the {'labels' if name == LABELS else 'leaflet ' + name}, written by "
+    pot.header = (f"PO template of the {_what(name)}, written by "
                   "`leaflets translate extract`: do not edit.\nTranslate with `leaflets translate update LANG`.")
     pot.metadata = _header(library, name)
     for message in _messages(library, name):
@@ -68,7 +96,7 @@ def _header(library: Library, name: str) -> dict[str, str]:
     header = {"Project-Id-Version": f"leaflets {name}", "Report-Msgid-Bugs-To": "",
               "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
               "X-Source-Language": SOURCE_LANG}
-    if name != LABELS:
+    if name not in (LABELS, SHARED):
         record = library.leaflets[name].record
         header["Project-Id-Version"] = f"leaflets {name} {record.version}"
         # From the inputs, not the clock: extracting unchanged content gives the same bytes.
@@ -77,11 +105,12 @@ def _header(library: Library, name: str) -> dict[str, str]:
 
 
 def names(library: Library) -> list[str]:
-    """What has a PO file: every leaflet, and the labels."""
-    if LABELS in library.leaflets:
-        raise UserError(f"a leaflet may not be called {LABELS!r} when it is translated: its PO file would be the "
-                        f"labels' (locale/<lang>/{LABELS}.po); rename data/leaflets/{LABELS}.yaml")
-    return sorted(library.leaflets) + [LABELS]
+    """What has a PO file: every leaflet, the shared text and the labels."""
+    for taken, what in ((LABELS, "labels'"), (SHARED, "shared text's")):
+        if taken in library.leaflets:
+            raise UserError(f"a leaflet may not be called {taken!r} when it is translated: its PO file would be the "
+                            f"{what} (locale/<lang>/{taken}.po); rename data/leaflets/{taken}.yaml")
+    return sorted(library.leaflets) + [SHARED, LABELS]
 
 
 def extract(library: Library) -> list[Path]:
@@ -113,18 +142,19 @@ class Merged:
     obsolete: int = 0
 
 
-def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> tuple[polib.POFile, Merged]:
-    """msgmerge semantics, matched by context: see the module's docstring."""
+def merge(pot: polib.POFile, old: polib.POFile | None, lang: str, others: list[polib.POFile] | None = None,
+          elsewhere: set[str] | None = None, revised: dt.date | None = None) -> tuple[polib.POFile, Merged]:
+    """msgmerge semantics, matched by context: see the module's docstring. ``others``: the
+    language's other PO files (the compendium); ``elsewhere``: the contexts another PO file of the
+    language now holds (not kept here as obsolete); ``revised``: the PO-Revision-Date of a file that
+    has none."""
     result = Merged(Path(), old is None)
     po = polib.POFile(wrapwidth=WRAP)
     po.header = old.header if old is not None and old.header else (
         f"{lang} translation, made and merged by `leaflets translate update {lang}`.\n"
         "Mark a string that makes no sense in this language with a translator comment line\n"
         "'not-applicable: reason' (paragraphs, bullets and FAQ entries only).")
-    po.metadata = dict(old.metadata) if old is not None else {}
-    po.metadata.update(pot.metadata)
-    po.metadata["Language"] = lang
-    po.metadata.setdefault("Plural-Forms", _plural_forms(lang))
+    po.metadata = _metadata(pot, old, lang, revised)
     current = [e for e in old if not e.obsolete] if old is not None else []
     by_key = {(e.msgctxt, e.msgid): e for e in current}
     by_context = {e.msgctxt: e for e in current}
@@ -132,6 +162,7 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> tuple[polib
     for e in current:
         by_text.setdefault(e.msgid, []).append(e)
     used: set[int] = set()
+    compendium = _Compendium(others or [])
 
     for fresh in pot:
         entry = polib.POEntry(msgctxt=fresh.msgctxt, msgid=fresh.msgid, msgstr="", occurrences=fresh.occurrences,
@@ -156,11 +187,15 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> tuple[polib
             result.kept += 1
         elif changed is not None and id(changed) not in used and (changed.msgstr or changed.tcomment):
             used.add(id(changed))
-            _carry(changed, entry)
-            entry.flags.append("fuzzy")
-            entry.previous_msgid = changed.previous_msgid if changed.fuzzy and changed.previous_msgid \
-                else changed.msgid
+            _fuzzy(changed, entry)
             result.fuzzy += 1
+        elif (found := compendium.find(fresh.msgctxt, fresh.msgid)) is not None:
+            _carry(found, entry)
+            if found.fuzzy or found.msgid != fresh.msgid:  # from another file, for other English: review it
+                _fuzzy(found, entry)
+                result.fuzzy += 1
+            else:
+                result.kept += 1
         else:
             result.new += 1
         po.append(entry)
@@ -170,13 +205,55 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str) -> tuple[polib
         gone += [e for e in old if e.obsolete]
     keys = {(e.msgctxt, e.msgid) for e in po}
     for e in sorted(gone, key=lambda e: (e.msgctxt or "", e.msgid)):
-        if (e.msgctxt, e.msgid) in keys:
+        if (e.msgctxt, e.msgid) in keys or e.msgctxt in (elsewhere or set()):
             continue
         keys.add((e.msgctxt, e.msgid))
         po.append(polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr=e.msgstr, tcomment=e.tcomment,
                                 obsolete=True))
         result.obsolete += 0 if e.obsolete else 1
     return po, result
+
+
+def _metadata(pot: polib.POFile, old: polib.POFile | None, lang: str, revised: dt.date | None) -> dict[str, str]:
+    """The PO header: the template's, the old file's translator fields, and the standard fields a
+    PO file needs (``msgfmt -c``), filled in where missing, without inventing a translator."""
+    from babel import Locale
+
+    metadata = dict(old.metadata) if old is not None else {}
+    metadata.update(pot.metadata)
+    metadata["Language"] = lang
+    defaults = {
+        "PO-Revision-Date": f"{(revised or dt.date.today()).isoformat()} 00:00+0000",
+        "Last-Translator": NO_TRANSLATOR,
+        "Language-Team": Locale.parse(lang, sep="-").get_display_name("en"),
+        "Plural-Forms": _plural_forms(lang),
+    }
+    for key, value in defaults.items():
+        if not metadata.get(key, "").strip():
+            metadata[key] = value
+    return metadata
+
+
+class _Compendium:
+    """The language's other PO files, for a string new to this one: the same place and English,
+    then the same English anywhere, then the same place (fuzzy)."""
+
+    def __init__(self, files: list[polib.POFile]) -> None:
+        entries = [e for po in files for e in po if e.msgstr and e.msgctxt]
+        self.by_key = {(e.msgctxt, e.msgid): e for e in reversed(entries)}
+        self.by_text = {e.msgid: e for e in reversed(entries) if not e.fuzzy}
+        self.by_context = {e.msgctxt: e for e in reversed(entries)}
+
+    def find(self, context: str | None, text: str) -> polib.POEntry | None:
+        return self.by_key.get((context, text)) or self.by_text.get(text) or self.by_context.get(context)
+
+
+def _fuzzy(old: polib.POEntry, new: polib.POEntry) -> None:
+    """The old translation, marked fuzzy with the English it was made for (``#| msgid``)."""
+    _carry(old, new)
+    if "fuzzy" not in new.flags:
+        new.flags.append("fuzzy")
+    new.previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
 
 
 def _carry(old: polib.POEntry, new: polib.POEntry) -> None:
@@ -209,41 +286,49 @@ made_from: {made_from}
 
 
 def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) -> list[Merged]:
-    """Create or merge ``locale/<lang>/<name>.po`` for the leaflets asked and the labels, and a
-    draft record beside each new one. With no leaflet named, the leaflets that already have a PO
-    file in that language are merged (a new PO file makes the language part of every build, so
-    starting one is asked for by name). Returns what was done to each file."""
+    """Create or merge ``locale/<lang>/<name>.po`` for the leaflets asked, the shared text and the
+    labels, and a draft record beside each new one. With no leaflet named, the leaflets that already
+    have a PO file in that language are merged (a new PO file makes the language part of every build,
+    so starting one is asked for by name). Returns what was done to each file."""
     from leaflets.errors import display_path
     from leaflets.project.plan import _pick
     from leaflets.publish.files import write_atomic
 
     check_lang(lang)
-    names(library)  # refuses a leaflet called "labels"
+    names(library)  # refuses a leaflet called "labels" or "shared"
     project = library.project
     if leaflet_ids:
-        chosen = _pick("leaflet", leaflet_ids, library.leaflets) + [LABELS]
+        chosen = _pick("leaflet", leaflet_ids, library.leaflets)
     else:
         chosen = [name for name in sorted(library.leaflets) if po_path(project, lang, name).exists()]
         if not chosen:
             raise UserError(f"no leaflet is translated into {lang} yet (locale/{lang}/ has no PO file of a leaflet): "
                             f"name the leaflets to start, e.g. leaflets translate update {lang} "
                             f"{next(iter(sorted(library.leaflets)), 'LEAFLET')}")
-        chosen.append(LABELS)
+    # The shared text first: a string that moved into it takes its translation from the leaflets' files.
+    chosen = [SHARED, *chosen, LABELS]
+    olds: dict[str, polib.POFile | None] = {}
+    for name in sorted(set(names(library)) | set(chosen)):
+        path = po_path(project, lang, name)
+        olds[name] = read_po(path, display_path(path, project.root), project.root) \
+            if path.exists() or path.is_symlink() else None
+    templates = {name: template(library, name) for name in chosen}
+    shared = {e.msgctxt for e in templates[SHARED]}
     done = []
     for name in chosen:
         path = po_path(project, lang, name)
-        display = display_path(path, project.root)
-        old = read_po(path, display, project.root) if path.exists() or path.is_symlink() else None
-        po, merged = merge(template(library, name), old, lang)
+        others = [po for other, po in olds.items() if other != name and po is not None]
+        po, merged = merge(templates[name], olds[name], lang, others,
+                           elsewhere=shared if name not in (SHARED, LABELS) else set(), revised=today)
         merged.path = path
         data = str(po).encode("utf-8") + b"\n"
         if not path.is_file() or path.read_bytes() != data:
             write_atomic(path, data)
         record = record_path(project, lang, name)
         if not record.exists():
-            version = library.leaflets[name].record.version if name != LABELS else None
+            version = library.leaflets[name].record.version if name not in (LABELS, SHARED) else None
             write_atomic(record, RECORD_TEMPLATE.format(
-                what="labels" if name == LABELS else f"leaflet {name}", lang=lang, date=today.isoformat(),
+                what=_what(name), lang=lang, date=today.isoformat(),
                 made_from=f'"{version}"' if version else "null",
                 made_from_note=", and made_from the English version released" if version else "",
             ).encode("utf-8"))

@@ -6,10 +6,18 @@ A message's context is its place in the data, written like a YAML path:
 or a label's name (``page_of``, ``format_names.a4``). Identical English
 strings in different places stay separate entries, so each can be translated
 to fit its place, and a changed string is found again by its place.
+
+The treatment summaries and advice snippets several leaflets print are
+*shared*: they are translated once, in ``locale/<lang>/shared.po``, for
+every leaflet that prints them; a leaflet's own PO file holds only its own
+strings. Each message also says, for the translator, where it is printed
+("Milia leaflet, section 'Looking after your skin', box 'For a baby',
+bullet 7"): a shared one, in every leaflet that prints it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +27,8 @@ from leaflets.project.load import Library
 from leaflets.project.model import AdviceRef, Bullets, Callout, Paragraph, TreatmentList
 
 LABELS = "labels"  # the name of the labels' PO file, beside the leaflets' (locale/<lang>/labels.po)
+SHARED = "shared"  # the PO file of the text several leaflets share (locale/<lang>/shared.po)
+SHARED_KINDS = ("treatment", "advice")  # the messages that belong to the shared PO file
 
 # UK services a reader from elsewhere may not know: the PO entry tells the translator to explain them.
 UK_SERVICES = (
@@ -48,15 +58,26 @@ class Message:
     item: str  # that model's id (the language, for labels)
     path: tuple[Any, ...]  # where the string sits in that model's data
     optional: bool = False  # may be marked not applicable (a paragraph, a bullet, an FAQ entry)
+    where: tuple[str, ...] = ()  # where it is printed, in words: one line per leaflet that prints it
 
     @property
-    def comment(self) -> str:
-        """Notes for the translator (PO ``#.`` lines)."""
+    def shared(self) -> bool:
+        """Whether the string is translated in the shared PO file (a treatment's or an advice snippet's)."""
+        return self.kind in SHARED_KINDS
+
+    @property
+    def notes(self) -> list[str]:
+        """What the translator must keep or explain: UK services, placeholders."""
         notes = [note for pattern, note in UK_SERVICES if pattern.search(self.text)]
         holders = PLACEHOLDER.findall(self.text)
         if holders:
             notes.append(f"Keep {', '.join(dict.fromkeys(holders))} as written: the tool fills them in.")
-        return "\n".join(notes)
+        return notes
+
+    @property
+    def comment(self) -> str:
+        """Notes for the translator (PO ``#.`` lines): where the string is printed, then the notes."""
+        return "\n".join([*self.where, *self.notes])
 
     @property
     def placeholders(self) -> list[str]:
@@ -104,40 +125,132 @@ def _shared(library: Library, kind: str, table: str, ids: list[str]) -> Iterator
 def leaflet_messages(library: Library, leaflet_id: str) -> list[Message]:
     """The strings a leaflet prints, in reading order: its own, then the treatment summaries and
     shared advice it can show (whichever branch it is built for)."""
+    return own_messages(library, leaflet_id) + shared_messages(library, leaflet_id)
+
+
+def own_messages(library: Library, leaflet_id: str) -> list[Message]:
+    """The leaflet's own strings (``locale/<lang>/<leaflet>.po``), in reading order."""
     leaflet = library.leaflets[leaflet_id]
     source = library.positions[("leaflet", leaflet_id)]
+    places = _Places(library, leaflet)
     messages: list[Message] = []
 
     def add(path: tuple[Any, ...], text: str, optional: bool = False) -> None:
         line = source.values.get(path, (0, 0))[0]
         messages.append(Message(context_of("", path), text, source.display, line, "leaflet", leaflet_id, path,
-                                optional))
+                                optional, (places.own[path],)))
 
     add(("title",), leaflet.title)
     add(("summary",), leaflet.summary)
-    advice_ids: list[str] = []
     for s, section in enumerate(leaflet.sections):
         add(("sections", s, "heading"), section.heading)
         for inner, text, optional in _blocks(list(section.body)):
             add(("sections", s, "body", *inner), text, optional)
-        advice_ids += [b.advice for b in section.body if isinstance(b, AdviceRef)]
     for f, entry in enumerate(leaflet.faq):
         add(("faq", f, "question"), entry.question, True)
         add(("faq", f, "answer"), entry.answer, True)
+    return messages
 
+
+def shared_messages(library: Library, leaflet_id: str) -> list[Message]:
+    """The shared strings the leaflet can print (``locale/<lang>/shared.po``): the names and
+    summaries of its treatments, then its advice snippets, in reading order."""
+    leaflet = library.leaflets[leaflet_id]
+    places = _Places(library, leaflet)
+    messages: list[Message] = []
     treatment_ids = [leaflet.treatment] if leaflet.treatment else []
     treatment_ids += leaflet.treatments
     for treatment_id, treatment, where, index in _shared(library, "treatment", "treatments", treatment_ids):
         for field in ("name", "summary"):
             line = where.values.get(("treatments", index, field), (0, 0))[0]
             messages.append(Message(f"treatments[{treatment_id}].{field}", getattr(treatment, field), where.display,
-                                    line, "treatment", treatment_id, (field,)))
+                                    line, "treatment", treatment_id, (field,),
+                                    where=(places.treatment(treatment_id, treatment.name, field),)))
+    advice_ids = [b.advice for section in leaflet.sections for b in section.body if isinstance(b, AdviceRef)]
     for advice_id, snippet, where, index in _shared(library, "advice", "advice", advice_ids):
         for inner, text, optional in _blocks(list(snippet.body)):
             line = where.values.get(("advice", index, "body", *inner), (0, 0))[0]
             messages.append(Message(context_of(f"advice[{advice_id}]", ("body", *inner)), text, where.display, line,
-                                    "advice", advice_id, ("body", *inner), optional))
+                                    "advice", advice_id, ("body", *inner), optional,
+                                    tuple(places.advice.get((advice_id, ("body", *inner)), ()))))
     return messages
+
+
+def all_shared_messages(library: Library) -> list[Message]:
+    """Every shared string some leaflet prints, once, in the order of its data file, each with
+    every place it is printed (``locale/templates/shared.pot``)."""
+    found: dict[str, Message] = {}
+    for leaflet_id in sorted(library.leaflets):
+        for message in shared_messages(library, leaflet_id):
+            seen = found.get(message.context)
+            if seen is None:
+                found[message.context] = message
+            else:
+                where = seen.where + tuple(w for w in message.where if w not in seen.where)
+                found[message.context] = dataclasses.replace(seen, where=where)
+    return sorted(found.values(), key=lambda m: (m.file, m.line, m.context))
+
+
+class _Places:
+    """Where each string of one leaflet is printed, in words, for the translator: "Milia leaflet,
+    section 'Looking after your skin', box 'For a baby', bullet 7". Paragraphs and bullet lists are
+    counted in a section as printed, the advice snippets it includes counted in their place."""
+
+    def __init__(self, library: Library, leaflet: Any) -> None:
+        self.name = f"{leaflet.title} leaflet"
+        self.own: dict[tuple[Any, ...], str] = {("title",): f"{self.name}, title",
+                                                 ("summary",): f"{self.name}, summary under the title"}
+        self.advice: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
+        self.treatment_list: str | None = None
+        self.about = leaflet.treatment
+        for s, section in enumerate(leaflet.sections):
+            here = f"{self.name}, section '{section.heading}'"
+            self.own[("sections", s, "heading")] = f"{here}, heading"
+            blocks: list[tuple[str | None, int, Any]] = []  # (advice id or None, index in its body, block)
+            for b, block in enumerate(section.body):
+                if isinstance(block, AdviceRef):
+                    snippet = library.advice.get(block.advice)
+                    blocks += [(block.advice, i, inner) for i, inner in enumerate(snippet.body if snippet else [])]
+                else:
+                    blocks.append((None, b, block))
+            lists = sum(isinstance(block, Bullets) for _, _, block in blocks)
+            paragraphs = bullet_lists = 0
+            for advice_id, b, block in blocks:
+                if isinstance(block, Paragraph):
+                    paragraphs += 1
+                    names = {(b, "p"): f"paragraph {paragraphs}"}
+                elif isinstance(block, Bullets):
+                    bullet_lists += 1
+                    prefix = f"list {bullet_lists}, " if lists > 1 else ""
+                    names = {(b, "bullets", i): f"{prefix}bullet {i + 1}" for i in range(len(block.bullets))}
+                elif isinstance(block, Callout):
+                    box = f"box '{block.callout.title}'"
+                    names = {(b, "callout", "title"): f"{box}, title", (b, "callout", "text"): f"{box}, text"}
+                    names.update({(b, "callout", "bullets", i): f"{box}, bullet {i + 1}"
+                                  for i in range(len(block.callout.bullets))})
+                elif isinstance(block, TreatmentList):
+                    self.treatment_list = f"{here}, list of treatments"
+                    names = {(b, "treatments_offered", "intro"): "the sentence before the list of treatments",
+                             (b, "treatments_offered", "none"): "said instead of the list of treatments where the "
+                                                                "branch offers none of them"}
+                else:
+                    names = {}
+                for inner, name in names.items():
+                    if advice_id is None:
+                        self.own[("sections", s, "body", *inner)] = f"{here}, {name}"
+                    else:
+                        self.advice.setdefault((advice_id, ("body", *inner)), []).append(f"{here}, {name}")
+        for f in range(len(leaflet.faq)):
+            self.own[("faq", f, "question")] = f"{self.name}, questions people often ask, question {f + 1}"
+            self.own[("faq", f, "answer")] = f"{self.name}, questions people often ask, answer {f + 1}"
+
+    def treatment(self, treatment_id: str, name: str, field: str) -> str:
+        what = "its name" if field == "name" else "what it is (the text under its name)"
+        if self.treatment_list:
+            return f"{self.treatment_list}, '{name}': {what}"
+        if treatment_id == self.about:
+            return f"{self.name}, the treatment it is about, '{name}': {what}"
+        return f"{self.name}, the treatments it mentions, '{name}': {what}"
 
 
 def label_messages(library: Library, lang: str = "en-GB") -> list[Message]:
@@ -153,8 +266,16 @@ def label_messages(library: Library, lang: str = "en-GB") -> list[Message]:
         for key, text in items:
             path = (name,) if key is None else (name, key)
             line = source.values.get(path, (0, 0))[0] if source else 0
-            messages.append(Message(".".join(path), text, display, line, "labels", lang, path))
+            messages.append(Message(".".join(path), text, display, line, "labels", lang, path,
+                                    where=(_label_place(labels, name),)))
     return messages
+
+
+def _label_place(labels: Any, name: str) -> str:
+    """Where a label is printed, in words: the layout's words, with the field's description."""
+    field = type(labels).model_fields.get(name)
+    about = f": {field.description}" if field is not None and field.description else ""
+    return f"Words of the layout, on every leaflet in this language ({name}){about}"
 
 
 def _index(data: Any, key: str, item_id: str) -> int:

@@ -10,6 +10,13 @@ applicable where that is allowed; a PO entry whose English no longer matches
 (the English changed and ``translate update`` was not run) counts as fuzzy.
 ``translated_library`` is the library as the templates see it for one
 leaflet in one language: every printed string replaced, labels included.
+
+A variant in a language prints three PO files: the leaflet's own strings
+(``locale/<lang>/<leaflet>.po``), the shared text it uses (the treatments
+and advice snippets several leaflets print, translated once in
+``locale/<lang>/shared.po``) and the labels. The shared file is measured,
+for each leaflet, against the shared strings that leaflet prints: a string
+only another leaflet uses does not hold it back.
 """
 
 from __future__ import annotations
@@ -25,7 +32,16 @@ from pydantic import BaseModel, ValidationError
 
 from leaflets.errors import Problem, UserError, display_path
 from leaflets.project.load import Library, _Loader, _message
-from leaflets.project.messages import LABELS, PLACEHOLDER, Message, context_of, label_messages, leaflet_messages
+from leaflets.project.messages import (
+    LABELS,
+    PLACEHOLDER,
+    SHARED,
+    Message,
+    context_of,
+    label_messages,
+    own_messages,
+    shared_messages,
+)
 from leaflets.project.model import AdviceSnippet, Labels, Leaflet, Treatment
 from leaflets.project.pofiles import LANG_RE, locale_folder, read_po, record_path
 from leaflets.project.records import NOT_APPLICABLE, TranslationRecord
@@ -87,10 +103,10 @@ class Coverage:
 
 @dataclass
 class Translation:
-    """One PO file (a leaflet's or the labels') in one language, with its record."""
+    """One PO file (a leaflet's, the shared text's or the labels') in one language, with its record."""
 
     lang: str
-    name: str  # the leaflet id, or "labels"
+    name: str  # the leaflet id, "shared" or "labels"
     file: str  # the PO file, relative to the project
     record_file: str
     entries: dict[str, Entry]
@@ -108,14 +124,19 @@ class Translation:
 
 @dataclass
 class Translations:
-    """Every translation of a project, by (language, leaflet id or "labels")."""
+    """Every translation of a project, by (language, leaflet id, "shared" or "labels")."""
 
     items: dict[tuple[str, str], Translation] = field(default_factory=dict)
     views: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # translated models
+    # (language, leaflet) -> the shared PO file measured against the shared strings that leaflet prints
+    shared: dict[tuple[str, str], Translation] = field(default_factory=dict)
+    # (language, leaflet) -> the PO files its variants need: the leaflet's, "shared" (if it prints any), "labels"
+    parts: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def languages(self, leaflet: str | None = None) -> list[str]:
         """The languages a leaflet is translated into (any leaflet: None), sorted."""
-        return sorted({lang for lang, name in self.items if name != LABELS and leaflet in (None, name)})
+        return sorted({lang for lang, name in self.items
+                       if name not in (LABELS, SHARED) and leaflet in (None, name)})
 
     def get(self, lang: str, name: str) -> Translation | None:
         return self.items.get((lang, name))
@@ -123,7 +144,12 @@ class Translations:
     def is_draft(self, lang: str, leaflet: str) -> bool:
         """Whether the leaflet in ``lang`` is a draft translation (any of its records not approved)."""
         present = self.for_variant(lang, leaflet)
-        return len(present) < 2 or any(t.record is None or t.record.status != "approved" for t in present)
+        return len(present) < len(self.needed(lang, leaflet)) or \
+            any(t.record is None or t.record.status != "approved" for t in present)
+
+    def needed(self, lang: str, leaflet: str) -> tuple[str, ...]:
+        """The PO files (by name) a variant in ``lang`` prints."""
+        return self.parts.get((lang, leaflet), (leaflet, LABELS))
 
     def formats(self, lang: str, leaflet: str) -> list[str] | None:
         """The formats the leaflet's record in ``lang`` limits it to (None: every format)."""
@@ -131,8 +157,10 @@ class Translations:
         return translation.record.formats if translation and translation.record else None
 
     def for_variant(self, lang: str, leaflet: str) -> list[Translation]:
-        """The translations a variant in ``lang`` prints: the leaflet's and the labels' (present ones)."""
-        return [t for t in (self.get(lang, leaflet), self.get(lang, LABELS)) if t is not None]
+        """The translations a variant in ``lang`` prints (present ones): the leaflet's, the shared
+        text's (measured against what this leaflet prints) and the labels'."""
+        found = (self.get(lang, leaflet), self.shared.get((lang, leaflet)), self.get(lang, LABELS))
+        return [t for t in found if t is not None]
 
 
 def coverage(translation: Translation, messages: list[Message]) -> Coverage:
@@ -200,10 +228,11 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
             problems.append(Problem(shown, 0, 0, "", "a language folder is named by its code, e.g. locale/pl or "
                                     "locale/pt-BR; rename it"))
             continue
+        translated = sorted({p.stem for p in lang_folder.glob("*.po")} & set(library.leaflets))
         for path in sorted(lang_folder.glob("*.po")):
             name = path.stem
             display = display_path(path, project.root)
-            if name != LABELS and name not in library.leaflets:
+            if name not in (LABELS, SHARED) and name not in library.leaflets:
                 problems.append(Problem(display, 0, 0, "", f"no leaflet {name!r} (data/leaflets/{name}.yaml) to "
                                         "translate; rename or remove the file"))
                 continue
@@ -226,10 +255,16 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
                     if record.lang != lang:
                         problems.append(source.problem(("lang",), f"the record says {record.lang!r} but is in "
                                                        f"locale/{lang}/; they must agree"))
-                    if name != LABELS and record.made_from is None:
+                    if name not in (LABELS, SHARED) and record.made_from is None:
                         problems.append(source.problem(("made_from",), "write the English version this "
                                                        "translation was made from, in quotes, e.g. \"0.3\""))
-            messages = english_labels if name == LABELS else leaflet_messages(library, name)
+            if name == LABELS:
+                messages = english_labels
+            elif name == SHARED:  # the shared strings of the leaflets translated into this language
+                by_context = {m.context: m for leaflet in translated for m in shared_messages(library, leaflet)}
+                messages = sorted(by_context.values(), key=lambda m: (m.file, m.line, m.context))
+            else:
+                messages = own_messages(library, name)
             result.items[(lang, name)] = Translation(lang, name, display, record_display, _entries(po), record,
                                                      messages)
     for (lang, name), translation in sorted(result.items.items()):
@@ -238,12 +273,17 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
             problems += found
             if labels is not None:
                 result.views[(lang, LABELS)] = {"labels": labels}
-        else:
-            view, found = _apply_leaflet(library, translation)
+        elif name != SHARED:
+            printed = shared_messages(library, name)
+            result.parts[(lang, name)] = (name, SHARED, LABELS) if printed else (name, LABELS)
+            whole = result.items.get((lang, SHARED))
+            if printed and whole is not None:
+                result.shared[(lang, name)] = dataclasses.replace(whole, messages=printed)
+            view, found = _apply_leaflet(library, translation, result.shared.get((lang, name)))
             problems += found
             if view is not None:
                 result.views[(lang, name)] = view
-    return result, problems
+    return result, list(dict.fromkeys(problems))  # a shared string's problem once, not once per leaflet
 
 
 def _set(data: Any, path: tuple[Any, ...], value: Any) -> None:
@@ -311,19 +351,24 @@ def _validated(model: type[BaseModel], data: dict[str, Any], translation: Transl
         return None, problems
 
 
-def _apply_leaflet(library: Library, translation: Translation) -> tuple[dict[str, Any] | None, list[Problem]]:
+def _apply_leaflet(library: Library, translation: Translation,
+                   shared: Translation | None) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The leaflet translated (its own PO file) with the treatments and advice it prints (the
+    shared PO file; left in English where it has none: the gate refuses such a variant)."""
     leaflet = library.leaflets[translation.name]
     data = _apply(translation, "leaflet", leaflet.id, leaflet.model_dump())
     data["lang"] = translation.lang
     translated, problems = _validated(Leaflet, data, translation, "")
     treatments: dict[str, Treatment] = {}
     advice: dict[str, AdviceSnippet] = {}
+    messages = shared.messages if shared is not None else []
     for kind, models, target, prefix in (("treatment", library.treatments, treatments, "treatments"),
                                          ("advice", library.advice, advice, "advice")):
-        for item_id in dict.fromkeys(m.item for m in translation.messages if m.kind == kind):
+        for item_id in dict.fromkeys(m.item for m in messages if m.kind == kind):
+            assert shared is not None
             model = type(models[item_id])
-            item_data = _apply(translation, kind, item_id, models[item_id].model_dump())
-            value, found = _validated(model, item_data, translation, f"{prefix}[{item_id}]")
+            item_data = _apply(shared, kind, item_id, models[item_id].model_dump())
+            value, found = _validated(model, item_data, shared, f"{prefix}[{item_id}]")
             problems += found
             if value is not None:
                 target[item_id] = value
@@ -349,9 +394,10 @@ def translated_library(library: Library, lang: str, leaflet_id: str) -> Library:
     view = translations.views.get((lang, leaflet_id))
     labels = translations.views.get((lang, LABELS))
     present = translations.for_variant(lang, leaflet_id)
-    if view is None or labels is None or len(present) < 2 or not all(t.coverage.complete for t in present):
-        raise UserError(f"{leaflet_id} in {lang}: no complete translation (locale/{lang}/{leaflet_id}.po and "
-                        f"locale/{lang}/labels.po); the gate should have refused it")
+    if view is None or labels is None or len(present) < len(translations.needed(lang, leaflet_id)) \
+            or not all(t.coverage.complete for t in present):
+        files = ", ".join(f"locale/{lang}/{name}.po" for name in translations.needed(lang, leaflet_id))
+        raise UserError(f"{leaflet_id} in {lang}: no complete translation ({files}); the gate should have refused it")
     return dataclasses.replace(
         library,
         leaflets={**library.leaflets, leaflet_id: view["leaflet"]},

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
-from leaflets.project.messages import LABELS
+from leaflets.project.messages import LABELS, SHARED, shared_messages
 from leaflets.project.plan import Variant
 from leaflets.project.translations import Coverage, Translation, Translations
 
@@ -50,7 +50,8 @@ def _translations(library: Library) -> Translations:
 def missing(library: Library, lang: str, leaflet_id: str) -> list[str]:
     """The PO files a variant in ``lang`` needs but the project lacks."""
     have = {t.name for t in _translations(library).for_variant(lang, leaflet_id)}
-    return [f"locale/{lang}/{name}.po" for name in (leaflet_id, LABELS) if name not in have]
+    needed = (leaflet_id, SHARED, LABELS) if shared_messages(library, leaflet_id) else (leaflet_id, LABELS)
+    return [f"locale/{lang}/{name}.po" for name in needed if name not in have]
 
 
 def failure(library: Library, variant: Variant) -> str | None:
@@ -83,14 +84,16 @@ def rows(library: Library, variants: list[Variant]) -> list[TranslationRow]:
             if (lang, translation.name) in seen:
                 continue
             seen.add((lang, translation.name))
-            found.append(_row(library, translation))
+            # The shared text's row: every shared string of the leaflets translated into the language.
+            found.append(_row(library, _translations(library).get(lang, translation.name) or translation))
     return found
 
 
 def _row(library: Library, translation: Translation) -> TranslationRow:
     cover: Coverage = translation.coverage
     record = translation.record
-    current = library.leaflets[translation.name].record.version if translation.name != LABELS else None
+    current = library.leaflets[translation.name].record.version \
+        if translation.name not in (LABELS, SHARED) else None
     return TranslationRow(
         translation.name, translation.lang, translation.file, cover.total, cover.translated, len(cover.fuzzy),
         len(cover.untranslated), tuple(cover.not_applicable), record.status if record else "no record",
@@ -110,20 +113,24 @@ def translation_findings(library: Library, variants: list[Variant]) -> list[Find
             findings.append(Finding("warning", path, subject, f"missing: run leaflets translate update {lang}; "
                                     "the variants in this language fail until it is complete", **at))
         for translation in _translations(library).for_variant(lang, leaflet_id):
-            if translation.name == LABELS:  # the labels concern every leaflet in this language
-                at, subject = {"leaflet": None, "lang": lang}, f"labels in {lang}"
+            # The labels and the shared text's record concern every leaflet in this language; the shared
+            # text's coverage, the strings this leaflet prints.
+            if translation.name in (LABELS, SHARED):
+                at, subject = {"leaflet": None, "lang": lang}, f"{translation.name} in {lang}"
             else:
                 at, subject = {"leaflet": leaflet_id, "lang": lang}, f"{leaflet_id} in {lang}"
             cover = translation.coverage
+            cover_at, cover_subject = (({"leaflet": leaflet_id, "lang": lang}, f"{leaflet_id} in {lang} (shared text)")
+                                       if translation.name == SHARED else (at, subject))
             if not cover.complete:
                 findings.append(Finding(
-                    "warning", translation.file, subject,
+                    "warning", translation.file, cover_subject,
                     f"{cover.percent:.0f}% translated ({len(cover.fuzzy)} fuzzy, {len(cover.untranslated)} "
                     "untranslated): the variants in this language fail until every string is translated and "
-                    "none is fuzzy; see `leaflets check` or build it for each entry", **at))
+                    "none is fuzzy; see `leaflets check` or build it for each entry", **cover_at))
             for context, reason in cover.not_applicable:
-                findings.append(Finding("info", translation.file, subject,
-                                        f"not applicable in {lang}, left out: {context} ({reason})", **at))
+                findings.append(Finding("info", translation.file, cover_subject,
+                                        f"not applicable in {lang}, left out: {context} ({reason})", **cover_at))
             record = translation.record
             if record is None:
                 continue
@@ -132,7 +139,7 @@ def translation_findings(library: Library, variants: list[Variant]) -> list[Find
                     "warning", translation.record_file, subject,
                     "draft translation: not yet checked by a qualified translator; marked on every page, and a "
                     "release refuses it", **at))
-            if translation.name != LABELS:
+            if translation.name not in (LABELS, SHARED):
                 current = library.leaflets[leaflet_id].record.version
                 if record.made_from != current:
                     findings.append(Finding(
