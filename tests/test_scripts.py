@@ -45,7 +45,8 @@ def polish(tmp_path_factory) -> Path:
 
 # Entries marked not applicable in a copy of the project, so that the Urdu text fits the two A4
 # pages and the DL sheet (the real translation is built as A5, large print and web page only).
-SHORTENED = ("sections[0].body[2].p", "sections[0].body[3].p", "sections[1].body[1].p", "sections[2].body[1].p",
+SHORTENED = ("sections[0].body[1].p", "sections[0].body[2].p", "sections[0].body[3].p", "sections[1].body[1].p",
+             "sections[2].body[1].p", "sections[7].body[0].p",
              "sections[6].body[0].p", "sections[7].body[2].p", "sections[8].body[0].bullets[2]",
              "sections[8].body[0].bullets[3]")
 
