@@ -105,7 +105,9 @@ def test_extract_writes_every_string_with_context_and_line_and_is_deterministic(
     assert entries["sections[5].body[3].bullets[1]"].comment == \
         "Milia leaflet, section 'Looking after your skin', bullet 2"
     assert "Milia leaflet, section 'When to get advice', box 'When to get help', text" in safety.comment
-    assert "Chemical peels leaflet, section" in safety.comment
+    sunscreen = shared["advice[sunscreen].body[0].p"].comment  # printed by several leaflets: one line each
+    assert "Milia leaflet, section 'Looking after your skin', paragraph" in sunscreen
+    assert "Chemical peels leaflet, section" in sunscreen
     assert entries["sections[5].body[3].bullets[1]"].occurrences[0][0] == "data/leaflets/milia.yaml"
     assert all(e.occurrences for e in [*entries.values(), *shared.values()])
     # Again on unchanged inputs: the same bytes, nothing rewritten.
@@ -245,7 +247,7 @@ def approve_translation(root: Path, name: str, made_from: str | None) -> None:
 def test_release_refuses_a_draft_translation_and_one_made_from_older_english(project, tmp_path):
     make_polish(project)
     approve_english(project)
-    release = ("--format", "a4", "--release", "--today", "2026-06-01")
+    release = ("--format", "a5", "--release", "--today", "2026-06-01")
     result = build(project, tmp_path / "out", *release)
     assert result.exit_code == 2, result.output
     assert "locale/pl/milia.yaml: milia in pl: draft translation" in result.output
@@ -266,8 +268,8 @@ def test_release_refuses_a_draft_translation_and_one_made_from_older_english(pro
     approve_translation(project, "milia", version.group(1))
     result = build(project, tmp_path / "out", *release)
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "out" / BRANCH / "milia-a4.pl.pdf").is_file()
-    text = page_text(tmp_path / "out" / BRANCH / "milia-a4.pl.pdf")
+    assert (tmp_path / "out" / BRANCH / "milia-a5.pl.pdf").is_file()
+    text = page_text(tmp_path / "out" / BRANCH / "milia-a5.pl.pdf")
     assert polish("Draft translation") not in text and "DRAFT" not in text
 
 
