@@ -32,9 +32,9 @@ def _joined_lines(block: str) -> list[str]:
     pending = ""
     for line in block.splitlines():
         if line.rstrip().endswith("\\"):
-            pending += line.rstrip()[:-1] + " "
+            pending += (line.lstrip() if pending else line).rstrip()[:-1].rstrip() + " "
             continue
-        lines.append(pending + line)
+        lines.append(pending + (line.lstrip() if pending else line))
         pending = ""
     if pending:
         lines.append(pending)
@@ -98,8 +98,22 @@ def resolve(words: list[str]) -> click.Context:
         raise
 
 
+def commands_in_help(group: click.Group) -> list[tuple[str, str]]:
+    """The example lines of every command's help (its docstring and epilog), which cli.md shows."""
+    found: list[tuple[str, str]] = []
+    for command in [group, *group.commands.values()]:
+        text = "\n".join(filter(None, [command.help, command.epilog]))
+        # An example's description follows two or more spaces: `leaflets check   validate all data`.
+        examples = [re.split(r"\s{2,}", line.strip())[0] for line in _joined_lines(text)]
+        found += [(f"leaflets {command.name} --help", line) for line in examples if command_words(line) is not None]
+        if isinstance(command, click.Group) and command is not group:
+            found += commands_in_help(command)
+    return found
+
+
 def all_commands() -> list[tuple[str, str]]:
-    found = [(path.relative_to(REPO).as_posix(), line) for path in PAGES
+    found = commands_in_help(main)
+    found += [(path.relative_to(REPO).as_posix(), line) for path in PAGES
              for line in commands_in_markdown(path.read_text(encoding="utf-8"))]
     found += [(path.relative_to(REPO).as_posix(), line) for path in WORKFLOWS for line in commands_in_workflow(path)]
     return found
@@ -117,6 +131,7 @@ def test_the_docs_hold_commands_to_check():
     for page in ("writers", "clinicians", "marketing", "translators", "ci"):
         assert f"docs/{page}.md" in places, f"docs/{page}.md has no command example"
     assert ".github/workflows/release.yml" in places
+    assert "leaflets build --help" in places  # the examples of the CLI reference
     # Every sub-command is shown somewhere.
     named = {command_words(line)[0] for _, line in COMMANDS if command_words(line)}
     assert set(main.commands) <= named, set(main.commands) - named
@@ -161,7 +176,7 @@ def test_a_pipe_redirection_and_comment_are_not_arguments():
     assert command_words("leaflets personalise milia -o - < note.txt | lp") == ["personalise", "milia", "-o", "-"]
     assert command_words("make leaflets") is None
     assert commands_in_markdown("```sh\n.venv/bin/leaflets build \\\n    --force\n```\n") == [
-        ".venv/bin/leaflets build      --force"]
+        ".venv/bin/leaflets build --force"]
 
 
 def test_readme_is_under_200_lines():
