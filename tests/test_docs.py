@@ -189,3 +189,13 @@ def test_the_site_has_the_cli_reference_generated_from_the_commands():
     assert "mkdocs-click" in config
     reference = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert ":module: leaflets.cli" in reference and ":command: main" in reference
+
+
+def test_the_readme_links_to_files_that_exist():
+    # mkdocs build --strict checks the links of the site; the README is outside it.
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    targets = [target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", text)]
+    local = [target for target in targets if target and "://" not in target]
+    assert len(local) >= 10, local
+    missing = [target for target in local if not (REPO / target).exists()]
+    assert not missing, missing
