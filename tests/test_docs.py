@@ -61,7 +61,9 @@ def command_words(line: str) -> list[str] | None:
 def commands_in_markdown(text: str) -> list[str]:
     found = [line for block in FENCE.findall(text) for line in _joined_lines(block)]
     prose = FENCE.sub("", text)
-    found += INLINE.findall(prose)
+    # In running text, `leaflets serve` may just name a command; with anything more it is an example.
+    found += [span for span in INLINE.findall(prose) if len(command_words(span) or []) > 1
+              or not set(command_words(span) or []) <= set(main.commands)]
     return [line for line in found if command_words(line) is not None]
 
 
@@ -179,6 +181,10 @@ def test_a_pipe_redirection_and_comment_are_not_arguments():
     assert command_words("make leaflets") is None
     assert commands_in_markdown("```sh\n.venv/bin/leaflets build \\\n    --force\n```\n") == [
         ".venv/bin/leaflets build --force"]
+    # Naming a command in running text is not an example; naming one that does not exist is wrong.
+    assert commands_in_markdown("the `leaflets personalise` command") == []
+    assert commands_in_markdown("the `leaflets personalize` command") == ["leaflets personalize"]
+    assert commands_in_markdown("run `leaflets personalise milia`") == ["leaflets personalise milia"]
 
 
 def test_readme_is_under_200_lines():
