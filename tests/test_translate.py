@@ -488,3 +488,28 @@ def test_update_moves_shared_translations_into_shared_po_and_writes_headers(proj
     assert header["PO-Revision-Date"] == "2026-12-04 00:00+0000" and header["Language-Team"] == "Polish"
     assert "not yet checked" in header["Last-Translator"] and "draft" in header["Last-Translator"]
     assert "status: draft" in (project / "locale/pl/shared.yaml").read_text()
+
+
+def test_shared_po_counts_for_a_leaflet_only_what_that_leaflet_prints():
+    """The shipped shared.po leaves the treatment leaflets' advice untranslated, yet milia (which
+    prints none of it) is complete: each leaflet is measured on the shared strings it prints."""
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+
+    from conftest import REPO
+
+    library = load_library(find_project(REPO))
+    for lang in ("pl", "ur"):
+        untranslated = [e for e in polib.pofile(str(REPO / f"locale/{lang}/shared.po")) if not e.msgstr]
+        assert untranslated and all("Milia leaflet" not in e.comment for e in untranslated)
+        present = library.translations.for_variant(lang, "milia")
+        assert [t.name for t in present] == ["milia", "shared", "labels"]
+        assert all(t.coverage.complete for t in present), lang
+
+
+def test_a_missing_shared_po_fails_the_language_naming_it(project, tmp_path):
+    make_polish(project)
+    (project / "locale/pl/shared.po").unlink()
+    result = build(project, tmp_path / "out", "--format", "a5", "--lang", "pl")
+    assert result.exit_code == 1, result.output
+    assert "locale/pl/shared.po is missing: run leaflets translate update pl milia" in result.output
