@@ -122,6 +122,9 @@ def test_urdu_record_uses_urdu_comma_and_full_stop(built):
     record = footer(built / "milia.ur.html")
     assert re.search(r"حوالہ MIL-01، ورژن \d+\.\d+۔", record), record
     assert not re.search(r"[,.](?!\d)", record), record  # no Latin comma or full stop (0.3 keeps its point)
+    page = (built / "milia.ur.html").read_text("utf-8")
+    title = re.search(r"<title>(.*?)</title>", page).group(1)
+    assert "، " + BRANCH.title() in title and "," not in title  # the clinic and branch, as in the masthead
     running = [line for line in urdu_pdf_text(built / "milia-a5.ur.pdf").splitlines() if "MIL-01" in line]
     assert len(running) >= 7  # the running footer of every page but the cover
     assert all("،" in line and "," not in line for line in running), running
