@@ -119,7 +119,7 @@ def test_placeholder_clinic_is_printed_as_to_be_confirmed(texts):
 
 
 SAFETY_NET = (
-    "Call NHS 111, go to 111.nhs.uk or contact your GP",
+    "NHS 111, go to 111.nhs.uk or contact your GP",
     "very painful, hot or swollen, or it oozes",
     "You have a high temperature.",
     "Redness spreads. It can be harder to see on brown and black skin.",
@@ -209,7 +209,7 @@ def test_peel_advice_follows_the_products_the_branch_offers(texts):
     # Every branch offers a salicylic acid peel (Obagi Blue Peel Radiance; EnerPeel Salicylic, Jessner's).
     for content in (wolverhampton, stoke, texts["stoke-on-trent/hydrafacial-a4.pdf"]):
         assert "If you are allergic to aspirin, tell us." in content
-    assert "If peel liquid gets in your eye, rinse it at once with lots of clean water." in stoke
+    assert "If peel liquid gets in your eye, rinse it at once under clean running water." in stoke
 
 
 def test_hydrafacial_is_stated_neutrally(texts):

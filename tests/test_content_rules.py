@@ -91,11 +91,11 @@ def test_points_to_confirm_are_listed():
 
 
 def test_an_unknown_advice_name_is_a_data_error_with_its_line(project):
-    line = edit(project / LEAFLET, "      - advice: safety-net\n", "      - advice: saftey-net\n")
+    line = edit(project / LEAFLET, "      - advice: aftercare-help\n", "      - advice: aftercare-hlep\n")
     result = run("--root", project, "check")
     assert result.exit_code == 2
     assert f"{LEAFLET}:{line}:" in result.output
-    assert "unknown advice 'saftey-net'" in result.output and "did you mean 'safety-net'?" in result.output
+    assert "unknown advice 'aftercare-hlep'" in result.output and "did you mean 'aftercare-help'?" in result.output
 
 
 def test_a_branch_product_must_be_in_the_catalogue(project):

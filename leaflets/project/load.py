@@ -26,6 +26,7 @@ from leaflets.project.model import (
     Leaflet,
     Product,
     Section,
+    ShownWhen,
     SourceEntry,
     SourceList,
     Treatment,
@@ -79,7 +80,11 @@ class Library:
 
     def advice_shown(self, snippet: AdviceSnippet, leaflet: Leaflet, branch: Branch | None) -> bool:
         """Whether conditional advice applies to what this variant offers (all of it for branch None)."""
-        when = snippet.shown_when
+        return self.applies(snippet.shown_when, leaflet, branch)
+
+    def applies(self, when: ShownWhen | None, leaflet: Leaflet, branch: Branch | None) -> bool:
+        """Whether a ``shown_when`` (of advice or a section) matches what this variant offers
+        (everything matches for branch None: check and the translators see all of it)."""
         if when is None or branch is None:
             return True
         if any(branch.offer(t) for t in when.offered):
@@ -88,6 +93,8 @@ class Library:
             return True
         for item in self.shown_products(leaflet, branch):
             if item.depth in when.depth:
+                return True
+            if isinstance(item, Product) and item.laser in when.laser:
                 return True
             if item.ingredients == "confirm":
                 if "confirm" in when.ingredient:
@@ -100,6 +107,8 @@ class Library:
         """The leaflet's sections as this variant prints them: advice included, conditions applied."""
         sections = []
         for section in leaflet.sections:
+            if not self.applies(section.shown_when, leaflet, branch):
+                continue
             body = []
             for block in section.body:
                 if isinstance(block, AdviceRef):
@@ -114,7 +123,8 @@ class Library:
     def shown_advice(self, leaflet: Leaflet, branch: Branch | None) -> list[AdviceSnippet]:
         return [
             self.advice[block.advice]
-            for section in leaflet.sections for block in section.body
+            for section in leaflet.sections if self.applies(section.shown_when, leaflet, branch)
+            for block in section.body
             if isinstance(block, AdviceRef) and self.advice_shown(self.advice[block.advice], leaflet, branch)
         ]
 

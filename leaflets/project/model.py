@@ -273,6 +273,10 @@ class CalloutBody(Strict):
     title: ShortText
     text: Text | None = None
     bullets: list[Text] = Field(default_factory=list, max_length=30)
+    contact: Literal["aftercare"] | None = Field(
+        default=None,
+        description='"aftercare": the box ends with the branch\'s aftercare phone numbers (branch data, not text).',
+    )
 
 
 class Callout(Strict):
@@ -331,9 +335,28 @@ Block = Annotated[
 ]
 
 
+Depth = Literal["superficial", "medium", "deep", "confirm"]
+LaserType = Literal["ablative", "non-ablative", "confirm"]
+
+
+class ShownWhen(Strict):
+    """Show the advice only when a treatment or product the variant shows matches (any listed value)."""
+
+    depth: list[Depth] = Field(default_factory=list)
+    ingredient: list[ShortText] = Field(
+        default_factory=list, description='"confirm" matches products whose ingredients are not confirmed.'
+    )
+    offered: list[Id] = Field(default_factory=list, description="The branch offers any of these treatments.")
+    not_offered: list[Id] = Field(default_factory=list, description="The branch offers none of these treatments.")
+    laser: list[LaserType] = Field(default_factory=list, description="A laser the variant shows is of this type.")
+
+
 class Section(Strict):
     heading: ShortText
     body: list[Block] = Field(min_length=1, max_length=40)
+    shown_when: ShownWhen | None = Field(
+        default=None, description="Print the section only for a branch whose treatments or products match.",
+    )
 
 
 class FaqEntry(Strict):
@@ -459,16 +482,20 @@ class Leaflet(Strict):
         return self
 
 
-Depth = Literal["superficial", "medium", "deep", "confirm"]
-
-
 class Product(Strict):
-    """A named product of a treatment (a brand of peel), with what the research says it is."""
+    """A named product of a treatment (a brand of peel, a laser), with what the research says it is."""
 
     name: ShortText
-    depth: Depth = Field(description='How deep it works; "confirm" where the research cannot say.')
+    depth: Depth | None = Field(default=None, description='For a peel: how deep it works; "confirm" where the '
+                                'research cannot say.')
     ingredients: list[ShortText] | Literal["confirm"] = Field(
-        description='Active ingredients, e.g. [salicylic acid]; "confirm" where the research cannot say.'
+        default_factory=list,
+        description='Active ingredients, e.g. [salicylic acid]; "confirm" where the research cannot say.',
+    )
+    laser: LaserType | None = Field(
+        default=None,
+        description='For a laser: the device type, which decides the content printed; "confirm" where the clinic '
+                    "has not said (a release is refused).",
     )
     confirm: list[Text] = Field(default_factory=list, max_length=10)
 
@@ -492,17 +519,6 @@ class TreatmentCatalogue(Strict):
 
 
 # --- Shared advice, sources and glossary --------------------------------------
-
-
-class ShownWhen(Strict):
-    """Show the advice only when a treatment or product the variant shows matches (any listed value)."""
-
-    depth: list[Depth] = Field(default_factory=list)
-    ingredient: list[ShortText] = Field(
-        default_factory=list, description='"confirm" matches products whose ingredients are not confirmed.'
-    )
-    offered: list[Id] = Field(default_factory=list, description="The branch offers any of these treatments.")
-    not_offered: list[Id] = Field(default_factory=list, description="The branch offers none of these treatments.")
 
 
 class AdviceSnippet(Strict):
@@ -576,6 +592,13 @@ class Offer(Strict):
     products: list[ShortText] = Field(default_factory=list, max_length=20)
     price: Annotated[Decimal, Field(gt=0, max_digits=8, decimal_places=2)] | None = None
     price_from: bool = Field(default=False, description="The price is a starting price.")
+    practitioner: ShortText | None = Field(
+        default=None, description="Who treats patients, by role and training, e.g. 'a registered nurse trained in "
+        "peels'; unknown: check lists it for the clinician to confirm.",
+    )
+    overseen_by: ShortText | None = Field(
+        default=None, description="Who oversees the treatment (medium-depth peels, lasers), e.g. 'a doctor'.",
+    )
 
     @property
     def price_text(self) -> str | None:
@@ -583,6 +606,23 @@ class Offer(Strict):
             return None
         amount = f"£{self.price:,.2f}".replace(".00", "")
         return f"from {amount}" if self.price_from else amount
+
+
+class Aftercare(Strict):
+    """Whom a patient calls about a problem after treatment: the clinic first (GMC and JCCP expect it)."""
+
+    phone: UkPhone | None = Field(default=None, description="Default: the branch phone.")
+    out_of_hours: UkPhone | None = Field(default=None, description="Default: the branch's out_of_hours number.")
+
+
+def _tel_uri(value: str) -> str:
+    """A validated UK number as an RFC 3966 link; an extension as ``;ext=``, never dialled as digits."""
+    import phonenumbers
+
+    number = _parse_uk_phone(value)
+    assert number is not None  # validated when loaded
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"tel:{e164}" + (f";ext={number.extension}" if number.extension else "")
 
 
 class Branch(Strict):
@@ -600,18 +640,36 @@ class Branch(Strict):
     booking_url: HttpsUrl | None = None
     hours: list[Hours] = Field(default_factory=list, max_length=10)
     out_of_hours: UkPhone | None = Field(default=None, description="A number patients can call out of hours, if any.")
+    aftercare: Aftercare = Field(
+        default_factory=Aftercare,
+        description="The numbers a treatment leaflet's 'When to get help' prints (default: phone and out_of_hours).",
+    )
     brand: Brand
     treatments: list[Annotated[Offer, BeforeValidator(_offer_shorthand)]] = Field(default_factory=list, max_length=200)
 
     @cached_property
     def phone_uri(self) -> str:
         """The phone number as an RFC 3966 link; an extension as ``;ext=``, never dialled as digits."""
-        import phonenumbers
+        return _tel_uri(self.phone)
 
-        number = _parse_uk_phone(self.phone)
-        assert number is not None  # validated when loaded
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return f"tel:{e164}" + (f";ext={number.extension}" if number.extension else "")
+    @property
+    def aftercare_phone(self) -> str:
+        """The number to call first about a problem after treatment."""
+        return self.aftercare.phone or self.phone
+
+    @property
+    def aftercare_phone_uri(self) -> str:
+        return _tel_uri(self.aftercare_phone)
+
+    @property
+    def aftercare_out_of_hours(self) -> str | None:
+        """The aftercare number out of hours, if the branch has one."""
+        return self.aftercare.out_of_hours or self.out_of_hours
+
+    @property
+    def aftercare_out_of_hours_uri(self) -> str | None:
+        number = self.aftercare_out_of_hours
+        return _tel_uri(number) if number else None
 
     @cached_property
     def phone_international(self) -> str:
@@ -676,6 +734,10 @@ class Labels(Strict):
     and_word: ShortText = "and"
     ask_for_quote: ShortText = "Ask us for a written quote before you agree to treatment."
     out_of_hours: ShortText = "Out of hours"
+    aftercare_phone: ShortText = Field(default="Our phone number",
+                                       description="Before the aftercare number in 'When to get help'.")
+    treated_by: ShortText = Field(default="Who treats you", description="Before the branch's practitioner role.")
+    overseen_by: ShortText = Field(default="Overseen by", description="Before who oversees the treatment.")
     # A personalised print's box (leaflets personalise): its heading and labels.
     for_you: ShortText = "For you"
     next_appointment: ShortText = "Next appointment"
