@@ -151,7 +151,7 @@ def test_milia_leaflet_has_every_added_section(texts):
         "Do milia run in families?", "How are milia diagnosed?", "On brown and black skin",
         "single pearly bump that grows, bleeds or does not heal", "milia en plaque", "eruptive milia",
         "Milia are not acne", "no opening on the surface of the skin",
-        "Treatments at this clinic",
+        "Treating milia",
     )
     for branch in BRANCHES:
         for fmt in ("a4", "a5", "dl", "large-print"):
@@ -233,10 +233,12 @@ def test_recorded_sources_are_those_of_the_content_shown():
     library = load_library(find_project(REPO))
     milia, peel = library.leaflets["milia"], library.leaflets["chemical-peel"]
     stoke, wolverhampton = library.branches["stoke-on-trent"], library.branches["wolverhampton"]
-    # The HydraFacial summary is printed only for Stoke-on-Trent, so only there is its study a source.
-    assert "freedman-2008" in library.source_ids(milia, stoke)
-    assert "freedman-2008" not in library.source_ids(milia, wolverhampton)
-    assert "statpearls-mda" in library.source_ids(milia, wolverhampton)
+    # The milia leaflet lists only treatments used for milia (issue 21, item 7): no HydraFacial or
+    # microdermabrasion summary, so not their sources; the laser summary only where it is offered.
+    assert "freedman-2008" not in library.source_ids(milia, stoke)
+    assert "statpearls-mda" not in library.source_ids(milia, wolverhampton)
+    assert "aslms-resurfacing" in library.source_ids(milia, stoke)
+    assert "aslms-resurfacing" not in library.source_ids(milia, wolverhampton)
     # The deeper-peel advice (and its sources) shows only where a medium-depth peel is offered.
     assert "urbanrx-peels" in library.source_ids(peel, wolverhampton)
     assert "urbanrx-peels" not in library.source_ids(peel, stoke)
