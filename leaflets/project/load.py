@@ -91,6 +91,10 @@ class Library:
             return True
         if when.not_offered and not any(branch.offer(t) for t in when.not_offered):
             return True
+        if when.led:
+            offers = [branch.offer(t.id) for t in self.shown_treatments(leaflet, branch)]
+            if any({True: "yes", False: "no", None: "confirm"}[o.led] in when.led for o in offers if o):
+                return True
         for item in self.shown_products(leaflet, branch):
             if item.depth in when.depth:
                 return True

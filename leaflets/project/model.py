@@ -349,6 +349,9 @@ class ShownWhen(Strict):
     offered: list[Id] = Field(default_factory=list, description="The branch offers any of these treatments.")
     not_offered: list[Id] = Field(default_factory=list, description="The branch offers none of these treatments.")
     laser: list[LaserType] = Field(default_factory=list, description="A laser the variant shows is of this type.")
+    led: list[Literal["yes", "no", "confirm"]] = Field(
+        default_factory=list, description="The branch adds LED light to a treatment the variant shows (offer led:).",
+    )
 
 
 class Section(Strict):
@@ -598,6 +601,10 @@ class Offer(Strict):
     )
     overseen_by: ShortText | None = Field(
         default=None, description="Who oversees the treatment (medium-depth peels, lasers), e.g. 'a doctor'.",
+    )
+    led: bool | None = Field(
+        default=None, description="Whether the branch adds LED light to the treatment (HydraFacial); unknown: "
+        "the leaflet asks the reader to ask, and check lists it for the clinician to confirm.",
     )
 
     @property
