@@ -40,16 +40,30 @@ def test_the_aftercare_number_is_the_branchs_own(pdfs):
     assert "01782 922300" not in content
 
 
-def test_an_out_of_hours_aftercare_number_is_printed_and_linked(project, tmp_path):
+def test_branch_data_prints_out_of_hours_aftercare_who_treats_you_and_led(project, tmp_path):
     branch = project / "data/branches/stoke-on-trent.yaml"
-    branch.write_text(branch.read_text().replace(
-        "  out_of_hours: null       # the clinic's page gives no out-of-hours number",
-        "  out_of_hours: 07834 567890"))
+    data = branch.read_text()
+    for old, new in (("  out_of_hours: null       # the clinic's page gives no out-of-hours number",
+                      "  out_of_hours: 07834 567890"),
+                     ("  - hydrafacial\n", "  - id: hydrafacial\n    practitioner: a registered nurse trained in "
+                      "HydraFacial\n    led: true\n")):
+        assert old in data, old
+        data = data.replace(old, new)
+    branch.write_text(data)
     out = build_ok(tmp_path / "out", "hydrafacial", "--format", "a5", "--lang", "en-GB", root=project)
     reader = open_pdf(out / "stoke-on-trent/hydrafacial-a5.pdf")
     content = text(reader)
     assert "Our phone number: 01782 922300 Out of hours: 07834 567890" in content
     assert "tel:+447834567890" in link_uris(reader)
+    assert "Who treats you: a registered nurse trained in HydraFacial." in content
+    assert "We also use light from LEDs (light-emitting diodes) as an extra step." in content
+    assert "Ask us if we do." not in content
+
+
+def test_hydrafacial_says_to_ask_about_led_when_the_branch_data_does_not_say(pdfs):
+    content = pdfs["stoke-on-trent/hydrafacial"]
+    assert "Some clinics add light from LEDs (light-emitting diodes) as an extra step. Ask us if we do." in content
+    assert "Who treats you" not in content  # not in the branch data: the consent text asks patients to ask
 
 
 @pytest.mark.parametrize("leaflet", ["stoke-on-trent/chemical-peel", "stoke-on-trent/hydrafacial"])
@@ -76,3 +90,56 @@ def test_a_babys_emergency_signs_go_to_999_or_a_and_e(pdfs, branch):
     # The old wording left the parent to choose between 999 and 111, and "very sleepy" fits every newborn.
     assert "Call 999 or NHS 111 if your baby" not in content
     assert "very sleepy" not in content
+
+
+def test_medium_depth_peels_have_their_own_content_only_where_offered(pdfs):
+    wolverhampton, stoke = pdfs["wolverhampton/chemical-peel"], pdfs["stoke-on-trent/chemical-peel"]
+    # Wolverhampton offers Jessner's and TCA 25%: the medium-depth section, with its healing and course.
+    for words in ("Medium-depth peels", "into the middle layer of skin (medium-depth peels)",
+                  "Jessner's solution (3 mixed peel acids) and TCA (trichloroacetic acid, a strong acid)",
+                  "It can take up to 6 weeks for your skin to heal.", "repeated every 6 to 12 months",
+                  "ask us who will do your peel and who oversees it"):
+        assert words in wolverhampton, words
+    # Stoke-on-Trent offers light peels only; the light-peel text says it is about light peels.
+    assert "medium-depth" not in stoke.lower() and "6 weeks" not in stoke
+    for content in (stoke, wolverhampton):
+        assert "After a light peel, your skin may look red and feel tight." in content
+        assert "A course of light peels is often 3 to 6 peels" in content
+
+
+def _laser(project, tmp_path, laser: str) -> str:
+    """The Stoke-on-Trent laser leaflet (A5) when the branch's laser is of type ``laser``."""
+    catalogue = project / "data/treatments.yaml"
+    catalogue.write_text(catalogue.read_text().replace("        laser: confirm ", f"        laser: {laser} "))
+    out = build_ok(tmp_path / laser, "fractional-resurfacing", "--format", "a5", "--lang", "en-GB", root=project)
+    return text(open_pdf(out / "stoke-on-trent/fractional-resurfacing-a5.pdf"))
+
+
+def test_laser_leaflet_with_an_unknown_type_only_says_to_ask(pdfs):
+    content = pdfs["stoke-on-trent/fractional-resurfacing"]
+    assert "Ask us which type of laser we use." in content
+    assert "We will give you written aftercare for our laser before you agree to treatment." in content
+    # Neither type's aftercare: the old leaflet gave both (no sunscreen for days; sunscreen every day).
+    assert "cannot wear make-up or sunscreen" not in content
+    assert "We use a" not in content and "red and swollen for 2 to 3 days" not in content
+
+
+def test_laser_leaflet_prints_only_the_non_ablative_content(project, tmp_path):
+    content = _laser(project, tmp_path, "non-ablative")
+    assert "We use a non-ablative laser (one that heats the skin but leaves its surface in place)." in content
+    assert "Your skin is usually red and swollen for 2 to 3 days." in content
+    assert "Use a sunscreen every day" in content
+    assert "3 to 5 sessions" in content
+    assert "ablative laser (one that removes" not in content and "Ask us which type" not in content
+    assert "when you can use make-up and sunscreen again" not in content
+
+
+def test_laser_leaflet_prints_only_the_ablative_content(project, tmp_path):
+    content = _laser(project, tmp_path, "ablative")
+    assert "We use an ablative laser (one that removes the surface layer of skin)." in content
+    assert "CO2 laser (a laser that uses carbon dioxide gas)" in content
+    assert "tell you when you can use make-up and sunscreen again" in content
+    assert "One session may be enough." in content
+    # No daily-sunscreen advice while the skin heals, and nothing of the non-ablative laser.
+    assert "Use a sunscreen every day" not in content
+    assert "non-ablative laser (one that heats" not in content and "2 to 3 days" not in content

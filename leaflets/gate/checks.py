@@ -205,6 +205,11 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
                         "replace it and set clinic_placeholder: false",
                         branch=branch.id))
 
+    # Laser leaflets (leaflets/gate/rules/devices.py): a release needs the branch laser's type.
+    from leaflets.gate.rules.devices import laser_type_findings
+
+    report.findings += laser_type_findings(library, variants)
+
     # Translations (leaflets/gate/translations.py): completeness, draft, English version; sentence lengths.
     from leaflets.gate.rules.translations import rows, translation_findings
 

@@ -212,17 +212,44 @@ def _to_confirm(library: Library) -> Iterator[Finding]:
     for index, snippet in enumerate(library.advice.values()):
         for i, text in enumerate(snippet.confirm):
             yield item("advice", snippet.id, ("advice", index, "confirm", i), text)
-    unsure = (("depth", "how deep {} works"), ("ingredients", "the active ingredients of {}"))
+    unsure = (("depth", "how deep {} works"), ("ingredients", "the active ingredients of {}"),
+              ("laser", "the type of the laser {} (ablative or non-ablative); a release is refused until it is known"))
     for index, treatment in enumerate(library.treatments.values()):
         base = ("treatments", index)
         parts: list[tuple[Treatment | Product, tuple, str]] = [(treatment, base, "")]
         parts += [(p, base + ("products", i), f"{p.name}: ") for i, p in enumerate(treatment.products)]
         for part, at, prefix in parts:
             for field, question in unsure:
-                if getattr(part, field) == "confirm":
+                if getattr(part, field, None) == "confirm":
                     yield item("treatment", treatment.id, at + (field,), question.format(part.name))
             for i, text in enumerate(part.confirm):
                 yield item("treatment", treatment.id, at + ("confirm", i), f"{prefix}{text}")
+    yield from _branch_points(library, item)
+
+
+def _branch_points(library: Library, item) -> Iterator[Finding]:
+    """What a treatment leaflet prints from branch data that the branch data does not say yet:
+    who treats patients, who oversees medium-depth peels and lasers, whether LED light is added."""
+    leaflet_about = {leaflet.treatment: leaflet for leaflet in library.leaflets.values() if leaflet.treatment}
+    for branch in sorted(library.branches.values(), key=lambda b: b.id):
+        for i, offer in enumerate(branch.treatments):
+            leaflet, treatment = leaflet_about.get(offer.id), library.treatments.get(offer.id)
+            if leaflet is None or treatment is None:
+                continue  # no treatment leaflet prints this offer
+            name = offer.name or treatment.name
+            if offer.practitioner is None:
+                yield item("branch", branch.id, ("treatments", i), f"{branch.id}: who treats patients for {name} "
+                           "(role and training) is not in the branch data (practitioner:); the leaflet asks patients "
+                           "to ask")
+            products = [p for p in (treatment.product(n) for n in offer.products) if p is not None]
+            deeper = any(p.depth in ("medium", "deep", "confirm") or p.laser for p in products)
+            if deeper and offer.overseen_by is None:
+                yield item("branch", branch.id, ("treatments", i), f"{branch.id}: who oversees {name} (medium-depth "
+                           "peels and lasers) is not in the branch data (overseen_by:)")
+            uses_led = any(a.shown_when and a.shown_when.led for a in library.shown_advice(leaflet, branch))
+            if uses_led and offer.led is None:
+                yield item("branch", branch.id, ("treatments", i), f"{branch.id}: whether we add LED light to {name} "
+                           "is not in the branch data (led: true or false); the leaflet asks patients to ask")
 
 
 def check_content(library: Library) -> list[Finding]:
