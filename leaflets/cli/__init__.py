@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from leaflets.cli import build, check, listing, personalise, schema, serve, translate  # noqa: F401  (registers)
+from leaflets.cli import build, check, listing, personalise, schema, serve, sources, translate  # noqa: F401  (registers)
 from leaflets.cli.base import main
 from leaflets.render import compat
 

@@ -76,6 +76,9 @@ def _pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
     return chosen
 
 
+pick = _pick  # the same check (with "did you mean") for commands that name one leaflet or branch
+
+
 def plan_variants(
     library: Library,
     leaflets: Iterable[str] = (),
