@@ -95,7 +95,7 @@ def test_no_refused_wording_in_any_web_page(default_build):
 
 def test_every_pdf_prints_its_draft_date_and_the_sources_note(texts):
     for path, content in texts.items():
-        assert "Draft of 30 November 2026" in content, path
+        assert "Draft of 4 December 2026" in content, path
         assert "Sources are available on request." in content, path
         assert re.search(r"Version 0\.\d", content), path  # drafts are numbered 0.x
 

@@ -143,3 +143,51 @@ def test_laser_leaflet_prints_only_the_ablative_content(project, tmp_path):
     # No daily-sunscreen advice while the skin heals, and nothing of the non-ablative laser.
     assert "Use a sunscreen every day" not in content
     assert "non-ablative laser (one that heats" not in content and "2 to 3 days" not in content
+
+
+def test_review_fixes_in_the_built_leaflets(pdfs):
+    peel, hydra = pdfs["wolverhampton/chemical-peel"], pdfs["stoke-on-trent/hydrafacial"]
+    laser, milia = pdfs["stoke-on-trent/fractional-resurfacing"], pdfs["stoke-on-trent/milia"]
+    # Pregnancy and breastfeeding, with what happens next (once: shared advice, not repeated).
+    for content in (peel, hydra, laser):
+        assert "You are pregnant or breastfeeding." in content
+        assert content.count("If you are pregnant or breastfeeding, we will usually advise you to wait.") == 1
+        assert content.count("Little is known about the safety of this treatment at these times.") == 1
+        # Where to read more, page by page, not just "nhs.uk".
+        joined = "".join(content.split())  # a long address breaks across lines
+        for address in ("nhs.uk/conditions/cosmetic-procedures", "jccp.org.uk/MemberSearch",
+                        "gmc-uk.org/ethical-guidance/ethical-guidance-for-doctors/cosmetic-interventions"):
+            assert address in joined, address
+    # Benefits, realistically; a prescriber checks a pre-peel medicine; no forum figure.
+    assert "fade age spots and even out skin tone" in peel and "The change from a light peel is small" in peel
+    assert "a doctor or other prescriber will check that it is safe for you first" in peel
+    assert "1 in 4" not in peel and "1 in 4" not in milia
+    assert "It is used to improve fine lines, acne scars, sun damage and uneven skin tone." in laser
+    # Acids explained where the branch offers them.
+    assert "pyruvic acid, an acid found in fruit, which has had very little research" in peel
+    assert "mandelic acid, a mild acid from almonds" in peel
+    # Milia: removal is not an NHS service; no HydraFacial or microdermabrasion in its treatment list.
+    assert "The NHS does not usually remove them either, as they are harmless." in milia
+    assert "ask your GP where you can have them removed" not in milia
+    assert "HydraFacial" not in milia and "icrodermabrasion" not in milia
+
+
+def test_leaflets_not_built_by_default_carry_the_fixes_too():
+    """Microdermabrasion (Wolverhampton) and milia removal (no branch yet), read from the data as printed."""
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.gate.checks import body_text
+
+    from conftest import REPO
+
+    library = load_library(find_project(REPO))
+    mda = " ".join(body_text(library, library.leaflets["microdermabrasion"], library.branches["wolverhampton"]))
+    removal = " ".join(body_text(library, library.leaflets["milia-removal"], None))
+    for content in (mda, removal):
+        assert "You are pregnant or breastfeeding." in content
+        assert "If you have a problem after treatment, call us first." in content
+        assert "Where can I get more information?" in content
+    assert "thought to suit all skin types" not in mda
+    assert "Dark or pale marks are more likely on brown and black skin." in removal
+    assert "Freezing (cryotherapy) can leave a pale mark that does not go away." in removal
+    assert "is not known" not in removal.split("Dark or pale marks")[0][-200:]

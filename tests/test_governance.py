@@ -21,7 +21,7 @@ def approve(project: Path, leaflet: str, approved: str = "2026-11-01", next_revi
     assert "status: draft" in content and "approver: null" in content and "approved: null" in content
     content = (
         content.replace("status: draft", "status: approved")
-        .replace('version: "0.2"', 'version: "1.0"')  # drafts are 0.x; the first approval is 1.0
+        .replace('version: "0.3"', 'version: "1.0"')  # drafts are 0.x; the first approval is 1.0
         .replace("approver: null", "approver: {name: Dr Test Person, role: Consultant Dermatologist}")
         .replace("approved: null", f"approved: {approved}")
     )
