@@ -30,6 +30,14 @@ def approve(project: Path, leaflet: str, approved: str = "2026-11-01", next_revi
     path.write_text(content)
 
 
+def confirm_laser_type(project: Path, laser: str = "non-ablative") -> None:
+    """Name the type of Stoke-on-Trent's laser, as the clinic will (a release refuses "confirm")."""
+    path = project / "data/treatments.yaml"
+    content = path.read_text()
+    assert "        laser: confirm " in content
+    path.write_text(content.replace("        laser: confirm ", f"        laser: {laser} "))
+
+
 def confirm_clinic_names(project: Path) -> None:
     """Replace the placeholder clinic name, as the Wolverhampton clinic will (a release refuses a placeholder)."""
     path = project / "data/branches/wolverhampton.yaml"
@@ -43,6 +51,8 @@ def release_ready(project: Path, *leaflets: str, approved: str = "2026-11-01") -
     for leaflet in leaflets:
         approve(project, leaflet, approved=approved)
     confirm_clinic_names(project)
+    if "fractional-resurfacing" in leaflets:
+        confirm_laser_type(project)
 
 
 def offered_by() -> dict[str, set[str]]:

@@ -38,6 +38,8 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     - review dates: past the review date is a warning (marked on every
       page; a release refuses it); due within 60 days is a note
     - drafts and placeholder clinic names: warnings (a release refuses them)
+    - a laser leaflet for a branch whose laser type is not yet known
+      (laser: confirm): a warning (a release refuses it)
     - brand colours: WCAG AA contrast of at least 4.5:1 for text (warning)
     - images without alt text (error)
     - translations (locale/<lang>/*.po): a table per leaflet and language of
