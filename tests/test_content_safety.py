@@ -174,9 +174,9 @@ def test_review_fixes_in_the_built_leaflets(pdfs):
 
 def test_leaflets_not_built_by_default_carry_the_fixes_too():
     """Microdermabrasion (Wolverhampton) and milia removal (no branch yet), read from the data as printed."""
+    from leaflets.gate.checks import body_text
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
-    from leaflets.gate.checks import body_text
 
     from conftest import REPO
 

@@ -27,7 +27,8 @@ def laser_type_findings(library: Library, variants: Iterable[Variant]) -> list[F
                     and a in library.shown_advice(leaflet, branch)]
         if not by_type:
             continue  # the leaflet prints nothing that depends on the laser's type
-        unknown = [p for p in library.shown_products(leaflet, branch) if isinstance(p, Product) and p.laser == "confirm"]
+        shown = library.shown_products(leaflet, branch)
+        unknown = [p for p in shown if isinstance(p, Product) and p.laser == "confirm"]
         for product in unknown:
             treatment = next(t for t in library.treatments.values() if product in t.products)
             findings.append(Finding(
