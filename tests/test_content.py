@@ -37,6 +37,13 @@ REFUSED = {
     "old list name": "This clinic offers the treatments below",
     "placeholder clinic as publisher": "Wolverhampton Skin Clinic",
     "formats that do not exist": "other formats on request",
+    # The third clinical review (issue 21)
+    "a baby's emergency left to the parent's choice": "Call 999 or NHS 111 if your baby",
+    "chemical in the eye sent to 111": "call 111, or 999 if your sight",
+    "milia removal through the GP": "ask your GP where you can have them removed",
+    "unsourced claim": "thought to suit all skin types",
+    "forum-sourced figure": "1 in 4",
+    "both lasers' aftercare at once": "cannot wear make-up or sunscreen for some days",
 }
 
 
