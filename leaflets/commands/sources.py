@@ -1,7 +1,7 @@
 """``leaflets sources``: the sources of exactly what one leaflet shows for one branch.
 
-A leaflet prints "Sources are available on request"; this is the list reception hands over (and the
-review copy prints): the leaflet's own sources, those of the shared advice it shows and of the
+A leaflet prints "Sources are available on request"; this is the list reception hands over:
+the leaflet's own sources, those of the shared advice it shows and of the
 treatment summaries it lists for that branch (``Library.source_ids``), each as its citation.
 """
 
