@@ -216,6 +216,7 @@ class _Places:
             lists = sum(isinstance(block, Bullets) for _, _, block in blocks)
             paragraphs = bullet_lists = 0
             for advice_id, b, block in blocks:
+                names: dict[tuple[int | str, ...], str]
                 if isinstance(block, Paragraph):
                     paragraphs += 1
                     names = {(b, "p"): f"paragraph {paragraphs}"}
