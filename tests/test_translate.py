@@ -357,7 +357,7 @@ def test_manifest_web_page_and_catalogue_carry_the_language(polish_build):
     assert '<html lang="pl" dir="ltr">' in web
     assert polish("Draft translation") in web
     catalogue = (out / "index.html").read_text()
-    assert '<option value="pl">Polish (polski)</option>' in catalogue
+    assert '<option value="pl" data-words="polski|polish">Polski (Polish)</option>' in catalogue
     assert '<span lang="pl" dir="ltr">Milią</span>' in catalogue
 
 

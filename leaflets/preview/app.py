@@ -4,13 +4,10 @@ images, the built files, and server-sent events that tell open pages a build has
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
-import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -21,32 +18,20 @@ from starlette.routing import Route
 
 from leaflets.errors import UserError
 from leaflets.formats import FORMATS
-from leaflets.preview.guard import Guard, Policy
 from leaflets.preview.pages import PageImages
 from leaflets.preview.state import Preview
+from leaflets.serving.csp import build_csp
+from leaflets.serving.guard import Guard, Policy
+from leaflets.serving.prints import MAX_RENDERS, Refused, Renders, note_of, pdf_response, plain, read_form
 
 HERE = Path(__file__).parent
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css"}
 KEEP_ALIVE_SECONDS = 15.0
-MAX_FORM_BYTES = 8 * 1024  # the form's fields are at most ~1 KB of text, even in 4-byte characters
-MAX_RENDERS = 2  # personalised prints rendered at once; more are asked to try again
-FORM_TYPE = "application/x-www-form-urlencoded"
-SCRIPT = re.compile(rb"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                        trim_blocks=True, lstrip_blocks=True)
-
-
-def build_csp(data: bytes) -> str:
-    """The policy for a built HTML file (the staff catalogue, a web leaflet): its own inline
-    scripts by their hash and nothing else; inline styles, images from the build and data: URLs."""
-    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()}'"
-                      for m in SCRIPT.finditer(data))
-    return (f"default-src 'none'; script-src {hashes or chr(39) + 'none' + chr(39)}; style-src 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'")
 
 
 def pdf_formats() -> list[str]:
@@ -58,7 +43,7 @@ class PreviewApp:
         self.preview, self.policy, self.log = preview, policy, log
         self.images = PageImages()
         self.templates = _environment()
-        self.renders = asyncio.Semaphore(MAX_RENDERS)
+        self.renders = Renders(lambda: self.preview.timeout + 10, log, MAX_RENDERS)
 
     # -- pages ---------------------------------------------------------------------------------
     def render(self, template: str, **context: object) -> HTMLResponse:
@@ -175,53 +160,17 @@ class PreviewApp:
     async def personal(self, request: Request) -> Response:
         """A personalised PDF: POST only, read into memory, rendered by a warm worker, sent back
         with ``no-store``; nothing is written and nothing typed reaches a log."""
-        client = request.client.host if request.client else "?"
-        if not self.policy.posts.allow(client):
-            return _plain("too many personalised prints at once from here: wait a minute and try again", 429)
-        if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
-            return _plain(f"send the form as {FORM_TYPE}", 415)
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_FORM_BYTES:
-                return _plain(f"the form is larger than {MAX_FORM_BYTES // 1024} KB: shorten the note", 413)
         try:
-            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, strict_parsing=False)
-        except (UnicodeDecodeError, ValueError):
-            return _plain("the form could not be read: send it as UTF-8 text with its fields once each", 400)
-
-        def field(name: str) -> str:
-            return fields.get(name, [""])[0]
-
-        from leaflets.commands.personalise import PersonalNote
-
-        try:
-            note = PersonalNote.from_form(name=field("name"), note=field("note"), appointment=field("appointment"),
-                                          practitioner=field("practitioner"))
+            fields = await read_form(request, self.policy.posts)
+            note = note_of(fields)
+            pdf, filename = await self.renders.run(lambda: self.preview.personal(
+                request.path_params["leaflet"], fields.get("branch", ""), fields.get("format", ""), note,
+                fields.get("imposed") == "1", fields.get("lang") or None))
+        except Refused as refused:
+            return refused.response
         except UserError as error:
-            return _plain(str(error), 400)
-        if self.renders.locked():
-            return _plain("the server is busy with other personalised prints: try again in a moment", 503,
-                          {"Retry-After": "2"})
-        async with self.renders:
-            try:
-                with anyio.fail_after(self.preview.timeout + 10):
-                    pdf, filename = await anyio.to_thread.run_sync(
-                        self.preview.personal, request.path_params["leaflet"], field("branch"), field("format"),
-                        note, field("imposed") == "1", field("lang") or None, abandon_on_cancel=True)
-            except TimeoutError:
-                return _plain("the leaflet took too long to lay out; try a shorter note", 504)
-            except UserError as error:
-                return _plain(str(error), 400 if error.exit_code == 2 else 500)
-            except Exception as error:  # a bug: its type only, for the message may hold what was typed
-                self.log(f"personalised print failed: {type(error).__name__} (please report it)")
-                return _plain("the personalised print failed (an internal error; the terminal says which)", 500)
-        return Response(pdf, media_type="application/pdf", headers={
-            "Cache-Control": "no-store", "Pragma": "no-cache", "Content-Disposition": f'inline; filename="{filename}"'})
-
-
-def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    return PlainTextResponse(text, status, headers={"Cache-Control": "no-store", **(headers or {})})
+            return plain(str(error), 400 if error.exit_code == 2 else 500)
+        return pdf_response(pdf, filename)
 
 
 def _note_limits() -> dict[str, int]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import threading
 import time
 import webbrowser
@@ -13,18 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leaflets.errors import UserError
-from leaflets.preview.guard import Policy, is_loopback, new_token
 from leaflets.preview.state import SERVE_TIMEOUT_SECONDS, Preview, Selection
+from leaflets.serving.guard import Policy, is_loopback, new_token
+from leaflets.serving.listen import Stopped, bind, stop_signal
 
 MIN_TOKEN_LENGTH = 16
-
-
-class Stopped(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM: the normal way to stop the server (exit 0 after cleaning up)."""
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise Stopped
 
 
 @dataclass(frozen=True)
@@ -54,19 +46,6 @@ def access_token(options: ServeOptions) -> str | None:
     return options.token
 
 
-def bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host.strip("[]"), port))
-    except OSError as error:
-        sock.close()
-        raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; choose another port with --port") from None
-    sock.set_inheritable(False)
-    return sock
-
-
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     import uvicorn
 
@@ -79,7 +58,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     watcher = None
     # uvicorn handles both signals while it serves, then raises them again: these handlers turn
     # them into an exception here, so the workers stop and the private folder goes.
-    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, stop_signal) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         preview = Preview(options.root, options.selection, options.jobs, options.timeout, say=say)
         started = time.perf_counter()

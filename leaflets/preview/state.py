@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 from leaflets.commands.build import BuildRequest, run
 from leaflets.errors import UserError, error_message
-from leaflets.formats import FORMATS
 from leaflets.project.folder import find_project
 from leaflets.publish.files import FAILED, Output, read_manifest
 from leaflets.render.workers import WorkerPool
@@ -246,17 +245,12 @@ class Preview:
                  imposed: bool = False, lang: str | None = None) -> tuple[bytes, str]:
         """A personalised PDF of the last good build's data, rendered by a warm worker, in memory:
         its bytes and a file name without patient detail. Raises ``UserError`` with the reason."""
-        from leaflets.commands.personalise import personal_filename, personal_job, personal_variant, render_in_pool
+        from leaflets.serving.prints import render_for_patient
 
-        library = self.snapshot.library
-        if library is None:
+        if self.snapshot.library is None:
             raise UserError("the preview has not built this project yet; fix the problems in the banner first")
-        if leaflet not in library.leaflets or branch not in library.branches or fmt not in FORMATS:
-            raise UserError("no such leaflet, branch or format in this project")
-        variant = personal_variant(library, leaflet, branch, fmt, lang)  # the page's language
-        imposed = imposed and FORMATS[fmt].booklet_companion  # an A5 booklet imposed on A4 sheets
-        job = personal_job(library, variant, self.today(), note)
-        return render_in_pool(self.pool, job, imposed), personal_filename(variant, imposed)
+        return render_for_patient(self.pool, self.snapshot.library, self.today(), leaflet, branch, fmt, note,
+                                  imposed, lang)
 
     def close(self) -> None:
         """Stop the workers and remove the private folder (whatever state a build left)."""

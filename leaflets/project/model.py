@@ -512,6 +512,11 @@ class Treatment(Strict):
     ingredients: list[ShortText] | Literal["confirm"] = Field(default_factory=list)
     products: list[Product] = Field(default_factory=list, max_length=40)
     confirm: list[Text] = Field(default_factory=list, max_length=10)
+    search_words: list[ShortText] = Field(
+        default_factory=list, max_length=30,
+        description="Words people use for it or for what it treats, for the staff catalogue's search (not "
+                    "printed), e.g. 'acne scars'.",
+    )
 
     def product(self, name: str) -> Product | None:
         return next((p for p in self.products if p.name == name), None)

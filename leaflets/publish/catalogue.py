@@ -32,10 +32,24 @@ from leaflets.render.html import render_template, text_direction
 from leaflets.render.web import project_file, web_stylesheet
 
 INDEX = "index.html"
-# Else Babel's name in English and in the language itself.
-LANGUAGE_NAMES = {"en-GB": "English (UK)", "en": "English", "cy": "Welsh (Cymraeg)", "pl": "Polish (polski)",
-                  "pa": "Punjabi", "ur": "Urdu (اردو)", "ro": "Romanian (română)", "bn": "Bengali", "gu": "Gujarati",
-                  "ar": "Arabic", "pt": "Portuguese", "es": "Spanish", "fr": "French", "zh": "Chinese"}
+# How staff name a language: its own name, then the English one (else both from CLDR, by Babel).
+LANGUAGE_NAMES = {"en-GB": "English", "en": "English", "cy": "Cymraeg (Welsh)", "pl": "Polski (Polish)",
+                  "pa": "ਪੰਜਾਬੀ (Punjabi)", "ur": "اردو (Urdu)", "ro": "Română (Romanian)", "bn": "বাংলা (Bengali)",
+                  "gu": "ગુજરાતી (Gujarati)", "ar": "العربية (Arabic)", "pt": "Português (Portuguese)",
+                  "es": "Español (Spanish)", "fr": "Français (French)", "zh": "中文 (Chinese)"}
+WORD = re.compile(r"\w[\w'’-]*\w|\w")
+
+
+@dataclass(frozen=True)
+class Served:
+    """The catalogue as a server shows it (``leaflets desk``): a "For you" form on every card,
+    posted to ``action``, and which shelf this is (the release or the working build)."""
+
+    action: str  # where the "For you" form posts
+    shelf: str  # "release" or "build"
+    label: str  # what the banner says this is
+    switch: tuple[str, str] | None = None  # (address, words) of the other shelf
+    today: str = ""  # the earliest appointment date, YYYY-MM-DD
 
 
 @dataclass
@@ -66,6 +80,9 @@ class Card:
     thumbnail: str | None = None
     thumbnail_size: tuple[int, int] = (150, 212)
     dir: str = "ltr"  # the title's and summary's writing direction (from the language)
+    lang_name: str = ""  # "Polski (Polish)"
+    english_title: str = ""  # a translation's title in English, for staff
+    languages: list[tuple[str, str]] = field(default_factory=list)  # the leaflet's languages at this branch
     files: list[FileLink] = field(default_factory=list)  # what reception prints
     print_shop: list[FileLink] = field(default_factory=list)  # imposed and print-shop files
 
@@ -142,14 +159,14 @@ def _cards(
         group.sort(key=lambda o: (order.index(o.format), o.profile, o.path))
         primary = next((o for o in group if o.kind in ("pdf", "web") and o.profile == "office"), group[0])
         status = verdict.status(Variant(branch, leaflet_id, primary.format, lang, primary.profile))
-        words = [leaflet.title, leaflet.summary, *getattr(leaflet, "search_words", ())]
         shown = _in_language(library, leaflet_id, lang) or leaflet  # staff find it by its English words too
         card = Card(leaflet_id, branch, lang, shown.title, shown.summary,
-                    " ".join([shown.title, shown.summary, *words]).lower(), status,
-                    f"{branch}--{leaflet_id}--{lang}".lower(), dir=text_direction(lang))
+                    search_text(library, leaflet, shown, lang), status,
+                    f"{branch}--{leaflet_id}--{lang}".lower(), dir=text_direction(lang),
+                    lang_name=language_name(lang), english_title=leaflet.title if shown is not leaflet else "")
         for output in group:
             if output.kind == "thumbnail":
-                if card.thumbnail is None:
+                if card.thumbnail is None or output.format == "a4":
                     card.thumbnail = quote(output.path.removeprefix(base))
                     card.thumbnail_size = _png_size(target_path(out_dir, output.path)) or card.thumbnail_size
             elif output.profile == "office" and output.kind in ("pdf", "web"):
@@ -159,6 +176,22 @@ def _cards(
         if card.files or card.print_shop:
             cards.append(card)
     return cards
+
+
+def search_text(library: Library, leaflet: Leaflet, shown: Leaflet, lang: str) -> str:
+    """What the catalogue's search looks in, lower case: the titles and summaries (English and
+    shown), the search words of the leaflet and of its treatment, the language's names, and every
+    word of the headings and body once."""
+    treatment = library.treatments.get(leaflet.treatment) if leaflet.treatment else None
+    phrases = [leaflet.title, leaflet.summary, shown.title, shown.summary, *leaflet.search_words,
+               *(getattr(treatment, "search_words", ()) if treatment else ()), language_name(lang), lang]
+    words: dict[str, None] = {}
+    for source in {id(leaflet): leaflet, id(shown): shown}.values():
+        text = source.model_dump_json(include={"sections", "faq"})
+        for word in WORD.findall(text.replace("\\n", " ").lower()):
+            if len(word) > 2 and word not in ("heading", "body", "question", "answer", "items"):
+                words.setdefault(word, None)
+    return " ".join([*(p.lower() for p in phrases), *words])
 
 
 def _in_language(library: Library, leaflet_id: str, lang: str) -> Leaflet | None:
@@ -177,19 +210,30 @@ def _branches(library: Library, cards: list[Card]) -> list[BranchPart]:
     parts = []
     for branch_id in sorted({c.branch for c in cards}, key=lambda b: library.branches[b].name):
         branch = library.branches[branch_id]
-        part = BranchPart(
-            branch.id, branch.name, branch.clinic, branch.brand.primary, readable_on(branch.brand.primary)
-        )
+        clinic = _stand_in(library) if branch.clinic_placeholder else branch.clinic  # as its PDFs say
+        part = BranchPart(branch.id, branch.name, clinic, branch.brand.primary, readable_on(branch.brand.primary))
         part.cards = sorted((c for c in cards if c.branch == branch_id), key=lambda c: (c.title.lower(), c.lang))
         parts.append(part)
     return parts
 
 
+def _stand_in(library: Library) -> str:
+    """What the leaflets print for a clinic whose name is a stand-in ("Clinic name to be confirmed")."""
+    labels = library.labels.get("en-GB") or next(iter(library.labels.values()), None)
+    return labels.clinic_to_confirm if labels else "Clinic name to be confirmed"
+
+
 def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path,
-           branch: str | None = None) -> bytes:
-    """The catalogue page of every branch (``branch`` None: out/index.html) or of one."""
+           branch: str | None = None, served: Served | None = None) -> bytes:
+    """The catalogue page of every branch (``branch`` None: out/index.html) or of one; with
+    ``served``, as a server shows it, with a "For you" form on every card."""
     chosen = [o for o in outputs if branch is None or o.branch == branch]
     cards = _cards(library, verdict, chosen, out_dir, (lambda b: "") if branch is None else (lambda b: f"{b}/"))
+    languages_of: dict[tuple[str, str], list[str]] = {}
+    for card in cards:
+        languages_of.setdefault((card.branch, card.leaflet), []).append(card.lang)
+    for card in cards:
+        card.languages = [(lang, language_name(lang)) for lang in languages_of[(card.branch, card.leaflet)]]
     parts = _branches(library, cards)
     formats = [FORMATS[f] for f in FORMATS if any(link.format == f for c in cards for link in c.files)]
     langs = sorted({c.lang for c in cards})
@@ -199,6 +243,8 @@ def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: P
         single=branch is not None,
         formats=formats,
         languages=[(lang, language_name(lang)) for lang in langs],
+        served=served,
+        personal_formats=[f for f, spec in FORMATS.items() if spec.printed],
         css=web_stylesheet(library.project.root, "catalogue.css"),
         script=Markup(_script(library.project.root)),
         today=verdict.today,
@@ -207,7 +253,7 @@ def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: P
 
 
 def language_name(lang: str) -> str:
-    """"Polish (polski)": from the table, else from CLDR (Babel), else the code."""
+    """"Polski (Polish)": from the table, else from CLDR (Babel), else the code."""
     known = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES.get(lang.split("-")[0]))
     if known:
         return known
@@ -218,7 +264,7 @@ def language_name(lang: str) -> str:
     except (UnknownLocaleError, ValueError):
         return lang
     english, own = locale.get_display_name("en"), locale.get_display_name()
-    return f"{english} ({own})" if english and own and own != english else english or lang
+    return f"{own[:1].upper()}{own[1:]} ({english})" if english and own and own != english else english or lang
 
 
 def _script(root: Path) -> str:

@@ -64,6 +64,9 @@ class RateLimit:
 class Policy:
     token: str | None  # None: no token asked (loopback only)
     loopback: bool  # bound to loopback: the Host header must name loopback too (no DNS rebinding)
+    name: str = "preview server"  # which server, in its refusals
+    hosts: frozenset[str] | None = None  # else the Host header must name one of these (no DNS rebinding)
+    login: str | None = None  # a page that lets a person in with the practice's password (sets the cookie)
     requests: RateLimit = field(default_factory=lambda: RateLimit(rate=30, burst=200))
     posts: RateLimit = field(default_factory=lambda: RateLimit(rate=0.5, burst=12))
 
@@ -114,7 +117,10 @@ class Guard:
         host = headers.get("host", "")
         hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         if self.policy.loopback and not is_loopback(hostname):
-            return PlainTextResponse("this preview server answers only on its own address (127.0.0.1)", 403)
+            return PlainTextResponse(f"this {self.policy.name} answers only on its own address (127.0.0.1)", 403)
+        if self.policy.hosts is not None and hostname.lower() not in self.policy.hosts:
+            return PlainTextResponse(f"this {self.policy.name} does not answer to that name: open it by the "
+                                     "address it printed when it started", 403)
         unsafe = scope["method"] not in ("GET", "HEAD")
         if unsafe and self.cross_site(headers, host):
             return PlainTextResponse("refused: a form from another site may not post here", 403)
@@ -136,10 +142,15 @@ class Guard:
             if accepted:
                 redirect.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
             return redirect
-        if known:
+        if known or (self.policy.login is not None and scope["path"] == self.policy.login):
             return None
+        if self.policy.login is not None:
+            if scope["method"] == "GET":
+                return RedirectResponse(self.policy.login, status_code=303)
+            return PlainTextResponse(f"this {self.policy.name} needs the practice's password: open it again "
+                                     "and sign in", 401)
         return PlainTextResponse(
-            "this preview server needs its access token: open the address it printed when it started "
+            f"this {self.policy.name} needs its access token: open the address it printed when it started "
             "(the one ending in ?token=...)", 401)
 
     def cross_site(self, headers: Headers, host: str) -> bool:

@@ -1,0 +1,9 @@
+"""What the two web servers share: ``leaflets serve`` (the writers' preview) and ``leaflets desk``
+(reception's server).
+
+``guard`` checks every request before either app sees it (the Host, cross-site refusal, the
+access token or password, rate limits, security headers, an access log without what anyone
+typed); ``prints`` reads the "For you" form and renders a personalised PDF in a warm worker pool,
+in memory, with the limits on body size, concurrent renders and time; ``password`` keeps the
+practice's desk password, hashed with scrypt.
+"""
