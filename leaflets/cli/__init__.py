@@ -15,6 +15,9 @@ from leaflets.render import compat
 __all__ = ["entry_point", "main"]
 
 
+from leaflets.cli import desk as _desk  # noqa: E402,F401  (registers `leaflets desk`)
+
+
 def entry_point() -> None:
     """``leaflets`` on the command line (and ``python -m leaflets``, ``generate.py``): run the
     command, then end the process without tearing the interpreter down.

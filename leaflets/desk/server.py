@@ -1,0 +1,118 @@
+"""Start the desk: check the address and how people get in, bind, answer at once, and load the
+data and warm the workers in the background; on exit (Ctrl-C, SIGTERM) stop the workers and
+remove the private folder.
+
+Who gets in: on 127.0.0.1 (the default) only this machine, no sign-in. On another address
+every request needs the access token (``--token`` / ``--new-token``) or the practice's password
+(set with ``leaflets desk --set-password``, kept hashed), and the Host header must name this
+machine (``--name`` adds the name people type, e.g. the reverse proxy's).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflets.desk.state import DESK_TIMEOUT_SECONDS, Desk
+from leaflets.errors import UserError
+from leaflets.serving.guard import LOOPBACK_NAMES, Policy, is_loopback, new_token
+from leaflets.serving.listen import Stopped, bind, stop_signal
+
+MIN_TOKEN_LENGTH = 16
+DEFAULT_PORT = 8010
+
+
+@dataclass(frozen=True)
+class DeskOptions:
+    root: Path | None
+    out_dir: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    token: str | None = None
+    new_token: bool = False
+    password_file: Path | None = None  # default: password.default_file()
+    names: tuple[str, ...] = ()  # more names the Host header may give (a reverse proxy's)
+    jobs: int = 1
+    timeout: float = DESK_TIMEOUT_SECONDS
+
+
+def access(options: DeskOptions) -> tuple[str | None, str | None]:
+    """(the token requests must carry, the stored password hash); refuses an open address
+    with neither."""
+    from leaflets.desk.password import default_file, read_stored
+
+    if options.token is not None and len(options.token) < MIN_TOKEN_LENGTH:
+        raise UserError(f"--token: use at least {MIN_TOKEN_LENGTH} characters (or --new-token to have one made)")
+    if is_loopback(options.host):
+        return options.token or (new_token() if options.new_token else None), None
+    stored = read_stored(options.password_file or default_file())
+    if options.token is not None:
+        return options.token, None
+    if stored is not None:
+        return new_token(), stored  # the sign-in page sets this one as a cookie
+    if options.new_token:
+        return new_token(), None
+    raise UserError(
+        f"refusing to listen on {options.host} without a way to keep others out: other machines could "
+        "open the desk. Set the practice's password with leaflets desk --set-password (staff sign in "
+        "with it), or give --token TOKEN / --new-token; or leave out --host to listen on 127.0.0.1 only")
+
+
+def host_names(options: DeskOptions) -> frozenset[str] | None:
+    """The names the Host header may give on an open address (None on loopback: the guard
+    allows only loopback names there)."""
+    if is_loopback(options.host):
+        return None
+    names = {*LOOPBACK_NAMES, "127.0.0.1", "[::1]", *(n.lower() for n in options.names)}
+    if options.host not in ("0.0.0.0", "::", "[::]"):
+        names.add(options.host.lower())
+    hostname = socket.gethostname().lower()
+    names |= {hostname, f"{hostname}.local", socket.getfqdn().lower()}
+    with contextlib.suppress(OSError):
+        names |= {info[4][0] for info in socket.getaddrinfo(hostname, None)}
+    return frozenset(names)
+
+
+def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
+    import uvicorn
+
+    from leaflets.desk.app import LOGIN, create_app
+
+    token, password = access(options)
+    sock = bind(options.host, options.port)
+    desk = None
+    previous = {number: signal.signal(number, stop_signal) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        started = time.perf_counter()
+        desk = Desk(options.root, options.out_dir, options.jobs, options.timeout, say=say)
+        shown = ", ".join(f"{kind} ({len(s.outputs)} files)" for kind, s in desk.shelves().items())
+        say(f"serving {desk.out_dir}: {shown}")
+        desk.start()
+        name = f"[{options.host.strip('[]')}]" if ":" in options.host else options.host
+        port = sock.getsockname()[1]
+        shown_host = "127.0.0.1" if name in ("0.0.0.0", "[::]") else name
+        url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token and password is None else "")
+        policy = Policy(token=token, loopback=is_loopback(options.host), name="desk server",
+                        hosts=host_names(options), login=LOGIN if password else None)
+        app = create_app(desk, policy, say, password)
+        config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
+                                timeout_graceful_shutdown=1, server_header=False)
+        server = uvicorn.Server(config)
+        say(f"the desk is at {url}  (started in {time.perf_counter() - started:.1f} s; Ctrl-C to stop)")
+        if password:
+            say("staff sign in with the practice's desk password")
+        server.run(sockets=[sock])
+    except Stopped:
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if desk is not None:
+            desk.close()
+            say("stopped")
+        sock.close()
