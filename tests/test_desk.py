@@ -1,0 +1,236 @@
+"""``leaflets desk`` in this process: its shelves (release zips, working build), the practice
+password, who gets in, and the "For you" form's answers, through the ASGI app with a stand-in
+desk whose render is instant. The real server, its warm pool and Chromium are in
+test_desk_browser.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+from pathlib import Path
+from urllib.parse import urlencode
+
+import anyio
+import pytest
+
+from leaflets.desk.app import create_app, field_problems
+from leaflets.desk.password import hash_password, read_stored, set_password, verify
+from leaflets.desk.server import DeskOptions, access
+from leaflets.desk.shelf import shelves
+from leaflets.errors import UserError
+from leaflets.publish.files import Output, sha256, write_manifest
+from leaflets.publish.release import write_release
+from leaflets.serving.guard import Policy
+
+HOST = "127.0.0.1:8010"
+NAME = "Zebedee Quartermain"
+
+
+def built_folder(out: Path) -> Path:
+    """A build folder with one listed PDF and one file the manifest does not list."""
+    data = b"%PDF-1.7 stand-in leaflet"
+    (out / "stoke-on-trent").mkdir(parents=True)
+    (out / "stoke-on-trent" / "milia-a4.pdf").write_bytes(data)
+    (out / "stoke-on-trent" / "secret.txt").write_text("not listed")
+    output = Output("milia", "stoke-on-trent", "a4", "en-GB", "office", None, "stoke-on-trent/milia-a4.pdf",
+                    sha256(data), 2, len(data), "f" * 64, "MIL-01 v1.0")
+    write_manifest(out, [output])
+    return out
+
+
+def test_the_release_comes_first_and_only_listed_files_are_served(tmp_path):
+    out = built_folder(tmp_path / "out")
+    assert list(shelves(out)) == ["build"]
+    write_release(out, shelves(out)["build"].outputs)
+    found = shelves(out)
+    assert list(found) == ["release", "build"]
+    for shelf in found.values():
+        assert shelf.read("stoke-on-trent/milia-a4.pdf").startswith(b"%PDF")
+        for path in ("stoke-on-trent/secret.txt", "manifest.json", "../out/manifest.json", "release/SHA256SUMS", ""):
+            assert shelf.read(path) is None, path
+    (out / "stoke-on-trent" / "milia-a4.pdf").write_bytes(b"%PDF-1.7 changed since it was listed")
+    assert found["build"].read("stoke-on-trent/milia-a4.pdf") is None
+    assert found["release"].read("stoke-on-trent/milia-a4.pdf").startswith(b"%PDF")  # from its zip
+
+
+def test_a_folder_with_nothing_built_is_refused(tmp_path):
+    with pytest.raises(UserError, match="no leaflets here"):
+        shelves(tmp_path)
+
+
+def test_the_password_is_kept_hashed_and_salted(tmp_path):
+    path = tmp_path / "config" / "leaflets" / "desk-password"
+    set_password(path, "correct horse battery")
+    stored = read_stored(path)
+    assert stored and stored.startswith("scrypt$") and "correct horse" not in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert verify("correct horse battery", stored)
+    assert not verify("correct horse batterz", stored)
+    assert hash_password("same words here") != hash_password("same words here")  # salted
+    with pytest.raises(UserError, match="too short"):
+        set_password(path, "short")
+
+
+def test_an_open_address_needs_a_password_or_a_token(tmp_path):
+    missing = tmp_path / "none"
+    assert access(DeskOptions(root=None, password_file=missing)) == (None, None)  # 127.0.0.1
+    with pytest.raises(UserError, match="--set-password"):
+        access(DeskOptions(root=None, host="0.0.0.0", password_file=missing))
+    stored = tmp_path / "desk-password"
+    set_password(stored, "correct horse battery")
+    token, password = access(DeskOptions(root=None, host="0.0.0.0", password_file=stored))
+    assert token and len(token) >= 16 and password == read_stored(stored)
+    with pytest.raises(UserError, match="at least 16"):
+        access(DeskOptions(root=None, host="0.0.0.0", token="short"))
+
+
+def test_refusals_are_put_beside_their_fields_in_plain_words():
+    problems = field_problems(
+        "name: 81 characters; at most 80 are allowed, cut 1\n"
+        "note: a control character (U+0007) at character 3; delete it\n"
+        'hydrafacial / stoke-on-trent / a5: the "For you" box does not fit this A5 booklet\'s notes page: cut 20\n'
+        "something else")
+    assert problems["name"] == ["81 characters; at most 80 are allowed, cut 1"]
+    assert problems["note"][0] == "A control character (U+0007) at character 3; delete it"
+    assert problems["note"][1].startswith('The "For you" box does not fit')
+    assert problems[""] == ["something else"]
+
+
+class StandInDesk:
+    """What the app asks of a desk; renders at once, and records what it was asked."""
+
+    timeout = 5.0
+    library = None
+
+    def __init__(self) -> None:
+        self.asked: list[tuple] = []
+
+    def first_shelf(self) -> str:
+        return "build"
+
+    def shelf(self, kind):
+        return None
+
+    def formats_of(self, kind, leaflet, branch, lang):
+        return ["a4", "large-print"] if leaflet == "hydrafacial" else []
+
+    def now(self) -> dt.datetime:
+        return dt.datetime(2026, 12, 4, 9, 0)
+
+    def today(self) -> dt.date:
+        return dt.date(2026, 12, 4)
+
+    def personal(self, leaflet, branch, fmt, note, imposed, lang):
+        self.asked.append((leaflet, branch, fmt, lang, note.name, note.appointment))
+        return b"%PDF-1.7 stand-in", f"{leaflet}-{fmt}-for-you.pdf"
+
+
+async def request(app, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None):
+    headers = {"host": HOST, "content-type": "application/x-www-form-urlencoded", "origin": f"http://{HOST}",
+               "content-length": str(len(body)), **(headers or {})}
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+             "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8010)}
+    sent = False
+    answer: dict = {"status": 0, "headers": {}, "body": b""}
+
+    async def receive():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await anyio.sleep_forever()
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+            answer["headers"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return answer["status"], answer["headers"], answer["body"]
+
+
+def form(**fields: str) -> bytes:
+    base = {"leaflet": "hydrafacial", "branch": "stoke-on-trent", "shelf": "build", "format": "a4", "lang": "en-GB",
+            "name": NAME, "note": "Keep it dry.", "appointment_date": "2026-12-10", "appointment_time": "14:30",
+            "practitioner": "Dr Jo Bloggs"}
+    return urlencode({**base, **fields}).encode()
+
+
+@pytest.fixture
+def desk_app():
+    desk, lines = StandInDesk(), []
+    return desk, lines, create_app(desk, Policy(token=None, loopback=True, name="desk server"), lines.append)
+
+
+def test_make_pdf_answers_inline_with_no_store_and_logs_nothing_typed(desk_app):
+    desk, lines, app = desk_app
+    status, headers, body = anyio.run(request, app, "POST", "/for-you", form())
+    assert status == 200 and body.startswith(b"%PDF")
+    assert headers["cache-control"] == "no-store" and headers["content-type"] == "application/pdf"
+    assert headers["content-disposition"] == 'inline; filename="hydrafacial-a4-for-you.pdf"'
+    assert desk.asked == [("hydrafacial", "stoke-on-trent", "a4", "en-GB", NAME, dt.datetime(2026, 12, 10, 14, 30))]
+    assert lines == ["POST /for-you 200"]
+
+
+def test_a_past_appointment_and_a_half_one_are_refused_beside_the_field(desk_app):
+    desk, lines, app = desk_app
+    for fields, words in (({"appointment_date": "2026-12-03"}, b"has passed"),
+                          ({"appointment_time": ""}, b"as well as its date")):
+        status, headers, body = anyio.run(request, app, "POST", "/for-you", form(**fields))
+        assert status == 400 and headers["cache-control"] == "no-store"
+        assert b'id="appointment-problem" class="problem">' in body and words in body
+        assert b'aria-invalid="true"' in body
+    assert desk.asked == []
+    assert all(NAME not in line for line in lines)
+
+
+def test_the_form_again_keeps_what_was_typed_and_says_what_to_fix(desk_app):
+    _desk, _lines, app = desk_app
+    status, _headers, body = anyio.run(request, app, "POST", "/for-you", form(name="x" * 81, format="dl"))
+    text = body.decode()
+    assert status == 400
+    assert "81 characters; at most 80 are allowed" in text and "Choose one of the formats in the list." in text
+    assert 'value="Keep it dry."' not in text and ">Keep it dry.</textarea>" in text
+
+
+def test_a_foreign_host_and_a_cross_site_post_are_refused(desk_app):
+    desk, _lines, app = desk_app
+    status, _h, body = anyio.run(request, app, "GET", "/", b"", {"host": "evil.example:8010"})
+    assert status == 403 and b"answers only on its own address" in body
+    for headers in ({"origin": "http://evil.example"}, {"sec-fetch-site": "cross-site"}):
+        status, _h, body = anyio.run(request, app, "POST", "/for-you", form(), headers)
+        assert status == 403 and b"another site" in body
+    assert desk.asked == []
+
+
+def test_a_body_too_large_is_refused(desk_app):
+    _desk, _lines, app = desk_app
+    status, _h, body = anyio.run(request, app, "POST", "/for-you", form(note="x" * 9000))
+    assert status == 413
+
+
+def test_on_the_network_the_host_must_be_named_and_the_password_signs_in(tmp_path):
+    stored = tmp_path / "desk-password"
+    set_password(stored, "correct horse battery")
+    desk = StandInDesk()
+    policy = Policy(token="t" * 32, loopback=False, name="desk server",
+                    hosts=frozenset({"leaflets.clinic.lan"}), login="/login")
+    app = create_app(desk, policy, lambda line: None, read_stored(stored))
+    lan = {"host": "leaflets.clinic.lan", "origin": "http://leaflets.clinic.lan"}
+    assert anyio.run(request, app, "GET", "/", b"", {"host": "rebound.example"})[0] == 403
+    status, headers, _ = anyio.run(request, app, "GET", "/build/", b"", lan)
+    assert status == 303 and headers["location"] == "/login"
+    assert anyio.run(request, app, "POST", "/for-you", form(), lan)[0] == 401
+    status, _h, body = anyio.run(request, app, "POST", "/login", b"password=wrong+words+here", lan)
+    assert status == 401 and b"not the desk password" in body
+    status, headers, _ = anyio.run(request, app, "POST", "/login", b"password=correct+horse+battery", lan)
+    assert status == 303 and headers["set-cookie"].startswith("leaflets_token=" + "t" * 32)
+    assert "httponly" in headers["set-cookie"].lower() and "samesite=strict" in headers["set-cookie"].lower()
+    cookie = {**lan, "cookie": "leaflets_token=" + "t" * 32}
+    status, headers, _ = anyio.run(request, app, "POST", "/for-you", form(), cookie)
+    assert status == 200 and headers["content-type"] == "application/pdf"
+
