@@ -33,6 +33,9 @@ ACTION = "/for-you"
 LOGIN = "/login"
 SHELVES = ("release", "build")
 FIELDS = ("name", "note", "appointment", "practitioner", "format", "lang")
+# Same-origin, not no-referrer: a form's POST then carries this site's Origin, which the guard
+# checks (with no-referrer a browser sends "Origin: null", refused as another site).
+SAME_ORIGIN = {"Referrer-Policy": "same-origin"}
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html; charset=utf-8"}
 
 
@@ -74,7 +77,7 @@ class DeskApp:
 
     def page(self, template: str, status: int = 200, **context: object) -> HTMLResponse:
         html = self.templates.get_template(template).render(**context)
-        return HTMLResponse(html, status, headers=NO_STORE)
+        return HTMLResponse(html, status, headers={**NO_STORE, **SAME_ORIGIN})
 
     async def home(self, request: Request) -> Response:
         return RedirectResponse(f"/{self.desk.first_shelf()}/", status_code=303)
@@ -92,7 +95,7 @@ class DeskApp:
         if data is None:
             return RedirectResponse("/", status_code=303)
         return Response(data, media_type="text/html; charset=utf-8", headers={
-            "Cache-Control": "no-cache", "Content-Security-Policy": build_csp(data, forms=True)})
+            "Cache-Control": "no-cache", "Content-Security-Policy": build_csp(data, forms=True), **SAME_ORIGIN})
 
     async def file(self, request: Request) -> Response:
         kind, path = request.path_params["shelf"], request.path_params["path"]
