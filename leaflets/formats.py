@@ -33,6 +33,7 @@ class Format:
     printing: str = ""
     companion_printing: str = ""  # the same for the imposed companion file
     thumbnail: bool = False  # also write a PNG of page 1 for the catalogue
+    translation_thumbnail: bool = False  # the same for a translation (not always built in A4), for its card
 
     @property
     def printed(self) -> bool:
@@ -63,6 +64,7 @@ FORMATS: dict[str, Format] = {
             "a5.html", "a5.css", 8, multiple=4, back_pages=1, booklet_companion=True, logo_height_mm=14,
             staff_name="A5 booklet", printing="Print on A5 paper, double-sided, flip on long edge.",
             companion_printing="Print on A4, double-sided, flip on short edge, then fold in half.",
+            translation_thumbnail=True,
         ),
         Format(
             "dl", "DL roll-fold leaflet: one A4 landscape sheet, two sides, three panels each",

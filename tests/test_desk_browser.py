@@ -1,8 +1,8 @@
 """``leaflets desk`` in a real Chromium (Playwright; see tests/browser.py), as reception uses it.
 
 One desk for the module, started as a user would (a subprocess, ``leaflets desk``) on a free
-port, serving a small build of a private copy of the project (two leaflets at one branch, A4
-and large print, English and the Polish milia), with its own temporary folder. Screenshots of
+port, serving a small build of a private copy of the project (two leaflets at one branch, A4,
+A5, large print and web, English and the Polish milia), with its own temporary folder. Screenshots of
 the flow go to a temporary folder, or to LEAFLETS_SCREENSHOTS if set (docs/desk-*.png come from
 there).
 """
@@ -46,7 +46,7 @@ def desk(tmp_path_factory):
     root = tmp_path_factory.mktemp("desk")
     project = copy_project(root / "project", translations=True)
     out = build_ok(root / "out", "milia", "hydrafacial", "--branch", BRANCH, "--format", "a4", "--format",
-                   "large-print", "--format", "web", "--lang", "en-GB", "--lang", "pl", "-j1", root=project)
+                   "large-print", "--format", "web", "--format", "a5", "--lang", "en-GB", "--lang", "pl", "-j1", root=project)
     tmp = root / "tmp"
     tmp.mkdir()
     log = root / "desk.log"
@@ -153,6 +153,9 @@ def test_search_finds_what_reception_types_and_sets_the_filters(page):
     assert len(titles) == 1 and "(Milia)" in titles[0]  # the English title beside the Polish one
     card = page.locator("li.card:visible")
     assert card.locator(".lang").inner_text() == "Polski (Polish)"
+    thumb = card.locator("img.thumb")
+    assert thumb.get_attribute("src").endswith("thumbs/milia-a5.pl.png")
+    assert thumb.evaluate("img => img.complete && img.naturalWidth > 100")  # served by the desk
     page.fill("#search", "")
     assert page.locator("#language").input_value() == ""  # the name went, so did its choice
     page.fill("#search", "large print milk spots")

@@ -34,7 +34,9 @@ class Variant:
     @property
     def thumbnail(self) -> str | None:
         """The catalogue's PNG of page 1, for an office variant of a format that has one."""
-        if not FORMATS[self.format].thumbnail or self.profile != "office" or self.marks:
+        fmt = FORMATS[self.format]
+        if not (fmt.thumbnail or (fmt.translation_thumbnail and self.lang != "en-GB")) or self.profile != "office" \
+                or self.marks:
             return None
         lang = "" if self.lang == "en-GB" else f".{self.lang}"
         return f"{self.branch}/thumbs/{self.leaflet}-{self.format}{lang}.png"
