@@ -15,7 +15,7 @@ import pytest
 
 from leaflets.desk.app import create_app, field_problems
 from leaflets.desk.password import hash_password, read_stored, set_password, verify
-from leaflets.desk.server import DeskOptions, access
+from leaflets.desk.server import DeskOptions, access, host_names
 from leaflets.desk.shelf import shelves
 from leaflets.errors import UserError
 from leaflets.publish.files import Output, sha256, write_manifest
@@ -82,6 +82,12 @@ def test_an_open_address_needs_a_password_or_a_token(tmp_path):
     assert token and len(token) >= 16 and password == read_stored(stored)
     with pytest.raises(UserError, match="at least 16"):
         access(DeskOptions(root=None, host="0.0.0.0", token="short"))
+    # Behind a reverse proxy on this PC (127.0.0.1, reached under a name): the same rules.
+    with pytest.raises(UserError, match="as leaflets.clinic.lan"):
+        access(DeskOptions(root=None, names=("leaflets.clinic.lan",), password_file=missing))
+    assert access(DeskOptions(root=None, names=("leaflets.clinic.lan",), password_file=stored))[1] is not None
+    assert "leaflets.clinic.lan" in host_names(DeskOptions(root=None, names=("Leaflets.Clinic.LAN",)))
+    assert host_names(DeskOptions(root=None)) is None
 
 
 def test_refusals_are_put_beside_their_fields_in_plain_words():

@@ -3,9 +3,9 @@ data and warm the workers in the background; on exit (Ctrl-C, SIGTERM) stop the 
 remove the private folder.
 
 Who gets in: on 127.0.0.1 (the default) only this machine, no sign-in. On another address
-every request needs the access token (``--token`` / ``--new-token``) or the practice's password
-(set with ``leaflets desk --set-password``, kept hashed), and the Host header must name this
-machine (``--name`` adds the name people type, e.g. the reverse proxy's).
+(or behind a reverse proxy on this machine, named with ``--name``) every request needs the access
+token (``--token`` / ``--new-token``) or the practice's password (set with ``leaflets desk
+--set-password``, kept hashed), and the Host header must name this machine or a ``--name``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def access(options: DeskOptions) -> tuple[str | None, str | None]:
 
     if options.token is not None and len(options.token) < MIN_TOKEN_LENGTH:
         raise UserError(f"--token: use at least {MIN_TOKEN_LENGTH} characters (or --new-token to have one made)")
-    if is_loopback(options.host):
+    if not exposed(options):
         return options.token or (new_token() if options.new_token else None), None
     stored = read_stored(options.password_file or default_file())
     if options.token is not None:
@@ -57,16 +57,23 @@ def access(options: DeskOptions) -> tuple[str | None, str | None]:
         return new_token(), stored  # the sign-in page sets this one as a cookie
     if options.new_token:
         return new_token(), None
+    where = f"as {options.names[0]}" if options.names else f"on {options.host}"
     raise UserError(
-        f"refusing to listen on {options.host} without a way to keep others out: other machines could "
-        "open the desk. Set the practice's password with leaflets desk --set-password (staff sign in "
-        "with it), or give --token TOKEN / --new-token; or leave out --host to listen on 127.0.0.1 only")
+        f"refusing to serve {where} without a way to keep others out: other machines could open the desk. "
+        "Set the practice's password with leaflets desk --set-password (staff sign in with it), or give "
+        "--token TOKEN / --new-token; or leave out --host and --name to serve this PC only")
+
+
+def exposed(options: DeskOptions) -> bool:
+    """Whether other machines reach the desk: it listens on another address, or a reverse proxy
+    on this machine passes requests on under a name (``--name``)."""
+    return not is_loopback(options.host) or bool(options.names)
 
 
 def host_names(options: DeskOptions) -> frozenset[str] | None:
-    """The names the Host header may give on an open address (None on loopback: the guard
-    allows only loopback names there)."""
-    if is_loopback(options.host):
+    """The names the Host header may give when other machines reach the desk (None on loopback
+    alone: the guard allows only loopback names there)."""
+    if not exposed(options):
         return None
     names = {*LOOPBACK_NAMES, "127.0.0.1", "[::1]", *(n.lower() for n in options.names)}
     if options.host not in ("0.0.0.0", "::", "[::]"):
@@ -97,7 +104,7 @@ def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
         port = sock.getsockname()[1]
         shown_host = "127.0.0.1" if name in ("0.0.0.0", "[::]") else name
         url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token and password is None else "")
-        policy = Policy(token=token, loopback=is_loopback(options.host), name="desk server",
+        policy = Policy(token=token, loopback=not exposed(options), name="desk server",
                         hosts=host_names(options), login=LOGIN if password else None)
         app = create_app(desk, policy, say, password)
         config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
