@@ -40,7 +40,7 @@ def page(browser, default_build):
     page = browser.new_page()
     out, _ = default_build
     page.goto((out / "index.html").as_uri())
-    page.evaluate("localStorage.clear()")
+    page.evaluate("localStorage.clear(); sessionStorage.clear()")  # the remembered branch, and the search Back restores
     page.reload()
     yield page
     page.close()
