@@ -224,13 +224,16 @@ def test_on_the_network_the_host_must_be_named_and_the_password_signs_in(tmp_pat
     set_password(stored, "correct horse battery")
     desk = StandInDesk()
     policy = Policy(token="t" * 32, loopback=False, name="desk server",
-                    hosts=frozenset({"leaflets.clinic.lan"}), login="/login")
+                    hosts=frozenset({"leaflets.clinic.lan"}), login="/login",
+                    open_paths=frozenset({"/static/desk.css"}))
     app = create_app(desk, policy, lambda line: None, read_stored(stored))
     lan = {"host": "leaflets.clinic.lan", "origin": "http://leaflets.clinic.lan"}
     assert anyio.run(request, app, "GET", "/", b"", {"host": "rebound.example"})[0] == 403
     status, headers, _ = anyio.run(request, app, "GET", "/build/", b"", lan)
     assert status == 303 and headers["location"] == "/login"
     assert anyio.run(request, app, "POST", "/for-you", form(), lan)[0] == 401
+    assert anyio.run(request, app, "GET", "/login", b"", lan)[0] == 200
+    assert anyio.run(request, app, "GET", "/static/desk.css", b"", lan)[0] == 200  # the sign-in page's style
     status, _h, body = anyio.run(request, app, "POST", "/login", b"password=wrong+words+here", lan)
     assert status == 401 and b"not the desk password" in body
     status, headers, _ = anyio.run(request, app, "POST", "/login", b"password=correct+horse+battery", lan)

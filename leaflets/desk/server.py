@@ -105,7 +105,8 @@ def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
         shown_host = "127.0.0.1" if name in ("0.0.0.0", "[::]") else name
         url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token and password is None else "")
         policy = Policy(token=token, loopback=not exposed(options), name="desk server",
-                        hosts=host_names(options), login=LOGIN if password else None)
+                        hosts=host_names(options), login=LOGIN if password else None,
+                        open_paths=frozenset({"/static/desk.css"}))
         app = create_app(desk, policy, say, password)
         config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
                                 timeout_graceful_shutdown=1, server_header=False)

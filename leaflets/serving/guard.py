@@ -67,6 +67,7 @@ class Policy:
     name: str = "preview server"  # which server, in its refusals
     hosts: frozenset[str] | None = None  # else the Host header must name one of these (no DNS rebinding)
     login: str | None = None  # a page that lets a person in with the practice's password (sets the cookie)
+    open_paths: frozenset[str] = frozenset()  # with ``login``: what that page needs before sign-in (its style)
     requests: RateLimit = field(default_factory=lambda: RateLimit(rate=30, burst=200))
     posts: RateLimit = field(default_factory=lambda: RateLimit(rate=0.5, burst=12))
 
@@ -142,7 +143,7 @@ class Guard:
             if accepted:
                 redirect.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
             return redirect
-        if known or (self.policy.login is not None and scope["path"] == self.policy.login):
+        if known or (self.policy.login is not None and scope["path"] in (self.policy.login, *self.policy.open_paths)):
             return None
         if self.policy.login is not None:
             if scope["method"] == "GET":
