@@ -243,3 +243,27 @@ def test_on_the_network_the_host_must_be_named_and_the_password_signs_in(tmp_pat
     status, headers, _ = anyio.run(request, app, "POST", "/for-you", form(), cookie)
     assert status == 200 and headers["content-type"] == "application/pdf"
 
+
+
+def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
+    """Wolverhampton's clinic name is a stand-in: the catalogue and the web page say "Clinic name
+    to be confirmed", as its PDFs do, and the web page shows no logo (the PDFs have none)."""
+    from leaflets.gate.gate import judge
+    from leaflets.project.folder import find_project
+    from leaflets.project.load import load_library
+    from leaflets.project.plan import Variant
+    from leaflets.publish.catalogue import render
+    from leaflets.render.web import web_html
+
+    library = load_library(find_project(Path(__file__).resolve().parents[1]))
+    branch = library.branches["wolverhampton"]
+    assert branch.clinic_placeholder
+    today = dt.date(2026, 12, 4)
+    variant = Variant("wolverhampton", "milia", "web", "en-GB", "office")
+    html, _reads = web_html(library, variant, today)
+    assert "Clinic name to be confirmed" in html and branch.clinic not in html
+    assert 'class="logo"' not in html
+    output = Output("milia", "wolverhampton", "web", "en-GB", "office", None, "wolverhampton/milia.html", "0" * 64,
+                    0, 100, "f" * 64, "MIL-01 v1.0", kind="web")
+    page = render(library, judge(library, [variant], today, markup=False), [output], Path("/nonexistent")).decode()
+    assert "Clinic name to be confirmed, Wolverhampton" in page and branch.clinic not in page
