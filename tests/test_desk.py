@@ -267,3 +267,28 @@ def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
                     0, 100, "f" * 64, "MIL-01 v1.0", kind="web")
     page = render(library, judge(library, [variant], today, markup=False), [output], Path("/nonexistent")).decode()
     assert "Clinic name to be confirmed, Wolverhampton" in page and branch.clinic not in page
+
+
+def test_with_data_that_does_not_load_the_desk_still_serves_the_built_catalogue(tmp_path):
+    from conftest import copy_project
+
+    from leaflets.desk.state import Desk
+
+    project = copy_project(tmp_path / "project")
+    milia = project / "data" / "leaflets" / "milia.yaml"
+    milia.write_text(milia.read_text("utf-8").replace("title: Milia", "title: [Milia", 1), "utf-8")
+    out = built_folder(tmp_path / "out")
+    (out / "index.html").write_text("<!DOCTYPE html><title>Patient leaflets</title><p>the built catalogue</p>")
+    lines: list[str] = []
+    desk = Desk(project, out, say=lines.append)
+    try:
+        desk._warm()  # what the background thread does: here the data fails to load
+        assert desk.library is None and "milia.yaml" in "\n".join(lines)
+        app = create_app(desk, Policy(token=None, loopback=True, name="desk server"), lambda line: None)
+        status, headers, body = anyio.run(request, app, "GET", "/build/")
+        assert status == 200 and b"the built catalogue" in body
+        status, _h, body = anyio.run(request, app, "POST", "/for-you", form(leaflet="milia"))
+        assert status == 400 and b"milia.yaml" in body  # the reason, beside the form
+    finally:
+        desk.close()
+    assert not desk.folder.exists()

@@ -90,8 +90,10 @@ class DeskApp:
 
         try:
             data = await anyio.to_thread.run_sync(self.desk.catalogue, kind, ACTION)
-        except UserError as error:
-            return plain(f"the catalogue cannot be shown: {error}", 503, {"Retry-After": "5"})
+        except UserError as error:  # the data does not load: the catalogue the build wrote, without For you
+            data = self.desk.static_catalogue(kind)
+            if data is None:
+                return plain(f"the catalogue cannot be shown: {error}", 503, {"Retry-After": "5"})
         if data is None:
             return RedirectResponse("/", status_code=303)
         return Response(data, media_type="text/html; charset=utf-8", headers={

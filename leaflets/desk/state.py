@@ -59,7 +59,7 @@ class Desk:
         self.problem: str | None = None
         self.ready = threading.Event()
         self._lock = threading.Lock()
-        self._pages: dict[tuple[str, str], bytes] = {}
+        self._pages: dict[tuple[str, str, str], bytes] = {}
 
     # -- starting ------------------------------------------------------------------------------
     def start(self) -> threading.Thread:
@@ -155,7 +155,8 @@ class Desk:
         library = self.library
         if library is None:
             raise UserError(self.problem or "the project's data is still loading; reload the page in a moment")
-        key = (kind, action)
+        today = self.today()
+        key = (kind, action, today.isoformat())  # statuses and the earliest appointment change at midnight
         with self._lock:
             page = self._pages.get(key)
         if page is not None:
@@ -167,7 +168,6 @@ class Desk:
         outputs = [o for o in shelf.outputs if o.leaflet in library.leaflets and o.branch in library.branches]
         variants = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
                            if o.kind in ("pdf", "web")}, key=str)
-        today = self.today()
         verdict = judge(library, variants, today, markup=False)
         other = next((k for k in self._shelves if k != kind), None)
         served = Served(action=action, shelf=kind, label=SHELF_NAMES[kind],
@@ -178,6 +178,15 @@ class Desk:
         with self._lock:
             self._pages[key] = page
         return page
+
+    def static_catalogue(self, kind: str) -> bytes | None:
+        """The catalogue the build wrote (without "For you"), for when the data cannot be loaded."""
+        if kind != "build":
+            return None
+        try:
+            return (self.out_dir / "index.html").read_bytes()
+        except OSError:
+            return None
 
     # -- personalised prints -------------------------------------------------------------------
     def today(self) -> dt.date:
