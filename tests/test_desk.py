@@ -270,9 +270,9 @@ def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
 
 
 def test_with_data_that_does_not_load_the_desk_still_serves_the_built_catalogue(tmp_path):
-    from conftest import copy_project
-
     from leaflets.desk.state import Desk
+
+    from conftest import copy_project
 
     project = copy_project(tmp_path / "project")
     milia = project / "data" / "leaflets" / "milia.yaml"
@@ -292,3 +292,29 @@ def test_with_data_that_does_not_load_the_desk_still_serves_the_built_catalogue(
     finally:
         desk.close()
     assert not desk.folder.exists()
+
+
+def test_the_release_is_shown_first_with_a_switch_to_the_working_build(tmp_path):
+    from leaflets.desk.state import Desk
+
+    out = built_folder(tmp_path / "out")
+    write_release(out, shelves(out)["build"].outputs)
+    desk = Desk(Path(__file__).resolve().parents[1], out)
+    try:
+        desk._load()
+        desk.ready.set()
+        app = create_app(desk, Policy(token=None, loopback=True, name="desk server"), lambda line: None)
+        status, headers, _ = anyio.run(request, app, "GET", "/")
+        assert status == 303 and headers["location"] == "/release/"
+        status, headers, body = anyio.run(request, app, "GET", "/release/")
+        page = body.decode()
+        assert status == 200 and "Released leaflets" in page and 'href="/build/">Show the working build' in page
+        assert 'action="/for-you"' in page and "form-action 'self'" in headers["content-security-policy"]
+        assert 'href="stoke-on-trent/milia-a4.pdf"' in page
+        status, headers, body = anyio.run(request, app, "GET", "/release/stoke-on-trent/milia-a4.pdf")
+        assert status == 200 and body.startswith(b"%PDF") and headers["content-disposition"].startswith("inline")
+        assert anyio.run(request, app, "GET", "/release/stoke-on-trent/secret.txt")[0] == 404
+        status, _h, body = anyio.run(request, app, "GET", "/build/")
+        assert status == 200 and b"Working build (not released" in body
+    finally:
+        desk.close()

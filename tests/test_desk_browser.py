@@ -45,8 +45,9 @@ class Desk:
 def desk(tmp_path_factory):
     root = tmp_path_factory.mktemp("desk")
     project = copy_project(root / "project", translations=True)
-    out = build_ok(root / "out", "milia", "hydrafacial", "--branch", BRANCH, "--format", "a4", "--format",
-                   "large-print", "--format", "web", "--format", "a5", "--lang", "en-GB", "--lang", "pl", "-j1", root=project)
+    formats = [x for f in ("a4", "a5", "large-print", "web") for x in ("--format", f)]
+    out = build_ok(root / "out", "milia", "hydrafacial", "--branch", BRANCH, *formats, "--lang", "en-GB",
+                   "--lang", "pl", "-j1", root=project)
     tmp = root / "tmp"
     tmp.mkdir()
     log = root / "desk.log"

@@ -12,8 +12,8 @@ from pathlib import Path
 import anyio
 
 from leaflets.preview.app import MAX_RENDERS, create_app
-from leaflets.serving.guard import Policy
 from leaflets.preview.state import Snapshot
+from leaflets.serving.guard import Policy
 
 FORM = b"branch=stoke-on-trent&format=a4&name=Sam+Example&note=Keep+it+dry."
 
