@@ -118,7 +118,7 @@ class StandInDesk:
         return None
 
     def formats_of(self, kind, leaflet, branch, lang):
-        return ["a4", "large-print"] if leaflet == "hydrafacial" else []
+        return ["a4", "a5", "large-print"] if leaflet == "hydrafacial" else []
 
     def now(self) -> dt.datetime:
         return dt.datetime(2026, 12, 4, 9, 0)
@@ -127,7 +127,7 @@ class StandInDesk:
         return dt.date(2026, 12, 4)
 
     def personal(self, leaflet, branch, fmt, note, imposed, lang):
-        self.asked.append((leaflet, branch, fmt, lang, note.name, note.appointment))
+        self.asked.append((leaflet, branch, fmt, lang, note.name, note.appointment, imposed))
         return b"%PDF-1.7 stand-in", f"{leaflet}-{fmt}-for-you.pdf"
 
 
@@ -178,8 +178,19 @@ def test_make_pdf_answers_inline_with_no_store_and_logs_nothing_typed(desk_app):
     assert status == 200 and body.startswith(b"%PDF")
     assert headers["cache-control"] == "no-store" and headers["content-type"] == "application/pdf"
     assert headers["content-disposition"] == 'inline; filename="hydrafacial-a4-for-you.pdf"'
-    assert desk.asked == [("hydrafacial", "stoke-on-trent", "a4", "en-GB", NAME, dt.datetime(2026, 12, 10, 14, 30))]
+    assert desk.asked == [("hydrafacial", "stoke-on-trent", "a4", "en-GB", NAME, dt.datetime(2026, 12, 10, 14, 30),
+                           False)]
     assert lines == ["POST /for-you 200"]
+
+
+def test_the_a5_booklet_ready_to_fold_is_a_choice_of_format(desk_app):
+    desk, _lines, app = desk_app
+    assert anyio.run(request, app, "POST", "/for-you", form(format="a5:imposed"))[0] == 200
+    assert desk.asked[-1][2] == "a5" and desk.asked[-1][-1] is True
+    status, _h, body = anyio.run(request, app, "POST", "/for-you", form(format="a4:imposed"))
+    assert status == 400 and b"Choose one of the formats in the list." in body
+    assert b'<option value="a5:imposed">A5 booklet, ready to fold (on A4 paper)</option>' in body
+    assert len(desk.asked) == 1
 
 
 def test_a_past_appointment_and_a_half_one_are_refused_beside_the_field(desk_app):

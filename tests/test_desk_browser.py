@@ -186,7 +186,8 @@ def test_for_you_makes_the_pdf_in_memory_and_nothing_is_kept(page, desk, shots):
     card.get_by_label("Date").fill(next_week())
     card.get_by_label("Time").fill("14:30")
     card.get_by_label("Practitioner").fill("Dr Jo Bloggs")
-    assert card.get_by_label("Format").locator("option").all_inner_texts()[0].startswith("A4")
+    formats = card.get_by_label("Format").locator("option").all_inner_texts()
+    assert formats == ["A4 (duplex)", "A5 booklet", "A5 booklet, ready to fold (on A4 paper)", "Large print"]
     assert card.get_by_label("Language").input_value() == "en-GB"
     screenshot(page, shots, "desk-for-you-1280")
     answers = Answers(page)
@@ -205,6 +206,11 @@ def test_for_you_makes_the_pdf_in_memory_and_nothing_is_kept(page, desk, shots):
                 assert needle not in path.read_bytes(), path
     log = desk.log.read_text()
     assert "POST /for-you 200" in log and NAME not in log and NOTE not in log
+    # Back from the PDF: the form is empty for the next patient; the search is as it was.
+    page.go_back()
+    expect(page.locator("#search")).to_have_value("hydrafacial")
+    expect(page.locator(CARD).get_by_label("Patient's name")).to_have_value("")
+    assert page.locator(CARD).get_by_label("Note").input_value() == ""
 
 
 def test_a_past_appointment_and_a_note_too_long_are_answered_beside_the_field(page, shots):

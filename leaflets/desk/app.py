@@ -32,6 +32,7 @@ HERE = Path(__file__).parent
 ACTION = "/for-you"
 LOGIN = "/login"
 SHELVES = ("release", "build")
+IMPOSED = ":imposed"  # a format's value in the form for its imposed print file (the A5 booklet on A4 sheets)
 FIELDS = ("name", "note", "appointment", "practitioner", "format", "lang")
 # Same-origin, not no-referrer: a form's POST then carries this site's Origin, which the guard
 # checks (with no-referrer a browser sends "Origin: null", refused as another site).
@@ -136,6 +137,7 @@ class DeskApp:
             fields["format"] = fields["use_format"]
         leaflet, branch = fields.get("leaflet", ""), fields.get("branch", "")
         fmt, lang = fields.get("format", ""), fields.get("lang", "")
+        fmt, imposed = fmt.removesuffix(IMPOSED), fmt.endswith(IMPOSED)  # an A5 booklet imposed on A4 sheets
         formats = self.desk.formats_of(kind, leaflet, branch, lang)
         appointment, when_problem = self.appointment(fields.get("appointment_date", ""),
                                                      fields.get("appointment_time", ""))
@@ -146,7 +148,7 @@ class DeskApp:
         if not formats:
             problems.setdefault("lang", []).append("This leaflet is not printed in this language at this branch: "
                                                    "choose another language.")
-        elif fmt not in formats:
+        elif fmt not in formats or (imposed and not FORMATS[fmt].booklet_companion):
             problems.setdefault("format", []).append("Choose one of the formats in the list.")
         try:
             note = note_of(fields)
@@ -157,7 +159,7 @@ class DeskApp:
         if note is not None and not problems:
             try:
                 pdf, filename = await self.renders.run(
-                    lambda: self.desk.personal(leaflet, branch, fmt, note, False, lang or None))
+                    lambda: self.desk.personal(leaflet, branch, fmt, note, imposed, lang or None))
                 return pdf_response(pdf, filename)
             except Refused as refused:
                 return refused.response
@@ -197,7 +199,9 @@ class DeskApp:
                                  and "large-print" in formats and fields.get("format") != "large-print") else None
         return self.page(
             "for-you.html", 400, fields=fields, problems=problems, title=leaflet.title if leaflet else "the leaflet",
-            formats=[(f, FORMATS[f].staff_name or f) for f in formats],
+            formats=[(v, name) for f in formats for v, name in ((f, FORMATS[f].staff_name or f),
+                     *(((f + IMPOSED, f"{FORMATS[f].staff_name}, ready to fold (on A4 paper)"),)
+                       if FORMATS[f].booklet_companion else ()))],
             languages=[(lang, language_name(lang)) for lang in langs], fits=fits,
             fits_name=FORMATS["large-print"].staff_name, back=f"/{kind}/", action=ACTION, kind=kind,
             today=desk.today().isoformat())

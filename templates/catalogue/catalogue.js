@@ -134,6 +134,10 @@
     control.addEventListener("input", update);
     control.addEventListener("change", update);
   });
-  window.addEventListener("pageshow", function () { if (restore()) { update(); } });
+  window.addEventListener("pageshow", function () {
+    // Back from a personalised PDF: the next patient starts with an empty "For you" form.
+    document.querySelectorAll("form.for-you-form").forEach(function (f) { f.reset(); });
+    if (restore()) { update(); }
+  });
   update();
 }());
