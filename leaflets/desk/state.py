@@ -53,6 +53,7 @@ class Desk:
         self.folder = Path(tempfile.mkdtemp(prefix="leaflets-desk-"))
         scratch = self.folder / "tmp"
         scratch.mkdir()
+        self._tempdir = tempfile.tempdir
         tempfile.tempdir = str(scratch)
         self.pool = WorkerPool(jobs, timeout)
         self.library: Library | None = None
@@ -216,8 +217,9 @@ class Desk:
         return [f for f, spec in FORMATS.items() if spec.printed and f in have]
 
     def close(self) -> None:
-        """Stop the workers and remove the private folder."""
+        """Stop the workers, remove the private folder, and send temporary files where they went before."""
         try:
             self.pool.close(interrupted=True)
         finally:
+            tempfile.tempdir = self._tempdir  # this process's temporary files go where they went before
             shutil.rmtree(self.folder, ignore_errors=True)
