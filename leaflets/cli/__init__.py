@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from leaflets.cli import build, check, listing, personalise, schema, serve, sources, translate  # noqa: F401  (registers)
+from leaflets.cli import build, check, desk, listing, personalise, schema, serve, sources, translate  # noqa: F401  (registers)
 from leaflets.cli.base import main
 from leaflets.render import compat
 
 __all__ = ["entry_point", "main"]
-
-
-from leaflets.cli import desk as _desk  # noqa: E402,F401  (registers `leaflets desk`)
 
 
 def entry_point() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from leaflets.cli import Context, friendly_errors, main
+from leaflets.cli.base import Context, friendly_errors, main
 
 EPILOG_DESK = """\b
 Examples:
