@@ -31,7 +31,8 @@ LEAFLETS = str(Path(sys.executable).with_name("leaflets"))
 BRANCH = "stoke-on-trent"
 NAME = "Zebedee Quartermain"  # looked for everywhere afterwards: it must be in the PDF and nowhere else
 NOTE = "Keep the area dry for two days."
-CARD = f"li.card:has(h3#{BRANCH}--hydrafacial--en-gb)"
+LEAFLET = "fractional-resurfacing"  # its A4 back page has room for a "For you" box
+CARD = f"li.card:has(h3#{BRANCH}--{LEAFLET}--en-gb)"
 
 
 class Desk:
@@ -46,7 +47,7 @@ def desk(tmp_path_factory):
     root = tmp_path_factory.mktemp("desk")
     project = copy_project(root / "project", translations=True)
     formats = [x for f in ("a4", "a5", "large-print", "web") for x in ("--format", f)]
-    out = build_ok(root / "out", "milia", "hydrafacial", "--branch", BRANCH, *formats, "--lang", "en-GB",
+    out = build_ok(root / "out", "milia", LEAFLET, "--branch", BRANCH, *formats, "--lang", "en-GB",
                    "--lang", "pl", "-j1", root=project)
     tmp = root / "tmp"
     tmp.mkdir()
@@ -147,7 +148,7 @@ def test_search_finds_what_reception_types_and_sets_the_filters(page):
     expect(page.locator(".shelf")).to_contain_text("Working build")
     assert page.url.endswith("/build/")
     page.fill("#search", "acne")
-    assert "HydraFacial" in visible_titles(page)
+    assert "Fractional skin resurfacing" in visible_titles(page)
     page.fill("#search", "polish")
     assert page.locator("#language").input_value() == "pl"
     titles = visible_titles(page)
@@ -177,7 +178,7 @@ def test_back_restores_the_search_and_the_filters(page):
 
 
 def test_for_you_makes_the_pdf_in_memory_and_nothing_is_kept(page, desk, shots):
-    page.fill("#search", "hydrafacial")
+    page.fill("#search", "resurfacing")
     card = page.locator(CARD)
     screenshot(page, shots, "desk-catalogue-1280")
     card.locator("summary", has_text="For you").click()
@@ -208,7 +209,7 @@ def test_for_you_makes_the_pdf_in_memory_and_nothing_is_kept(page, desk, shots):
     assert "POST /for-you 200" in log and NAME not in log and NOTE not in log
     # Back from the PDF: the form is empty for the next patient; the search is as it was.
     page.go_back()
-    expect(page.locator("#search")).to_have_value("hydrafacial")
+    expect(page.locator("#search")).to_have_value("resurfacing")
     expect(page.locator(CARD).get_by_label("Patient's name")).to_have_value("")
     assert page.locator(CARD).get_by_label("Note").input_value() == ""
 
@@ -246,7 +247,7 @@ def test_foreign_host_and_cross_site_post_are_refused(desk, page):
     assert refused.value.code == 403
     # A page of another site posts the form to the desk: refused before anything is read.
     page.goto("data:text/html,<form method=post action='" + desk.base + "/for-you'>"
-              "<input name=name value=Someone><input name=leaflet value=hydrafacial><button>go</button></form>")
+              "<input name=name value=Someone><input name=leaflet value=milia><button>go</button></form>")
     with page.expect_response(lambda r: r.url.endswith("/for-you")) as answer:
         page.click("button")
     assert answer.value.status == 403 and "another site" in answer.value.text()
@@ -260,7 +261,7 @@ def test_keyboard_only(page):
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")
     assert focused() == "search"
-    page.keyboard.type("hydrafacial")
+    page.keyboard.type("resurfacing")
     summary = page.locator(CARD).locator("summary")
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -304,7 +305,7 @@ def test_axe_and_layout_with_the_form_open(page, shots, width):
     from axe_playwright_python.sync_playwright import Axe
 
     page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
-    page.fill("#search", "hydrafacial")
+    page.fill("#search", "resurfacing")
     page.locator(CARD).locator("summary").click()
     assert serious(Axe().run(page).response) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "sideways scrolling"
