@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 
 import anyio
 import pytest
+from click.testing import CliRunner
 
+from leaflets.cli import main
 from leaflets.desk.app import create_app, field_problems
 from leaflets.desk.password import hash_password, read_stored, set_password, verify
 from leaflets.desk.server import DeskOptions, access, host_names
@@ -329,3 +331,17 @@ def test_the_release_is_shown_first_with_a_switch_to_the_working_build(tmp_path)
         assert status == 200 and b"Working build (not released" in body
     finally:
         desk.close()
+
+
+def test_the_command_refuses_an_open_address_without_a_password_and_sets_one(tmp_path):
+    from conftest import run
+
+    stored = tmp_path / "desk-password"
+    result = run("desk", "--host", "0.0.0.0", "--password-file", stored)
+    assert result.exit_code == 2 and "--set-password" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["desk", "--set-password", "--password-file", str(stored)],
+                                input="correct horse battery\ncorrect horse battery\n")
+    assert result.exit_code == 0, result.output
+    assert verify("correct horse battery", read_stored(stored)) and "correct horse" not in stored.read_text()
+    result = run("desk", "--out", tmp_path / "nothing-built", "--port", "0")
+    assert result.exit_code == 2 and "no leaflets here" in result.output
