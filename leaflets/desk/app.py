@@ -132,7 +132,8 @@ class DeskApp:
             fields = await read_form(request, self.policy.posts)
         except Refused as refused:
             return refused.response
-        kind = fields.get("shelf") if fields.get("shelf") in SHELVES else self.desk.first_shelf()
+        shelf = fields.get("shelf")
+        kind = shelf if shelf is not None and shelf in SHELVES else self.desk.first_shelf()
         if fields.get("use_format"):  # "make it in large print instead"
             fields["format"] = fields["use_format"]
         leaflet, branch = fields.get("leaflet", ""), fields.get("branch", "")

@@ -81,7 +81,7 @@ def host_names(options: DeskOptions) -> frozenset[str] | None:
     hostname = socket.gethostname().lower()
     names |= {hostname, f"{hostname}.local", socket.getfqdn().lower()}
     with contextlib.suppress(OSError):
-        names |= {info[4][0] for info in socket.getaddrinfo(hostname, None)}
+        names |= {str(info[4][0]) for info in socket.getaddrinfo(hostname, None)}
     return frozenset(names)
 
 

@@ -116,7 +116,7 @@ class Desk:
 
     # -- the shelves ---------------------------------------------------------------------------
     def _shelf_stamp(self) -> tuple:
-        stamps = []
+        stamps: list[tuple[int, int, int] | None] = []
         for path in (self.out_dir / MANIFEST, self.out_dir / RELEASE / RELEASE_MANIFEST):
             try:
                 stat = path.stat()
