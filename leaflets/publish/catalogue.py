@@ -187,11 +187,27 @@ def search_text(library: Library, leaflet: Leaflet, shown: Leaflet, lang: str) -
                *(getattr(treatment, "search_words", ()) if treatment else ()), language_name(lang), lang]
     words: dict[str, None] = {}
     for source in {id(leaflet): leaflet, id(shown): shown}.values():
-        text = source.model_dump_json(include={"sections", "faq"})
-        for word in WORD.findall(text.replace("\\n", " ").lower()):
-            if len(word) > 2 and word not in ("heading", "body", "question", "answer", "items"):
-                words.setdefault(word, None)
+        for text in _prose(source.model_dump(include={"sections", "faq"})):
+            for word in WORD.findall(text.lower()):
+                if len(word) > 2:
+                    words.setdefault(word, None)
     return " ".join([*(p.lower() for p in phrases), *words])
+
+
+#: fields of a section that hold ids and switches, not words a reader sees
+NOT_PROSE = frozenset({"shown_when", "advice", "id", "keep_with_previous", "full_version_only"})
+
+
+def _prose(value: object) -> list[str]:
+    """The text a reader sees in a dumped section or question: every string value, except ids and
+    switches (never the data's keys, None or true/false)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for key, item in value.items() if key not in NOT_PROSE for t in _prose(item)]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _prose(item)]
+    return []
 
 
 def _in_language(library: Library, leaflet_id: str, lang: str) -> Leaflet | None:
