@@ -226,12 +226,11 @@ def test_untranslated_labels_fail_naming_the_labels_file(project, tmp_path):
 
 
 def approve_english(root: Path) -> None:
-    milia = root / "data/leaflets/milia.yaml"
-    text = milia.read_text()
-    assert "  status: draft\n" in text and "approver: null" in text and "approved: null" in text
-    milia.write_text(text.replace("  status: draft\n", "  status: approved\n")
-                     .replace("approver: null", "approver: {name: Dr A Example, role: Consultant Dermatologist}")
-                     .replace("approved: null", "approved: 2026-01-05"))
+    import datetime as dt
+
+    from leaflets.commands.approve import approve
+
+    approve("milia", "Dr A Example", "Consultant Dermatologist", root=root, date=dt.date(2026, 1, 5))
 
 
 def approve_translation(root: Path, name: str, made_from: str | None) -> None:

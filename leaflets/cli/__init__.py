@@ -49,3 +49,6 @@ def entry_point() -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`leaflets list | head`) or stream
             stream.flush()
     os._exit(code)
+
+
+from leaflets.cli import approval as _approval  # noqa: E402,F401  review, approve, history: registered on main
