@@ -244,3 +244,48 @@ def test_review_copy_shows_removed_and_added_words(project: Path, tmp_path: Path
     assert run("--root", project, "review", "milia", "-o", html).exit_code == 0
     page = html.read_text()
     assert "<del>plain warm water only.</del>" in page and "<ins>a mild baby cleanser.</ins>" in page
+
+
+def test_an_out_of_date_translation_is_built_marked_kept_in_the_catalogue_and_refused(tmp_path: Path):
+    from leaflets.commands.approve import approve_translation
+
+    project = copy_project(tmp_path / "project", translations=True)
+    seal(project)
+    for name in ("labels", "milia"):
+        done = approve_translation("pl", name, "C Example", "Qualified medical translator", root=project,
+                                   translator="T Example")
+        assert done.approval.lang == "pl" and (project / done.approval.file).is_file()
+    polish = ("milia", "--branch", "stoke-on-trent", "--format", "a5", "--lang", "pl", "--today", "2026-11-22")
+    out = tmp_path / "out"
+    result = run("--root", project, "build", *polish, "--release", "--out", out)
+    assert result.exit_code == 0, result.output
+    pdf = out / "stoke-on-trent/milia-a5.pl.pdf"
+    assert "Translation of an earlier version" not in flat(pdf) and "DRAFT" not in flat(pdf)
+
+    # one word of the English changes, and the English is approved again
+    edit(project / "data/leaflets/milia.yaml", "You cannot always prevent milia.", "You cannot always stop milia.")
+    assert seal(project, day="2026-11-20").approval.version == "1.1"
+    result = run("--root", project, "build", *polish, "--out", out)
+    assert result.exit_code == 0, result.output  # still built: Polish readers are not left without a leaflet
+    for page in pages(pdf):
+        assert "Translation of an earlier version - not for patient use" in page
+    catalogue = (out / "stoke-on-trent/index.html").read_text()
+    assert "Translation of an earlier version: not for patient use" in catalogue and "(OUT OF DATE)" in catalogue
+    result = run("--root", project, "build", *polish, "--release", "--out", tmp_path / "refused")
+    assert result.exit_code == 2
+    said = " ".join(result.stderr.split())
+    assert "locale/pl/milia.yaml: milia in pl: translation of an earlier version: the English changed since this " \
+           "translation was approved" in said
+    assert "locale/pl/milia.po: milia in pl: 1 string out of date" in said
+    assert "leaflets translate approve pl milia --by NAME --role ROLE" in said
+
+
+def test_translate_approve_refuses_without_approved_english_or_translator(tmp_path: Path):
+    project = copy_project(tmp_path / "project", translations=True)
+    result = run("--root", project, "translate", "approve", "pl", "milia", "--by", "C Example", "--role", "Checker",
+                 "--translator", "T Example")
+    assert result.exit_code == 2 and "the English milia is not approved as it stands (draft)" in result.stderr
+    seal(project)
+    result = run("--root", project, "translate", "approve", "pl", "milia", "--by", "C Example", "--role", "Checker")
+    assert result.exit_code == 2 and "names no translator" in result.stderr
+    assert "status: draft" in (project / "locale/pl/milia.yaml").read_text()

@@ -234,13 +234,14 @@ def approve_english(root: Path) -> None:
 
 
 def approve_translation(root: Path, name: str, made_from: str | None) -> None:
-    path = root / f"locale/pl/{name}.yaml"
-    text = path.read_text()
-    text = text.replace("status: draft", "status: approved").replace("translator: null", "translator: T Example")
-    text = re.sub(r"checked_by: null.*", "checked_by: {name: C Example, role: Qualified medical translator}", text)
+    """The qualified checker approves a translation (leaflets translate approve); ``made_from``: then the record
+    is made to claim another English version, as an old record would."""
+    from leaflets.commands.approve import approve_translation as seal
+
+    seal("pl", name, "C Example", "Qualified medical translator", root=root, translator="T Example")
     if made_from:
-        text = re.sub(r"made_from: .*", f'made_from: "{made_from}"', text)
-    path.write_text(text)
+        path = root / f"locale/pl/{name}.yaml"
+        path.write_text(re.sub(r"made_from: .*", f'made_from: "{made_from}"', path.read_text()))
 
 
 def test_release_refuses_a_draft_translation_and_one_made_from_older_english(project, tmp_path):

@@ -78,3 +78,34 @@ def review(obj: Context, leaflet_id: str, branch_id: str | None, output: Path) -
     done = write(leaflet_id, output, root=obj.root, branch=branch_id)
     for line in done.lines():
         click.echo(line)
+
+
+from leaflets.cli import translate  # noqa: E402  the translate group, defined before this module is imported
+
+
+@translate.command(name="approve", epilog="\b\nExamples:\n"
+                   "  leaflets translate approve pl labels --by \"A Checker\" --role \"Qualified medical translator\"\n"
+                   "  leaflets translate approve pl milia --by \"A Checker\" --role \"Qualified medical translator\"")
+@click.argument("lang", metavar="LANG")
+@click.argument("name", metavar="LEAFLET")
+@click.option("--by", "by", required=True, metavar="NAME", help="The qualified person who checked the translation.")
+@click.option("--role", required=True, metavar="ROLE", help="Their role (e.g. Qualified medical translator).")
+@click.option("--translator", default=None, metavar="NAME",
+              help="Who translated it, when the record does not name them yet.")
+@click.option("--date", "date", type=DATE, default=None, metavar="YYYY-MM-DD", help="The day it was checked.")
+@click.pass_obj
+@friendly_errors
+def translate_approve(obj: Context, lang: str, name: str, by: str, role: str, translator: str | None, date) -> None:
+    """Seal locale/LANG/LEAFLET.po as checked, with the seal of the approved English it was made from.
+
+    LEAFLET may be "labels" (the layout's words). The translation must be complete and current and
+    the English approved. When the English is approved again, the translation is "out of date": still
+    built, marked "Translation of an earlier version - not for patient use" on every page, refused
+    by a release until it is updated and approved again.
+    """
+    from leaflets.commands.approve import approve_translation
+
+    done = approve_translation(lang, name, by, role, root=obj.root, translator=translator,
+                               date=date.date() if date else None)
+    for line in done.lines():
+        click.echo(line)

@@ -233,3 +233,114 @@ def edit_record(text: str, values: dict[str, str], change: tuple[str, str, str])
     lines[at:at] = entry
     result = "\n".join(lines)
     return result.replace("\n", "\r\n") if crlf else result
+
+
+def set_top_level(text: str, values: dict[str, str]) -> str:
+    """``text`` (a YAML mapping) with the top-level keys in ``values`` set (appended when missing);
+    comments and the other lines stay."""
+    crlf = "\r\n" in text
+    lines = text.replace("\r\n", "\n").split("\n")
+    for key, value in values.items():
+        found = next((i for i, line in enumerate(lines) if re.match(rf"^{re.escape(key)}:(\s|$)", line)), None)
+        if found is None:
+            while lines and lines[-1] == "":
+                lines.pop()
+            lines += [f"{key}: {value}", ""]
+            continue
+        comment = re.search(r"\s+#.*$", lines[found])
+        stop = _span(lines, found, len(lines), 0)
+        lines[found:stop] = [f"{key}: {value}" + (comment.group() if comment and "null" in lines[found] else "")]
+    result = "\n".join(lines)
+    return result.replace("\n", "\r\n") if crlf else result
+
+
+@dataclass
+class TranslationApproved:
+    approval: Approval
+    record_file: str
+
+    def lines(self) -> list[str]:
+        a = self.approval
+        return [f"Sealed the {a.lang} translation of {a.leaflet} (approval {a.version}), checked by {a.approver}, "
+                f"{a.role}, on {a.approved.isoformat()}.",
+                f"  seal {a.seal}" + (f"; made from the English sealed {a.english_seal}" if a.english_seal else ""),
+                f"  approved translation kept in {a.file}; record updated in {self.record_file}"]
+
+
+def approve_translation(lang: str, name: str, by: str, role: str, root: Path | None = None,
+                        translator: str | None = None, date: dt.date | None = None) -> TranslationApproved:
+    """Seal ``locale/LANG/NAME.po`` (a leaflet's or the labels') as checked by ``by`` (``role``), with the
+    seal of the English it was made from; the English must be approved and the translation complete."""
+    from leaflets.project.approvals import translation_seal, translation_state, translation_text
+    from leaflets.project.messages import LABELS
+
+    project = find_project(root)
+    library = load_library(project)
+    translations = library.translations
+    translation = translations.get(lang, name) if translations else None
+    if translation is None:
+        raise UserError(f"translate approve refused: there is no locale/{lang}/{name}.po; run leaflets translate "
+                        f"update {lang} {'' if name == LABELS else name}".rstrip())
+    try:
+        checker = Approver(name=by, role=role)
+    except ValidationError as error:
+        problems = "; ".join(f"--{'by' if e['loc'][0] == 'name' else 'role'}: {e['msg']}" for e in error.errors())
+        raise UserError(f"translate approve refused: {problems}") from None
+    today = dt.date.today()
+    date = date or today
+    if date > today:
+        raise UserError(f"translate approve refused: --date {date.isoformat()} is in the future")
+    cover = translation.coverage
+    if not cover.complete:
+        raise UserError(f"translate approve refused: {translation.file} is not complete and current ({len(cover.fuzzy)} "
+                        f"fuzzy or out of date, {len(cover.untranslated)} untranslated); translate them first:\n"
+                        + "\n".join(str(gap) for gap in cover.gaps[:20]))
+    english_seal = None
+    made_from = None
+    if name != LABELS:
+        state = seal_state(library, name)
+        if state.state != "approved":
+            raise UserError(f"translate approve refused: the English {name} is not approved as it stands ({state.state});"
+                            f" a translation is approved against approved English: leaflets review {name} -o "
+                            f"{name}-review.pdf, then leaflets approve {name} --by NAME --role ROLE")
+        english_seal = state.seal
+        made_from = library.leaflets[name].record.version
+    record = translation.record
+    who = translator or (record.translator if record else None)
+    if not who:
+        raise UserError(f"translate approve refused: {translation.record_file} names no translator; give the person "
+                        "who translated it with --translator NAME (never a made-up name)")
+    approvals = read_approvals(project.root, name, lang)
+    version = next_version(approvals, False)
+    text = translation_text(translation)
+    seal = translation_seal(translation)
+    approval = Approval(name, version, date, checker.name, checker.role, None, seal,
+                        f"made from English version {made_from}" if made_from else "the layout's words", text,
+                        f"records/{name}/{lang}/{version}.txt", lang, english_seal)
+    values = {"status": "approved", "translator": json.dumps(who, ensure_ascii=False),
+              "checked_by": f"{{name: {json.dumps(checker.name, ensure_ascii=False)}, "
+                            f"role: {json.dumps(checker.role, ensure_ascii=False)}}}",
+              "date": date.isoformat(), "seal": seal}
+    if made_from:
+        values |= {"made_from": json.dumps(made_from), "english_seal": english_seal}
+    record_path = project.root / translation.record_file
+    original = record_path.read_bytes()
+    edited = set_top_level(original.decode("utf-8"), values)
+    try:
+        kept = write_approval(project.root, approval)
+    except FileExistsError:
+        raise UserError(f"translate approve refused: {approval.file} exists already") from None
+    try:
+        write_text_atomic(record_path, edited)
+        check = load_library(project)
+        again = check.translations.get(lang, name)
+        if again is None or again.record is None or again.record.seal != translation_seal(again):
+            raise UserError(f"translate approve failed: the record did not seal; {translation.record_file} was left "
+                            "as it was")
+        if name != LABELS and translation_state(check, lang, name) == "out of date":
+            raise UserError("translate approve failed: the translation is still out of date")
+    except BaseException:
+        record_path.write_bytes(original)
+        kept.unlink(missing_ok=True)
+        raise
+    return TranslationApproved(approval, translation.record_file)

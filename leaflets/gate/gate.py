@@ -115,8 +115,11 @@ class Verdict:
 
         state = seal_state(self.library, variant.leaflet).state
         status = {"approved": "approved", "changed": "changed"}.get(state, "draft")
-        if status == "approved" and self.draft_translation(variant):
-            status = "draft"
+        if variant.lang != self.library.leaflets[variant.leaflet].lang and status != "draft":
+            from leaflets.project.approvals import translation_state
+
+            translated = translation_state(self.library, variant.lang, variant.leaflet)
+            status = "out of date" if translated == "out of date" else "draft" if translated == "draft" else status
         return Status(status, record.approved, record.review_due, record.overdue_since(self.today),
                       not blockers, blockers)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from leaflets.project.clinical import PartChange, clinical_text, compare, seal_of
+from leaflets.project.clinical import PartChange, canonical, clinical_text, compare, seal_of
 from leaflets.project.files import UnsafeFile, read_project_file, resolve_inside
 from leaflets.project.load import Library
 
@@ -218,3 +218,44 @@ def _state(library: Library, leaflet_id: str) -> SealState:
     if record.seal != seal:
         return SealState(leaflet_id, "changed", seal, text, approval, tuple(compare(approval.text, text)))
     return SealState(leaflet_id, "approved", seal, text, approval)
+
+
+# --- Translations ------------------------------------------------------------------------------
+
+
+def translation_text(translation) -> str:
+    """The canonical text of a translation (``project.translations.Translation``): every PO entry in
+    context order, with its English, its translation and whether it is fuzzy or left out."""
+    lines = [f"## Translation: {translation.name} in {translation.lang}"]
+    for context in sorted(translation.entries):
+        entry = translation.entries[context]
+        lines += [f"## {context}", f"English: {canonical(entry.msgid)}", f"Translation: {canonical(entry.msgstr)}"]
+        if entry.fuzzy:
+            lines.append("Fuzzy")
+        if entry.not_applicable is not None:
+            lines.append(f"Not applicable: {canonical(entry.not_applicable)}")
+    return "\n".join(lines) + "\n"
+
+
+def translation_seal(translation) -> str:
+    return seal_of(translation_text(translation))
+
+
+def translation_state(library: Library, lang: str, leaflet_id: str) -> str:
+    """A translated variant's state: "draft" (a record not approved, or approved without ``leaflets
+    translate approve``'s seal, or edited since), "out of date" (strings or the approval made from an
+    earlier English: still built, marked, refused by a release) or "approved"."""
+    translations = library.translations
+    if translations is None:
+        return "draft"
+    present = translations.for_variant(lang, leaflet_id)
+    if any(not t.coverage.complete for t in present):
+        return "out of date"
+    if len(present) < 2 or any(t.record is None or t.record.status != "approved" for t in present):
+        return "draft"
+    if any(t.record.seal is None or t.record.seal != translation_seal(t) for t in present):
+        return "draft"
+    mine = translations.get(lang, leaflet_id)
+    if mine.record.english_seal != seal_state(library, leaflet_id).seal:
+        return "out of date"
+    return "approved"

@@ -324,10 +324,27 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "logo_url": logo_url(library, branch),
         "lang": leaflet.lang,
         "text_direction": text_direction(leaflet.lang),
-        "draft_translation": translated and library.translations.is_draft(variant.lang, variant.leaflet),
+        "draft_translation": translated and (library.translations.is_draft(variant.lang, variant.leaflet)
+                                             or translation_state(english, variant.lang, variant.leaflet) != "approved"),
+        "draft_translation_mark": translation_mark(english, variant, labels) if translated else "",
         **approval_context(english, variant, labels, translated),
         **script_context(leaflet.lang),
     }
+
+
+def translation_mark(library: Library, variant: Variant, labels: Labels) -> str:
+    """The mark on every page of a translation not approved as it stands: "Translation of an earlier version"
+    (strings or the approval made from an earlier English), else the draft translation mark."""
+    from leaflets.project.approvals import translation_state
+
+    state = translation_state(library, variant.lang, variant.leaflet)
+    return labels.out_of_date_translation if state == "out of date" else labels.draft_translation
+
+
+def translation_state(library: Library, lang: str, leaflet: str) -> str:
+    from leaflets.project.approvals import translation_state as state
+
+    return state(library, lang, leaflet)
 
 
 def approval_context(library: Library, variant: Variant, labels: Labels, translated: bool) -> dict[str, Any]:
