@@ -146,7 +146,8 @@ def test_release_refuses_an_overdue_leaflet_and_builds_a_current_one(project: Pa
     from leaflets.commands.approve import approve as seal  # reviewed again: a new version, sealed
 
     again = seal("milia", "Dr Test Person", "Consultant Dermatologist", root=project, date=dt.date(2026, 10, 1))
-    assert again.approval.version == "1.1" and again.approval.changes == "reviewed again, no change to the clinical text"
+    assert again.approval.version == "1.1"
+    assert again.approval.changes == "reviewed again, no change to the clinical text"
     result = run("--root", project, "build", "milia", "--release", "--today", TODAY, "--out", out)
     assert result.exit_code == 0, result.output
     assert json.loads((out / "manifest.json").read_text())["outputs"]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from leaflets.errors import UserError
 from leaflets.project.approvals import (
     Approval,
     read_approvals,
@@ -33,10 +34,9 @@ from leaflets.project.approvals import (
     write_text_atomic,
 )
 from leaflets.project.clinical import PartChange, clinical_parts, clinical_text, compare, seal_of
+from leaflets.project.folder import find_project
 from leaflets.project.load import Library, load_library
 from leaflets.project.model import REVIEW_PERIOD_YEARS, Approver
-from leaflets.errors import UserError
-from leaflets.project.folder import find_project
 
 
 @dataclass
@@ -292,17 +292,19 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
         raise UserError(f"translate approve refused: --date {date.isoformat()} is in the future")
     cover = translation.coverage
     if not cover.complete:
-        raise UserError(f"translate approve refused: {translation.file} is not complete and current ({len(cover.fuzzy)} "
-                        f"fuzzy or out of date, {len(cover.untranslated)} untranslated); translate them first:\n"
+        raise UserError(f"translate approve refused: {translation.file} is not complete and current "
+                        f"({len(cover.fuzzy)} fuzzy or out of date, {len(cover.untranslated)} untranslated); "
+                        "translate them first:\n"
                         + "\n".join(str(gap) for gap in cover.gaps[:20]))
     english_seal = None
     made_from = None
     if name != LABELS:
         state = seal_state(library, name)
         if state.state != "approved":
-            raise UserError(f"translate approve refused: the English {name} is not approved as it stands ({state.state});"
-                            f" a translation is approved against approved English: leaflets review {name} -o "
-                            f"{name}-review.pdf, then leaflets approve {name} --by NAME --role ROLE")
+            raise UserError(f"translate approve refused: the English {name} is not approved as it stands "
+                            f"({state.state}); a translation is approved against approved English: "
+                            f"leaflets review {name} -o {name}-review.pdf, then leaflets approve {name} "
+                            "--by NAME --role ROLE")
         english_seal = state.seal
         made_from = library.leaflets[name].record.version
     record = translation.record
@@ -321,7 +323,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
               "checked_by": f"{{name: {json.dumps(checker.name, ensure_ascii=False)}, "
                             f"role: {json.dumps(checker.role, ensure_ascii=False)}}}",
               "date": date.isoformat(), "seal": seal}
-    if made_from:
+    if made_from and english_seal:
         values |= {"made_from": json.dumps(made_from), "english_seal": english_seal}
     record_path = project.root / translation.record_file
     original = record_path.read_bytes()

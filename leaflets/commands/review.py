@@ -41,10 +41,10 @@ def _long(day: dt.date) -> str:
 
 def review(leaflet_id: str, output: Path, root: Path | None = None, branch: str | None = None,
            today: dt.date | None = None) -> Reviewed:
-    from leaflets.gate.checks import LONG_SENTENCE_WORDS, MAX_GRADE, MIN_FLESCH, body_text
-    from leaflets.gate.rules.readability import score
     from markupsafe import Markup
 
+    from leaflets.gate.checks import LONG_SENTENCE_WORDS, MAX_GRADE, MIN_FLESCH, body_text
+    from leaflets.gate.rules.readability import score
     from leaflets.render.fonts import font_face_css
     from leaflets.render.html import render_template
 

@@ -183,10 +183,8 @@ _CACHE: list[tuple[Library, dict[str, SealState]]] = []
 
 def seal_state(library: Library, leaflet_id: str) -> SealState:
     """The leaflet's state (see the module docstring); computed once per loaded library."""
-    for cached_library, states in _CACHE:
-        if cached_library is library:
-            break
-    else:
+    states = next((found for cached, found in _CACHE if cached is library), None)
+    if states is None:
         states = {}
         _CACHE.append((library, states))
         del _CACHE[:-4]

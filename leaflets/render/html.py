@@ -324,8 +324,9 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "logo_url": logo_url(library, branch),
         "lang": leaflet.lang,
         "text_direction": text_direction(leaflet.lang),
-        "draft_translation": translated and (library.translations.is_draft(variant.lang, variant.leaflet)
-                                             or translation_state(english, variant.lang, variant.leaflet) != "approved"),
+        "draft_translation": translated and (
+            library.translations.is_draft(variant.lang, variant.leaflet)
+            or translation_state(english, variant.lang, variant.leaflet) != "approved"),
         "draft_translation_mark": translation_mark(english, variant, labels) if translated else "",
         **approval_context(english, variant, labels, translated),
         **script_context(leaflet.lang),

@@ -19,10 +19,10 @@ are not in the clinical text: editing them keeps every approval.
 
 from __future__ import annotations
 
+from leaflets.gate.checks import Finding
 from leaflets.project.approvals import NOT_FOR_PATIENTS, Approval, SealState, seal_state
 from leaflets.project.clinical import part_file
 from leaflets.project.load import Library
-from leaflets.gate.checks import Finding
 
 __all__ = ["NOT_FOR_PATIENTS", "SealState", "next_step", "seal_findings", "seal_state", "shared_findings"]
 

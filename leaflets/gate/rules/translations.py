@@ -137,7 +137,8 @@ def translation_findings(library: Library, variants: list[Variant]) -> list[Find
                     f"{count} string{'s' if count != 1 else ''} out of date (the English changed, or fuzzy): built "
                     "with the earlier translation and marked \"Translation of an earlier version - not for patient "
                     f"use\" on every page; a release refuses it: run leaflets translate update {lang}, then review "
-                    "the fuzzy entries", **cover_at))
+                    "the fuzzy entries: " + "; ".join(str(gap) for gap in cover.gaps[:5])
+                    + (f"; and {len(cover.gaps) - 5} more" if len(cover.gaps) > 5 else ""), **cover_at))
             for context, reason in cover.not_applicable:
                 findings.append(Finding("info", translation.file, cover_subject,
                                         f"not applicable in {lang}, left out: {context} ({reason})", **cover_at))
