@@ -289,3 +289,33 @@ def test_translate_approve_refuses_without_approved_english_or_translator(tmp_pa
     result = run("--root", project, "translate", "approve", "pl", "milia", "--by", "C Example", "--role", "Checker")
     assert result.exit_code == 2 and "names no translator" in result.stderr
     assert "status: draft" in (project / "locale/pl/milia.yaml").read_text()
+
+
+def test_the_preview_notes_what_an_edit_unseals_and_which_languages_are_out_of_date(tmp_path: Path):
+    from leaflets.preview.state import approval_notes
+    from leaflets.project.plan import plan_variants
+
+    project = copy_project(tmp_path / "project", translations=True)
+    seal(project)
+    edit(project / "data/advice.yaml", "with plain warm water only", "with a mild baby cleanser")
+    library = load_library(find_project(project))
+    notes = approval_notes(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a5"]))
+    assert notes[0].startswith("note: data/advice.yaml: Shared advice: baby-skin: this edit changes 1 approved "
+                               "leaflet: milia; it needs review")
+    assert "Polish: 1 sentence out of date: run leaflets translate update pl" in notes
+    assert "Urdu: 1 sentence out of date: run leaflets translate update ur" in notes
+
+
+def test_the_record_is_rewritten_in_place_whatever_its_layout():
+    from leaflets.commands.approve import edit_record
+
+    written = ("id: x\r\nrecord:\r\n  reference: MIL-01\r\n  version: '0.2'  # a draft\r\n  status: draft\r\n"
+               "  approver:\r\n    name: Old Name\r\n    role: Old Role\r\n  changes:\r\n  - version: '0.1'\r\n"
+               "    date: 2026-01-01\r\n    note: First.\r\n  confirm: []\r\n")
+    edited = edit_record(written, {"status": "approved", "version": '"1.0"', "approver": "{name: A, role: B}",
+                                   "seal": "sha256:" + "a" * 64}, ("1.0", "2026-11-01", "Approved."))
+    assert "\r\n" in edited and "\n" not in edited.replace("\r\n", "")
+    data = yaml.safe_load(edited)["record"]
+    assert data["status"] == "approved" and data["version"] == "1.0" and data["approver"] == {"name": "A", "role": "B"}
+    assert data["seal"] == "sha256:" + "a" * 64 and data["confirm"] == []
+    assert [c["version"] for c in data["changes"]] == ["0.1", "1.0"] and data["changes"][1]["note"] == "Approved."
