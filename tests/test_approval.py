@@ -319,3 +319,13 @@ def test_the_record_is_rewritten_in_place_whatever_its_layout():
     assert data["status"] == "approved" and data["version"] == "1.0" and data["approver"] == {"name": "A", "role": "B"}
     assert data["seal"] == "sha256:" + "a" * 64 and data["confirm"] == []
     assert [c["version"] for c in data["changes"]] == ["0.1", "1.0"] and data["changes"][1]["note"] == "Approved."
+
+
+def test_approve_refuses_content_with_gate_errors(project: Path):
+    edit(project / "data/leaflets/milia.yaml", "    - berk-2008\n", "    - berk-2008\n    - a-blog-post\n")
+    before = (project / "data/leaflets/milia.yaml").read_text()
+    result = run("--root", project, "approve", "milia", "--by", NAME, "--role", ROLE)
+    assert result.exit_code == 2
+    assert "approve refused: the gate finds errors in this content" in result.stderr
+    assert "unsupported source 'a-blog-post'" in result.stderr
+    assert (project / "data/leaflets/milia.yaml").read_text() == before and not (project / "records").exists()

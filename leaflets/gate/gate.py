@@ -8,6 +8,7 @@ refuse release-blockers; the catalogue and the preview show each variant's
 
 One severity scale (see ``checks.py``): an error blocks every build; a
 warning blocks a release (it is what ``check --strict`` fails on): a draft,
+content changed since its approval or approved without a seal (``rules/seals.py``),
 a review date that has passed, a placeholder clinic name, brand colours
 below WCAG AA contrast, readability outside the targets; information blocks
 nothing.

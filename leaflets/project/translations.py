@@ -8,6 +8,9 @@ data problem. ``coverage`` compares a PO file with the strings the English
 has now: an entry is done when translated and not fuzzy, or marked not
 applicable where that is allowed; a PO entry whose English no longer matches
 (the English changed and ``translate update`` was not run) counts as fuzzy.
+A fuzzy entry that still holds a fitting translation (of the earlier English)
+keeps the translation ``usable``: it is applied, and the variant is marked as
+a translation of an earlier version, never filled with English.
 ``translated_library`` is the library as the templates see it for one
 leaflet in one language: every printed string replaced, labels included.
 

@@ -1,13 +1,20 @@
 """The gate's view of translations: what stops a language variant, and what a release refuses.
 
-A language variant is built only from a complete translation: every string
-of the leaflet and of the labels translated and none fuzzy (an entry marked
-not applicable counts as done). Anything less fails that variant, naming each
-missing or fuzzy entry with its PO file and line; the English and the other
-languages are still built. A release also needs the translation approved
-(translator and checker named) and made from the English version being
-released, and the English itself approved: else a warning, which blocks a
-release like every warning. A draft translation is marked on every page.
+A language variant is built when every string of the leaflet and of the
+labels has a translation (an entry marked not applicable counts as done): of
+the English as it is now, or of an earlier English (a fuzzy entry, or one the
+English changed under, placeholders kept). Built from an earlier English it
+is marked "Translation of an earlier version - not for patient use" on every
+page and a release refuses it (a warning naming each entry); a one-word
+English edit no longer makes the Polish and Urdu leaflets fail and vanish.
+A string with no translation at all fails that variant, naming each entry
+with its PO file and line; the English and the other languages are still
+built. A release also needs the translation approved with ``leaflets
+translate approve`` (sealed over its PO content and the seal of the English
+it was made from: ``project/approvals.py``), made from the English version
+being released, and the English itself approved: else a warning, which
+blocks a release like every warning. A draft translation is marked on every
+page.
 """
 
 from __future__ import annotations
