@@ -4,7 +4,7 @@ The approval is recorded in two places, both readable in a git diff:
 
 - ``records/<leaflet>/<version>.txt``: who approved which version, when, the next
   review date and the seal, followed by the clinical text exactly as approved
-  (``content/clinical.py``); never overwritten.
+  (``project/clinical.py``); never overwritten.
 - the leaflet's ``record:`` in ``data/leaflets/<leaflet>.yaml``: ``status: approved``,
   the new ``version``, ``approver``, ``approved``, ``next_review`` and ``seal``, and a
   line in ``changes``. Only those lines are rewritten; comments and layout stay.

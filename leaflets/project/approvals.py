@@ -2,7 +2,7 @@
 
 ``leaflets approve`` writes each file once: a short header (who approved which
 version, when, the next review and the seal) and, after a line ``---``, the
-clinical text exactly as sealed (``clinical.py``). The files are plain text,
+clinical text exactly as sealed (``project/clinical.py``). The files are plain text,
 so a git diff between two versions reads like a redline; they are what
 ``leaflets review`` compares the content with, what ``leaflets history``
 lists, and how the gate tells an approval made by ``leaflets approve`` (its

@@ -4,7 +4,7 @@ Each leaflet is in one of four states:
 
 - ``draft``: ``status: draft``; marked DRAFT on every page; a release refuses it.
 - ``approved``: approved with ``leaflets approve``: the record's seal is the seal of the
-  clinical text now (``content/clinical.py``), and ``records/<leaflet>/<version>.txt``
+  clinical text now (``project/clinical.py``), and ``records/<leaflet>/<version>.txt``
   holds that text, approver and date.
 - ``changed``: approved, but the clinical text changed since (an edit to the leaflet, to
   shared advice, a treatment description or a label that carries advice): every page is
