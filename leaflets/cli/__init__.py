@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import sys
 
-from leaflets.cli import build, check, listing, personalise, schema, serve, sources, translate  # noqa: F401  (registers)
+from leaflets.cli import (  # noqa: F401  (registers)
+    approval,
+    build,
+    check,
+    listing,
+    personalise,
+    schema,
+    serve,
+    sources,
+    translate,
+)
 from leaflets.cli.base import main
 from leaflets.render import compat
 
@@ -50,5 +60,3 @@ def entry_point() -> None:
             stream.flush()
     os._exit(code)
 
-
-from leaflets.cli import approval as _approval  # noqa: E402,F401  review, approve, history: registered on main

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from leaflets.cli import Context, friendly_errors, main
+from leaflets.cli.base import Context, friendly_errors, main
+from leaflets.cli.translate import translate
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -79,8 +80,6 @@ def review(obj: Context, leaflet_id: str, branch_id: str | None, output: Path) -
     for line in done.lines():
         click.echo(line)
 
-
-from leaflets.cli import translate  # noqa: E402  the translate group, defined before this module is imported
 
 
 @translate.command(name="approve", epilog="\b\nExamples:\n"

@@ -19,7 +19,7 @@ are not in the clinical text: editing them keeps every approval.
 
 from __future__ import annotations
 
-from leaflets.gate.checks import Finding
+from leaflets.gate.findings import Finding
 from leaflets.project.approvals import NOT_FOR_PATIENTS, Approval, SealState, seal_state
 from leaflets.project.clinical import part_file
 from leaflets.project.load import Library
