@@ -251,7 +251,7 @@ def test_an_out_of_date_translation_is_built_marked_kept_in_the_catalogue_and_re
 
     project = copy_project(tmp_path / "project", translations=True)
     seal(project)
-    for name in ("labels", "milia"):
+    for name in ("labels", "shared", "milia"):
         done = approve_translation("pl", name, "C Example", "Qualified medical translator", root=project,
                                    translator="T Example")
         assert done.approval.lang == "pl" and (project / done.approval.file).is_file()

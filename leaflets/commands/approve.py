@@ -272,7 +272,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
     """Seal ``locale/LANG/NAME.po`` (a leaflet's or the labels') as checked by ``by`` (``role``), with the
     seal of the English it was made from; the English must be approved and the translation complete."""
     from leaflets.project.approvals import translation_seal, translation_state, translation_text
-    from leaflets.project.messages import LABELS
+    from leaflets.project.messages import LABELS, SHARED
 
     project = find_project(root)
     library = load_library(project)
@@ -280,7 +280,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
     translation = translations.get(lang, name) if translations else None
     if translation is None:
         raise UserError(f"translate approve refused: there is no locale/{lang}/{name}.po; run leaflets translate "
-                        f"update {lang} {'' if name == LABELS else name}".rstrip())
+                        f"update {lang} {'' if name in (LABELS, SHARED) else name}".rstrip())
     try:
         checker = Approver(name=by, role=role)
     except ValidationError as error:
@@ -298,7 +298,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
                         + "\n".join(str(gap) for gap in cover.gaps[:20]))
     english_seal = None
     made_from = None
-    if name != LABELS:
+    if name not in (LABELS, SHARED):
         state = seal_state(library, name)
         if state.state != "approved":
             raise UserError(f"translate approve refused: the English {name} is not approved as it stands "
@@ -317,7 +317,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
     text = translation_text(translation)
     seal = translation_seal(translation)
     approval = Approval(name, version, date, checker.name, checker.role, None, seal,
-                        f"made from English version {made_from}" if made_from else "the layout's words", text,
+                        f"made from English version {made_from}" if made_from else f"the {name} strings", text,
                         f"records/{name}/{lang}/{version}.txt", lang, english_seal)
     values = {"status": "approved", "translator": json.dumps(who, ensure_ascii=False),
               "checked_by": f"{{name: {json.dumps(checker.name, ensure_ascii=False)}, "
@@ -339,7 +339,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
         if again is None or again.record is None or again.record.seal != translation_seal(again):
             raise UserError(f"translate approve failed: the record did not seal; {translation.record_file} was left "
                             "as it was")
-        if name != LABELS and translation_state(check, lang, name) == "out of date":
+        if name not in (LABELS, SHARED) and translation_state(check, lang, name) == "out of date":
             raise UserError("translate approve failed: the translation is still out of date")
     except BaseException:
         record_path.write_bytes(original)

@@ -249,7 +249,8 @@ def translation_state(library: Library, lang: str, leaflet_id: str) -> str:
     present = translations.for_variant(lang, leaflet_id)
     if any(not t.coverage.complete for t in present):
         return "out of date"
-    if len(present) < 2 or any(t.record is None or t.record.status != "approved" for t in present):
+    if len(present) < len(translations.needed(lang, leaflet_id)) or any(
+            t.record is None or t.record.status != "approved" for t in present):
         return "draft"
     if any(t.record.seal is None or t.record.seal != translation_seal(t) for t in present):
         return "draft"
