@@ -105,10 +105,9 @@ def test_shared_advice_edit_unseals_marks_every_page_and_release_names_the_appro
 def test_an_edit_reaching_several_approved_leaflets_names_them_all(project: Path):
     for leaflet in ("milia", "chemical-peel", "hydrafacial"):
         seal(project, leaflet)
-    edit(project / "data/advice.yaml", "Call 999 if you have trouble breathing",
-         "Call 999 at once if you have trouble breathing")  # safety-net: in every leaflet
-    check = " ".join(run("--root", project, "check").output.split())
-    assert "data/advice.yaml: Shared advice: safety-net: this edit changes 3 approved leaflets: chemical-peel, " \
+    edit(project / "data/advice.yaml", "Use a sunscreen every day", "Use a sunscreen every single day")
+    check = " ".join(run("--root", project, "check").output.split())  # sunscreen: in all three
+    assert "data/advice.yaml: Shared advice: sunscreen: this edit changes 3 approved leaflets: chemical-peel, " \
            "hydrafacial, milia; they need review" in check
 
 
@@ -150,8 +149,9 @@ def test_a_hand_written_approval_is_refused_with_the_command_to_run(project: Pat
     # a seal typed by hand, with no approved text behind it
     edit(path, "approved: 2026-11-01", "approved: 2026-11-01\n  seal: sha256:" + "0" * 64)
     said = " ".join(run("--root", project, "check", "milia").output.split())
-    assert "not sealed: its seal does not match the content, and no approved text (records/milia/0.2.txt) has " \
-           "that seal" in said
+    version = yaml.safe_load(path.read_text())["record"]["version"]  # the draft's own number
+    assert f"not sealed: its seal does not match the content, and no approved text (records/milia/{version}.txt) " \
+           "has that seal" in said
 
 
 def test_a_name_changed_after_approval_is_refused(project: Path):
