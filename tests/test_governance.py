@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,19 +16,14 @@ TODAY = "2026-11-22"
 
 
 def approve(project: Path, leaflet: str, approved: str = "2026-11-01", next_review: str | None = None) -> None:
-    """Approve a copy of a leaflet as a clinician would, by editing its record."""
-    path = project / f"data/leaflets/{leaflet}.yaml"
-    content = path.read_text()
-    assert "status: draft" in content and "approver: null" in content and "approved: null" in content
-    content = (
-        content.replace("status: draft", "status: approved")
-        .replace('version: "0.3"', 'version: "1.0"')  # drafts are 0.x; the first approval is 1.0
-        .replace("approver: null", "approver: {name: Dr Test Person, role: Consultant Dermatologist}")
-        .replace("approved: null", f"approved: {approved}")
-    )
-    if next_review:
-        content = content.replace("next_review: null", f"next_review: {next_review}")
-    path.write_text(content)
+    """Approve a copy of a leaflet as a clinician does: ``leaflets approve`` (sealed), on a given day."""
+    import datetime as dt
+
+    from leaflets.commands.approve import approve as seal
+
+    assert "status: draft" in (project / f"data/leaflets/{leaflet}.yaml").read_text()
+    seal(leaflet, "Dr Test Person", "Consultant Dermatologist", root=project, date=dt.date.fromisoformat(approved),
+         next_review=dt.date.fromisoformat(next_review) if next_review else None)
 
 
 def confirm_laser_type(project: Path, laser: str = "non-ablative") -> None:
@@ -122,9 +118,9 @@ def test_draft_shows_the_mark_and_approved_does_not(project: Path, tmp_path: Pat
         assert "DRAFT" not in page.extract_text()
     for page in draft.pages:
         assert "DRAFT - not for patient use" in " ".join(page.extract_text().split())
-    content = text(approved)
-    assert "Last reviewed: 1 November 2026. Next review: 1 November 2028." in content
-    assert "Reference MIL-01, Version 1.0" in content
+    content = " ".join(text(approved).split())
+    assert ("Reference MIL-01. Version 1.0, approved by Dr Test Person, Consultant Dermatologist, on 1 November "
+            "2026. Next review 1 November 2028.") in content
     assert "Not yet reviewed" in text(draft)
     assert "note: draft" in result.stderr and "hydrafacial" in result.stderr
 
@@ -147,8 +143,11 @@ def test_release_refuses_an_overdue_leaflet_and_builds_a_current_one(project: Pa
     assert "milia: review overdue since 2025-06-01" in result.stderr
     assert not list(out.rglob("*.pdf")) if out.exists() else True
 
-    approve_again = project / "data/leaflets/milia.yaml"
-    approve_again.write_text(approve_again.read_text().replace("approved: 2023-06-01", "approved: 2026-10-01"))
+    from leaflets.commands.approve import approve as seal  # reviewed again: a new version, sealed
+
+    again = seal("milia", "Dr Test Person", "Consultant Dermatologist", root=project, date=dt.date(2026, 10, 1))
+    assert again.approval.version == "1.1"
+    assert again.approval.changes == "reviewed again, no change to the clinical text"
     result = run("--root", project, "build", "milia", "--release", "--today", TODAY, "--out", out)
     assert result.exit_code == 0, result.output
     assert json.loads((out / "manifest.json").read_text())["outputs"]

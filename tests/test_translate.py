@@ -188,12 +188,13 @@ def test_fuzzy_entry_fails_the_polish_build_naming_it_then_fixing_it_builds(proj
     entry = next(e for e in polib.pofile(str(po_file)) if e.fuzzy)
     out = tmp_path / "out"
 
-    result = build(project, out, "--format", "a4")
-    assert result.exit_code == 1, result.output
+    result = build(project, out, "--format", "a4")  # built from the earlier translation, marked so (issue 20)
+    assert result.exit_code == 0, result.output
     assert f"locale/pl/milia.po:{entry.linenum}: fuzzy: {entry.msgctxt}" in result.output
     assert po_file.read_text().splitlines()[entry.linenum - 1].startswith("#. Milia leaflet")  # the entry's start
-    assert (out / BRANCH / "milia-a4.pdf").is_file()  # the English is still built
-    assert not (out / BRANCH / "milia-a4.pl.pdf").exists()
+    assert (out / BRANCH / "milia-a4.pdf").is_file()  # the English is built
+    assert "Translation of an earlier version - not for patient use" in " ".join(
+        page_text(out / BRANCH / "milia-a4.pl.pdf").split())
 
     po = polib.pofile(str(po_file))
     fixed = next(e for e in po if e.fuzzy)
@@ -204,15 +205,21 @@ def test_fuzzy_entry_fails_the_polish_build_naming_it_then_fixing_it_builds(proj
     result = build(project, out, "--format", "a4")
     assert result.exit_code == 0, result.output
     assert "Yóu cąnnót ąlwąys stóp milią." in page_text(out / BRANCH / "milia-a4.pl.pdf")
+    assert "Translation of an earlier version" not in page_text(out / BRANCH / "milia-a4.pl.pdf")
 
 
-def test_english_edited_without_update_is_not_built_from_the_old_translation(project, tmp_path):
+def test_english_edited_without_update_is_built_from_the_old_translation_marked(project, tmp_path):
     make_polish(project)
     milia = project / "data/leaflets/milia.yaml"
     milia.write_text(milia.read_text().replace("You cannot always prevent milia.", "You cannot always stop milia."))
     result = build(project, tmp_path / "out", "--format", "a4", "--lang", "pl")
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output  # not failed and gone: marked as a translation of an earlier version
     assert "the English changed" in result.output and "sections[5].body[0].p" in result.output
+    text = " ".join(page_text(tmp_path / "out" / BRANCH / "milia-a4.pl.pdf").split())
+    assert "Translation of an earlier version - not for patient use" in text
+    assert polish("You cannot always prevent milia.") in text  # the earlier translation, never the English
+    result = build(project, tmp_path / "refused", "--format", "a4", "--lang", "pl", "--release")
+    assert result.exit_code == 2 and "1 string out of date" in result.output
 
 
 def test_untranslated_labels_fail_naming_the_labels_file(project, tmp_path):
@@ -226,22 +233,22 @@ def test_untranslated_labels_fail_naming_the_labels_file(project, tmp_path):
 
 
 def approve_english(root: Path) -> None:
-    milia = root / "data/leaflets/milia.yaml"
-    text = milia.read_text()
-    assert "  status: draft\n" in text and "approver: null" in text and "approved: null" in text
-    milia.write_text(text.replace("  status: draft\n", "  status: approved\n")
-                     .replace("approver: null", "approver: {name: Dr A Example, role: Consultant Dermatologist}")
-                     .replace("approved: null", "approved: 2026-01-05"))
+    import datetime as dt
+
+    from leaflets.commands.approve import approve
+
+    approve("milia", "Dr A Example", "Consultant Dermatologist", root=root, date=dt.date(2026, 1, 5))
 
 
 def approve_translation(root: Path, name: str, made_from: str | None) -> None:
-    path = root / f"locale/pl/{name}.yaml"
-    text = path.read_text()
-    text = text.replace("status: draft", "status: approved").replace("translator: null", "translator: T Example")
-    text = re.sub(r"checked_by: null.*", "checked_by: {name: C Example, role: Qualified medical translator}", text)
+    """The qualified checker approves a translation (leaflets translate approve); ``made_from``: then the record
+    is made to claim another English version, as an old record would."""
+    from leaflets.commands.approve import approve_translation as seal
+
+    seal("pl", name, "C Example", "Qualified medical translator", root=root, translator="T Example")
     if made_from:
-        text = re.sub(r"made_from: .*", f'made_from: "{made_from}"', text)
-    path.write_text(text)
+        path = root / f"locale/pl/{name}.yaml"
+        path.write_text(re.sub(r"made_from: .*", f'made_from: "{made_from}"', path.read_text()))
 
 
 def test_release_refuses_a_draft_translation_and_one_made_from_older_english(project, tmp_path):

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import sys
 
-from leaflets.cli import build, check, desk, listing, personalise, schema, serve, sources, translate  # noqa: F401  (registers)
+from leaflets.cli import (  # noqa: F401  (registers)
+    approval,
+    build,
+    check,
+    desk,
+    listing,
+    personalise,
+    schema,
+    serve,
+    sources,
+    translate,
+)
 from leaflets.cli.base import main
 from leaflets.render import compat
 
@@ -49,3 +60,4 @@ def entry_point() -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`leaflets list | head`) or stream
             stream.flush()
     os._exit(code)
+

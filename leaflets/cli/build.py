@@ -66,7 +66,8 @@ class Reporter:
 )
 @click.option(
     "--release", is_flag=True,
-    help="Refuse anything a release may not hold (exit 2, nothing written): drafts, leaflets past their "
+    help="Refuse anything a release may not hold (exit 2, nothing written): drafts, content changed since its "
+    "approval or approved without a seal, translations of an earlier English, leaflets past their "
     "review date, placeholder clinic names, brand colours below WCAG AA contrast, anything check --strict "
     "fails. Then write OUT/release/: a zip per branch of exactly these variants, release.json and SHA256SUMS.",
 )

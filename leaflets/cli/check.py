@@ -40,6 +40,10 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     - drafts and placeholder clinic names: warnings (a release refuses them)
     - a laser leaflet for a branch whose laser type is not yet known
       (laser: confirm): a warning (a release refuses it)
+    - approvals (docs/approval.md): content changed since a clinician
+      approved it, or approved by hand without a seal: warnings; which
+      approved leaflets an edit to shared advice, a treatment description
+      or a label unseals: a note
     - brand colours: WCAG AA contrast of at least 4.5:1 for text (warning)
     - images without alt text (error)
     - translations (locale/<lang>/*.po): a table per leaflet and language of

@@ -17,6 +17,7 @@ from leaflets.cli.base import Context, as_date, friendly_errors, main, selection
 @friendly_errors
 def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, today) -> None:
     """Show every file a build would write: one line per file, companions (the imposed A5 print file) included."""
+    from leaflets.project.approvals import seal_state
     from leaflets.project.plan import expected_paths, left_out_formats, not_offered, plan_variants
 
     library = obj.library()
@@ -26,7 +27,9 @@ def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, prof
     for v in variants:
         record = library.leaflets[v.leaflet].record
         overdue = record.overdue_since(day)
-        status = record.status + (f", review overdue since {overdue.isoformat()}" if overdue else "")
+        sealed = seal_state(library, v.leaflet).state  # approved (sealed), changed (since approval), draft, unsealed
+        status = {"changed": "changed since approval", "unsealed": "draft (approval not sealed)"}.get(sealed, sealed)
+        status += f", review overdue since {overdue.isoformat()}" if overdue else ""
         if v.lang != library.leaflets[v.leaflet].lang:
             status += translation_status(library, v)
         rows += [(v.leaflet, v.branch, v.format, v.lang, status, path) for path in expected_paths(v)]
@@ -51,5 +54,8 @@ def translation_status(library, variant) -> str:
         done = sum(t.coverage.done for t in translations)
         total = sum(t.coverage.total for t in translations) or 1
         return f", translation incomplete ({100 * done // total}%)"
-    return ", draft translation" if library.translations.is_draft(variant.lang, variant.leaflet) else \
-        ", translation approved"
+    from leaflets.project.approvals import translation_state
+
+    state = translation_state(library, variant.lang, variant.leaflet)
+    return {"approved": ", translation approved", "out of date": ", translation of an earlier version"}.get(
+        state, ", draft translation")

@@ -181,6 +181,14 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
         elif due is not None and (due - today).days <= REVIEW_WARNING_DAYS:
             add(Finding("info", file, leaflet.id,
                         f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days", leaflet=leaflet.id))
+        # Seals (leaflets/gate/rules/seals.py): approved content changed since approval, or approved by hand.
+        from leaflets.gate.rules.seals import seal_findings
+
+        report.findings += seal_findings(library, leaflet.id)
+
+    from leaflets.gate.rules.seals import shared_findings  # which approved leaflets an edit to shared content unseals
+
+    report.findings += shared_findings(library)
 
     for branch in sorted(library.branches.values(), key=lambda x: x.id):
         if branch.id not in branch_ids:

@@ -8,6 +8,7 @@ refuse release-blockers; the catalogue and the preview show each variant's
 
 One severity scale (see ``checks.py``): an error blocks every build; a
 warning blocks a release (it is what ``check --strict`` fails on): a draft,
+content changed since its approval or approved without a seal (``rules/seals.py``),
 a review date that has passed, a placeholder clinic name, brand colours
 below WCAG AA contrast, readability outside the targets; information blocks
 nothing.
@@ -33,7 +34,7 @@ class GateRefused(UserError):
 class Status:
     """What a reader of one variant must know: shown by the catalogue and the preview."""
 
-    status: str  # "approved" or "draft"
+    status: str  # "approved", "draft", "changed" (since approval) or "out of date" (a translation)
     approved: dt.date | None
     review_due: dt.date | None
     overdue_since: dt.date | None
@@ -41,9 +42,25 @@ class Status:
     blockers: tuple[str, ...]  # why a release refuses it, one line each
 
     @property
+    def for_patients(self) -> bool:
+        """Approved and sealed: nothing marks its pages as not for patient use (an overdue review may)."""
+        return self.status == "approved"
+
+    @property
+    def mark(self) -> str:
+        """The catalogue's word beside each file: "DRAFT", "CHANGED", "OUT OF DATE", "review overdue" or ""."""
+        if not self.for_patients:
+            return {"changed": "CHANGED", "out of date": "OUT OF DATE"}.get(self.status, "DRAFT")
+        return "review overdue" if self.overdue_since else ""
+
+    @property
     def label(self) -> str:
         if self.status == "draft":
             return "DRAFT: not for patient use"
+        if self.status == "changed":
+            return "Changed since approval: not for patient use"
+        if self.status == "out of date":
+            return "Translation of an earlier version: not for patient use"
         if self.overdue_since:
             return f"Review overdue since {self.overdue_since.isoformat()}"
         return "Approved" + (f", review due {self.review_due.isoformat()}" if self.review_due else "")
@@ -95,7 +112,15 @@ class Verdict:
         record = self.library.leaflets[variant.leaflet].record
         mine = self.findings(variant)
         blockers = tuple(f"{f.file}: {f.subject}: {f.message}" for f in mine if f.level in ("error", "warning"))
-        status = "draft" if self.draft_translation(variant) else record.status
+        from leaflets.gate.rules.seals import seal_state
+
+        state = seal_state(self.library, variant.leaflet).state
+        status = {"approved": "approved", "changed": "changed"}.get(state, "draft")
+        if variant.lang != self.library.leaflets[variant.leaflet].lang and status != "draft":
+            from leaflets.project.approvals import translation_state
+
+            translated = translation_state(self.library, variant.lang, variant.leaflet)
+            status = "out of date" if translated == "out of date" else "draft" if translated == "draft" else status
         return Status(status, record.approved, record.review_due, record.overdue_since(self.today),
                       not blockers, blockers)
 
@@ -108,8 +133,28 @@ class Verdict:
         lines = [str(finding) for finding in sorted(refused, key=_order)]
         hint = ("a release holds only approved, current, checked content: fix these, or build without --release "
                 "for a marked preview" if release and self.blockers else "fix these and build again")
+        if release:
+            hint += self._next_steps(refused)
         raise GateRefused(f"{what}: {len(refused)} problem{'s' if len(refused) != 1 else ''}\n"
                           + "\n".join(lines) + f"\n{hint}")
+
+
+    def _next_steps(self, refused: list[Finding]) -> str:
+        """Per leaflet not yet approved (or changed since), the one command that moves it forward; and
+        which leaflets a release could hold alone."""
+        from leaflets.gate.rules.seals import NOT_FOR_PATIENTS, next_step, seal_state
+
+        leaflets = sorted({v.leaflet for v in self.variants})
+        waiting = [leaflet for leaflet in leaflets if seal_state(self.library, leaflet).state in NOT_FOR_PATIENTS]
+        lines = [f"  {leaflet}: {next_step(leaflet)}" for leaflet in waiting]
+        ready = [leaflet for leaflet in leaflets if not any(
+            f.concerns(v.leaflet, v.branch, v.format, v.lang) for f in refused for v in self.variants
+            if v.leaflet == leaflet)]
+        said = "\nto move each leaflet forward:\n" + "\n".join(lines) if lines else ""
+        if ready:
+            return said + (f"\na release of the approved leaflets alone is possible: {', '.join(ready)}:\n"
+                           f"  leaflets build --release {' '.join(ready)}")
+        return said + "\nno leaflet of this selection can be released as it is"
 
 
 def _order(finding: Finding) -> tuple[int, str, str]:

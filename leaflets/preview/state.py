@@ -73,6 +73,25 @@ class Snapshot:
     titles: dict[str, str] = field(default_factory=dict)  # leaflet id -> title
     branches: dict[str, str] = field(default_factory=dict)  # branch id -> name
     library: Library | None = None
+    notes: list[str] = field(default_factory=list)  # for the writer, not problems: what an edit unseals, ...
+
+
+def approval_notes(library, variants: list[Variant]) -> list[str]:
+    """For the writer: which approved leaflets an edit to shared content unseals, and one plain line per
+    language with strings translated from an earlier English ("Polish: 1 sentence out of date: ...")."""
+    from leaflets.gate.rules.seals import shared_findings
+    from leaflets.publish.catalogue import language_name
+
+    notes = [f"note: {f.file}: {f.subject}: {f.message}" for f in shared_findings(library)]
+    translations = library.translations
+    for lang in sorted({v.lang for v in variants if v.lang != library.leaflets[v.leaflet].lang}):
+        present = {(t.lang, t.name): t for v in variants if v.lang == lang
+                   for t in translations.for_variant(lang, v.leaflet)}
+        stale = sum(t.coverage.stale for t in present.values())
+        if stale:
+            notes.append(f"{language_name(lang).split(' (')[0]}: {stale} sentence{'s' if stale != 1 else ''} out of "
+                         f"date: run leaflets translate update {lang}")
+    return notes
 
 
 def _add(problems: list[str], line: str) -> None:
@@ -108,6 +127,7 @@ class Preview:
         self._library_next: Library | None = None
         self._printed: set[str] = set()  # problems the terminal has shown (again once fixed and broken again)
         self._aside: dict[str, Path] = {}  # checksum -> the last good PDF of a variant that failed since
+        self._notes_next: list[str] = []  # approval_notes of the last build that judged
 
     # -- what open pages show ------------------------------------------------------------------
     @contextmanager
@@ -165,6 +185,7 @@ class Preview:
             _add(problems, f"failed: {reason}")
         if result.verdict is not None:
             self._statuses(result.verdict, result.variants)
+            self._notes_next = approval_notes(result.verdict.library, result.variants)
         return not result.failed
 
     def _statuses(self, verdict: Verdict, variants: list[Variant]) -> None:
@@ -174,7 +195,7 @@ class Preview:
             status = verdict.status(variant)
             lines = tuple(str(f) for f in verdict.findings(variant) if f.level in ("error", "warning"))
             key = (variant.leaflet, variant.branch, variant.format, variant.lang)
-            statuses[key] = VariantStatus(status.label, status.status == "draft", status.overdue_since is not None,
+            statuses[key] = VariantStatus(status.label, not status.for_patients, status.overdue_since is not None,
                                           lines)
         self._statuses_next, self._library_next = statuses, library
 
@@ -201,11 +222,13 @@ class Preview:
             titles={k: v.title for k, v in library.leaflets.items()} if library else self.snapshot.titles,
             branches={k: v.name for k, v in library.branches.items()} if library else self.snapshot.branches,
             library=library,
+            notes=list(self._notes_next),
         )
-        for line in problems:  # the terminal shows each problem once, as soon as it is found
+        shown = [*problems, *self._notes_next]
+        for line in shown:  # the terminal shows each problem (and note) once, as soon as it is found
             if line not in self._printed:
                 self.say(line)
-        self._printed = set(problems)
+        self._printed = set(shown)
         for listener in list(self.listeners):
             listener(self.snapshot.generation)
 

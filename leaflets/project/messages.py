@@ -254,6 +254,10 @@ class _Places:
         return f"{self.name}, the treatments it mentions, '{name}': {what}"
 
 
+# Marks for staff and the approval line: printed in the project's words in every language (not translated).
+STAFF_LABELS = ("changed_mark", "out_of_date_translation", "approval_line")
+
+
 def label_messages(library: Library, lang: str = "en-GB") -> list[Message]:
     """The layout's words (``data/labels/en-GB.yaml``), every one, in the file's field order."""
     labels = library.labels[lang]
@@ -261,7 +265,7 @@ def label_messages(library: Library, lang: str = "en-GB") -> list[Message]:
     display = source.display if source else f"data/labels/{lang}.yaml"
     messages = []
     for name, value in labels.model_dump().items():
-        if name == "lang":
+        if name == "lang" or name in STAFF_LABELS:
             continue
         items = sorted(value.items()) if isinstance(value, dict) else [(None, value)]
         for key, text in items:

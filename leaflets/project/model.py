@@ -388,6 +388,10 @@ class Record(Strict):
     approver: Approver | None = None
     approved: Date | None = None
     next_review: Date | None = None
+    seal: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] | None = Field(
+        default=None,
+        description="Written by leaflets approve: the SHA-256 of the clinical text approved (never by hand).",
+    )
     sources: list[Text] = Field(min_length=1, max_length=60)
     changes: list[Change] = Field(min_length=1, max_length=200)
     confirm: list[Text] = Field(
@@ -763,4 +767,18 @@ class Labels(Strict):
     draft_translation: ShortText = Field(
         default="Draft translation, not yet checked by a qualified translator",
         description="Marked on every page of a translation whose record is not approved (translated too).",
+    )
+    # Staff marks and the approval line (leaflets approve): not in the PO files (messages.STAFF_LABELS);
+    # a translated page prints the marks in the project's words and its record with the translated labels.
+    changed_mark: ShortText = Field(
+        default="Changed since approval - not for patient use",
+        description="Marked on every page of an approved leaflet whose clinical text changed since it was approved.",
+    )
+    out_of_date_translation: ShortText = Field(
+        default="Translation of an earlier version - not for patient use",
+        description="Marked on every page of a translation approved against an earlier English version.",
+    )
+    approval_line: ShortText = Field(
+        default="Version {version}, approved by {name}, {role}, on {date}. Next review {next_review}.",
+        description="The printed record of an approved leaflet; {version}, {name}, {role}, {date}, {next_review}.",
     )

@@ -9,9 +9,9 @@ version being released.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from leaflets.formats import FORMATS
 from leaflets.project.model import Approver, Date, Lang, ShortText, Strict, Text, Version
@@ -34,6 +34,10 @@ class TranslationRecord(Strict):
         description='The English leaflet\'s record.version it was translated from, e.g. "0.3" (null for labels).',
     )
     notes: Text | None = None
+    seal: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] | None = Field(
+        default=None, description="Written by leaflets translate approve: the SHA-256 of the translation approved.")
+    english_seal: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] | None = Field(
+        default=None, description="Written by leaflets translate approve: the seal of the English it was made from.")
     formats: list[str] | None = Field(
         default=None,
         description="The formats this translation is built in, e.g. [a5, large-print, web]; null: every format. "

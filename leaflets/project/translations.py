@@ -8,6 +8,9 @@ data problem. ``coverage`` compares a PO file with the strings the English
 has now: an entry is done when translated and not fuzzy, or marked not
 applicable where that is allowed; a PO entry whose English no longer matches
 (the English changed and ``translate update`` was not run) counts as fuzzy.
+A fuzzy entry that still holds a fitting translation (of the earlier English)
+keeps the translation ``usable``: it is applied, and the variant is marked as
+a translation of an earlier version, never filled with English.
 ``translated_library`` is the library as the templates see it for one
 leaflet in one language: every printed string replaced, labels included.
 
@@ -83,6 +86,7 @@ class Coverage:
     fuzzy: list[Gap] = field(default_factory=list)
     untranslated: list[Gap] = field(default_factory=list)
     not_applicable: list[tuple[str, str]] = field(default_factory=list)  # (context, reason)
+    unusable: list[Gap] = field(default_factory=list)  # fuzzy or stale entries with no usable translation
 
     @property
     def done(self) -> int:
@@ -95,6 +99,17 @@ class Coverage:
     @property
     def complete(self) -> bool:
         return not self.fuzzy and not self.untranslated
+
+    @property
+    def usable(self) -> bool:
+        """Every string has a translation, of this English or of an earlier one (fuzzy or made before the
+        English changed, placeholders kept): it can be built, marked "Translation of an earlier version"."""
+        return not self.untranslated and not self.unusable
+
+    @property
+    def stale(self) -> int:
+        """How many strings are translated from an earlier English (fuzzy, or the English changed since)."""
+        return len(self.fuzzy)
 
     @property
     def gaps(self) -> list[Gap]:
@@ -141,6 +156,10 @@ class Translations:
     def get(self, lang: str, name: str) -> Translation | None:
         return self.items.get((lang, name))
 
+    def is_out_of_date(self, lang: str, leaflet: str) -> bool:
+        """Whether the leaflet in ``lang`` holds strings translated from an earlier English (still built)."""
+        return any(not t.coverage.complete for t in self.for_variant(lang, leaflet))
+
     def is_draft(self, lang: str, leaflet: str) -> bool:
         """Whether the leaflet in ``lang`` is a draft translation (any of its records not approved)."""
         present = self.for_variant(lang, leaflet)
@@ -177,6 +196,8 @@ def coverage(translation: Translation, messages: list[Message]) -> Coverage:
             result.untranslated.append(gap("not in the PO file", hint=update))
         elif entry.msgid != message.text:
             result.fuzzy.append(gap("the English changed", entry.line, f"{update}, then review the fuzzy entry"))
+            if not _earlier_usable(entry, message):
+                result.unusable.append(result.fuzzy[-1])
         elif entry.not_applicable is not None:
             if message.optional:
                 result.not_applicable.append((message.context, entry.not_applicable))
@@ -187,6 +208,8 @@ def coverage(translation: Translation, messages: list[Message]) -> Coverage:
         elif entry.fuzzy:
             result.fuzzy.append(gap("fuzzy", entry.line, "check the translation against the new English, then "
                                     "remove the fuzzy mark"))
+            if not _earlier_usable(entry, message):
+                result.unusable.append(result.fuzzy[-1])
         elif not entry.msgstr.strip():
             result.untranslated.append(gap("untranslated", entry.line))
         elif sorted(set(PLACEHOLDER.findall(entry.msgstr))) != message.placeholders:
@@ -196,6 +219,13 @@ def coverage(translation: Translation, messages: list[Message]) -> Coverage:
         else:
             result.translated += 1
     return result
+
+
+def _earlier_usable(entry: Entry, message: Message) -> bool:
+    """Whether a fuzzy or stale entry still gives a printable translation (of an earlier English)."""
+    if entry.not_applicable is not None:
+        return message.optional
+    return bool(entry.msgstr.strip()) and sorted(set(PLACEHOLDER.findall(entry.msgstr))) == message.placeholders
 
 
 def _entries(po: polib.POFile) -> dict[str, Entry]:
@@ -324,8 +354,10 @@ def _apply(translation: Translation, kind: str, item: str, data: dict[str, Any])
         if message.kind != kind or message.item != item:
             continue
         entry = translation.entries.get(message.context)
-        if entry is None or entry.msgid != message.text or entry.fuzzy:
+        if entry is None:
             continue
+        if (entry.msgid != message.text or entry.fuzzy) and not _earlier_usable(entry, message):
+            continue  # a translation of an earlier English is used while it still fits (marked so)
         if entry.not_applicable is not None and message.optional:
             dropped.append(message.path)
         elif entry.msgstr.strip():
@@ -395,7 +427,7 @@ def translated_library(library: Library, lang: str, leaflet_id: str) -> Library:
     labels = translations.views.get((lang, LABELS))
     present = translations.for_variant(lang, leaflet_id)
     if view is None or labels is None or len(present) < len(translations.needed(lang, leaflet_id)) \
-            or not all(t.coverage.complete for t in present):
+            or not all(t.coverage.usable for t in present):
         files = ", ".join(f"locale/{lang}/{name}.po" for name in translations.needed(lang, leaflet_id))
         raise UserError(f"{leaflet_id} in {lang}: no complete translation ({files}); the gate should have refused it")
     return dataclasses.replace(

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the data model is imported only when a build goes past the 
     from leaflets.project.plan import Variant
 
 STAMP = ".leaflets-stamp.json"
-INPUT_FOLDERS = ("data", "templates", "styles", "assets", "locale")
+INPUT_FOLDERS = ("data", "templates", "styles", "assets", "locale", "records")
 LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "pydantic", "pebble",
              "pypdfium2", "pillow")  # the last two draw the catalogue's thumbnails
 
@@ -153,6 +153,7 @@ def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
     inputs = {
         "variant": asdict(variant),
         "overdue_since": str(leaflet.record.overdue_since(today)),
+        "seal": _seal_state(library, variant.leaflet),  # an edit elsewhere (shared advice) can unseal it
         "leaflet": leaflet.model_dump(mode="json"),
         "branch": branch.model_dump(mode="json"),
         "treatments": [library.treatments[t].model_dump(mode="json") for t in treatment_ids if t in library.treatments],
@@ -170,3 +171,12 @@ def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
         inputs["translation"] = {str(p.relative_to(project.root)): file_hash(p)
                                  for p in translation_files(library, variant.lang, variant.leaflet)}
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _seal_state(library: Library, leaflet_id: str) -> list[str]:
+    """What the marks and the printed record depend on: the seal's state and the approval it names."""
+    from leaflets.project.approvals import seal_state
+
+    state = seal_state(library, leaflet_id)
+    approval = state.approval
+    return [state.state, state.seal, approval.file if approval else "", approval.line if approval else ""]

@@ -284,6 +284,7 @@ def blank_page_html(library: Library) -> str:
 
 def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[str, Any]:
     """What every leaflet template (PDF formats and the web page) is given for a variant."""
+    english = library
     translated = variant.lang != library.leaflets[variant.leaflet].lang
     built = library.translations.formats(variant.lang, variant.leaflet) if translated else None
     if translated:  # every printed string from the PO files; an incomplete translation is refused
@@ -323,9 +324,48 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
         "logo_url": logo_url(library, branch),
         "lang": leaflet.lang,
         "text_direction": text_direction(leaflet.lang),
-        "draft_translation": translated and library.translations.is_draft(variant.lang, variant.leaflet),
+        "draft_translation": translated and (
+            library.translations.is_draft(variant.lang, variant.leaflet)
+            or translation_state(english, variant.lang, variant.leaflet) != "approved"),
+        "draft_translation_mark": translation_mark(english, variant, labels) if translated else "",
+        **approval_context(english, variant, labels, translated),
         **script_context(leaflet.lang),
     }
+
+
+def translation_mark(library: Library, variant: Variant, labels: Labels) -> str:
+    """The mark on every page of a translation not approved as it stands: "Translation of an earlier version"
+    (strings or the approval made from an earlier English), else the draft translation mark."""
+    from leaflets.project.approvals import translation_state
+
+    state = translation_state(library, variant.lang, variant.leaflet)
+    return labels.out_of_date_translation if state == "out of date" else labels.draft_translation
+
+
+def translation_state(library: Library, lang: str, leaflet: str) -> str:
+    from leaflets.project.approvals import translation_state as state
+
+    return state(library, lang, leaflet)
+
+
+def approval_context(library: Library, variant: Variant, labels: Labels, translated: bool) -> dict[str, Any]:
+    """The marks and the printed record that follow from the gate's seal rules (gate/rules/seals.py):
+    ``status_mark`` on every page of a draft (or an approval typed by hand) and of content changed since
+    approval; ``approval_line`` ("Version 1.0, approved by ...") only while the seal holds."""
+    from leaflets.project.approvals import seal_state
+
+    state = seal_state(library, variant.leaflet)
+    mark = {"draft": labels.draft_mark, "unsealed": labels.draft_mark, "changed": labels.changed_mark}.get(
+        state.state, "")
+    line = ""
+    approval = state.approval
+    if state.state == "approved" and approval is not None and not translated:
+        record = library.leaflets[variant.leaflet].record
+        due = record.review_due
+        line = (labels.approval_line.replace("{version}", approval.version).replace("{name}", approval.approver)
+                .replace("{role}", approval.role).replace("{date}", long_date(approval.approved, labels.lang))
+                .replace("{next_review}", long_date(due, labels.lang) if due else ""))
+    return {"status_mark": mark, "sealed": state.state == "approved", "approval_line": line}
 
 
 def script_context(lang: str) -> dict[str, Any]:
