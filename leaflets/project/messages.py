@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from leaflets.project.load import Library
+from leaflets.project.english import Library
 from leaflets.project.model import AdviceRef, Bullets, Callout, Paragraph, TreatmentList
 
 LABELS = "labels"  # the name of the labels' PO file, beside the leaflets' (locale/<lang>/labels.po)

@@ -34,7 +34,7 @@ import polib
 from pydantic import BaseModel, ValidationError
 
 from leaflets.errors import Problem, UserError, display_path
-from leaflets.project.load import Library, _Loader, _message
+from leaflets.project.english import Library, Loader, field_message
 from leaflets.project.messages import (
     LABELS,
     PLACEHOLDER,
@@ -249,7 +249,7 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
     problems: list[Problem] = []
     if not folder.is_dir():
         return result, problems
-    loader = _Loader(project)
+    loader = Loader(project)
     english_labels = label_messages(library) if "en-GB" in library.labels else []
     for lang_folder in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "templates"):
         lang = lang_folder.name
@@ -379,7 +379,7 @@ def _validated(model: type[BaseModel], data: dict[str, Any], translation: Transl
             context = context_of(prefix, loc)
             entry = translation.entries.get(context)
             problems.append(Problem(translation.file, entry.line if entry else 0, 0, context,
-                                    "the translation " + _message(item, model)))
+                                    "the translation " + field_message(item, model)))
         return None, problems
 
 
