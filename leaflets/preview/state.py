@@ -255,7 +255,7 @@ class Preview:
         base = self.site.resolve()
         try:
             target = (base / relative).resolve(strict=True)
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, ValueError):  # ValueError: a NUL byte in the path
             return None
         if not target.is_relative_to(base) or not target.is_file():
             return None

@@ -7,6 +7,7 @@ One ASGI middleware around the whole app, so no route can forget a check.
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 import threading
 import time
@@ -23,6 +24,11 @@ COOKIE = "leaflets_token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 LOOPBACK_NAMES = ("localhost",)
+# A Host header: a name or an IPv4 address, or an IPv6 address in brackets, then an optional :PORT.
+_HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^:\[\]]*)(?::(?P<port>[0-9]{1,5}))?")
+# Characters a log line must not carry as they are: control characters (a line break forges a
+# line, ESC drives the terminal), line and paragraph separators, bidi controls.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def is_loopback(host: str) -> bool:
@@ -32,6 +38,19 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_name(host: str) -> str | None:
+    """The name in a Host header (``127.0.0.1:8000`` -> ``127.0.0.1``), or None when the header is
+    not a name and an optional numeric port (``127.0.0.1:8000.evil.example``)."""
+    match = _HOST.fullmatch(host)
+    return match["name"] if match else None
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character (and a backslash) written as an escape, so a request
+    path cannot add a log line or send the terminal an escape sequence."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text.replace("\\", "\\\\"))
 
 
 def new_token() -> str:
@@ -107,7 +126,7 @@ class Guard:
         finally:
             # The path only: never the query string or the body (a personalised print's text is in neither,
             # but nothing a person types may reach a log).
-            self.log(f"{scope['method']} {scope['path']} {status or '-'}")
+            self.log(printable(f"{scope['method']} {scope['path']} {status or '-'}"))
 
     def refuse(self, scope: Scope) -> Response | None:
         """The response that refuses this request, or None to let it through."""
@@ -115,11 +134,13 @@ class Guard:
         client = (scope.get("client") or ("?", 0))[0]
         if not self.policy.requests.allow(client):
             return PlainTextResponse("too many requests: wait a moment", 429, headers={"Retry-After": "5"})
+        if _UNPRINTABLE.search(scope["path"]):
+            return PlainTextResponse("bad request: the address holds a control character", 400)
         host = headers.get("host", "")
-        hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if self.policy.loopback and not is_loopback(hostname):
+        hostname = host_name(host)  # None: not a name and a numeric port (127.0.0.1:80.evil.example)
+        if self.policy.loopback and (hostname is None or not is_loopback(hostname)):
             return PlainTextResponse(f"this {self.policy.name} answers only on its own address (127.0.0.1)", 403)
-        if self.policy.hosts is not None and hostname.lower() not in self.policy.hosts:
+        if hostname is None or (self.policy.hosts is not None and hostname.lower() not in self.policy.hosts):
             return PlainTextResponse(f"this {self.policy.name} does not answer to that name: open it by the "
                                      "address it printed when it started", 403)
         unsafe = scope["method"] not in ("GET", "HEAD")
