@@ -19,7 +19,8 @@ from pdfinfo import open_pdf, text
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 DEFAULT_COMMAND = ["build", "milia", "--format", "a4"]
-FIELDS = {"description", "command", "exit", "file", "line", "message", "remove", "edits", "expect_text", "xfail"}
+FIELDS = {"description", "command", "exit", "file", "line", "message", "remove", "edits", "expect_text", "xfail",
+          "translations"}
 
 
 def load_cases() -> list[tuple[str, dict]]:
@@ -82,7 +83,7 @@ def _param(name: str, case: dict):
 
 @pytest.mark.parametrize("name, case", [_param(n, c) for n, c in CASES])
 def test_bad_input(name: str, case: dict, tmp_path: Path):
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", translations=case.get("translations", False))
     for relative in case.get("remove", []):
         (project / relative).unlink()
     lay_case(project, name, case)

@@ -117,3 +117,116 @@ def test_loopback_hosts_are_still_served(preview):
     port, _ = preview
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1"):
         assert raw_request(port, b"/", host.encode()) == 200, host
+
+
+# --- translations: numbers and links that drift, glosses dropped, PO files msgfmt refuses -----
+
+
+@pytest.mark.parametrize("english, translated, lang", [
+    ("Keep it dry for 2 days.", "Utrzymuj suchą przez 2 tygodnie.", "pl"),  # 2 weeks for 2 days
+    ("Healing takes 3 to 6 weeks.", "Gojenie trwa 3–6 miesięcy.", "pl"),
+    ("Babies under 3 months old", "Niemowlęta poniżej 3 lat", "pl"),  # an age
+    ("Up to 1 in 4 people (25%) get it.", "Do 1 na 4 osoby (35%) to ma.", "pl"),
+    ("A temperature of 38C or higher", "Gorączka 39°C lub wyższa", "pl"),
+    ("Use 0.5 ml of cream.", "Użyj 0,5 mg kremu.", "pl"),  # a dose: ml to mg
+    ("Call 01782 922300.", "Zadzwoń pod 01782 922330.", "pl"),
+    ("Go to 111.nhs.uk.", "Wejdź na 111.nhs.uk.evil.example.", "pl"),
+    ("Keep it dry for 2 days.", "اسے 2 ہفتے خشک رکھیں۔", "ur"),
+    ("Call 999.", "۱۱۲ پر فون کریں۔", "ur"),
+    ("Call 999.", "Rufen Sie 112 an.", "de"),  # a language without unit words: numbers still checked
+])
+def test_a_number_unit_or_address_that_drifts_is_seen(english, translated, lang):
+    from leaflets.gate.rules.fidelity import facts
+
+    assert facts(english, "en") != facts(translated, lang)
+
+
+@pytest.mark.parametrize("english, translated, lang", [
+    ("Keep it dry for 2 days.", "Utrzymuj suchą przez 2 dni.", "pl"),
+    ("Healing takes 3 to 6 weeks.", "Gojenie trwa od 3 do 6 tygodni.", "pl"),
+    ("Up to 1 in 4 people (25%) get it; 10,000 a year.", "Do 1 na 4 osoby (25 %) to ma; 10 000 rocznie.", "pl"),
+    ("A temperature of 38C or higher", "Gorączka 38°C lub wyższa", "pl"),
+    ("Use 0.5 ml of cream.", "Użyj 0,5 ml kremu.", "pl"),
+    ("Go to https://www.nhs.uk/conditions/milia/.", "Wejdź na nhs.uk/conditions/milia.", "pl"),
+    ("Keep it dry for 2 days.", "اسے ۲ دن خشک رکھیں۔", "ur"),
+    ("Call 999 or NHS 111.", "999 (ایمرجنسی نمبر) یا NHS 111 پر فون کریں۔", "ur"),
+])
+def test_the_same_numbers_written_the_language_s_way_pass(english, translated, lang):
+    from leaflets.gate.rules.fidelity import facts
+
+    assert facts(english, "en") == facts(translated, lang)
+
+
+def test_the_shipped_translations_keep_every_number_and_link():
+    result = run("--root", REPO, "check", "milia", "--json")
+    assert "Traceback" not in result.output
+    assert "changes a number or an address" not in result.output, result.output
+
+
+def test_a_dropped_gloss_is_a_warning_naming_the_line(tmp_path):
+    project = copy_project(tmp_path / "project", translations=True)
+    po = project / "locale/pl/milia.po"
+    text = po.read_text(encoding="utf-8")
+    assert text.count("(bezpłatna infolinia NHS z poradą medyczną)") == 1
+    text = text.replace("(bezpłatna infolinia NHS z poradą medyczną)", "")
+    po.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Zadzwoń pod 999 lub NHS 111" in row)
+    result = run("--root", project, "check", "milia")
+    assert "Traceback" not in result.output
+    warning = [row for row in result.output.splitlines() if f"locale/pl/milia.po:{line}:" in row
+               and "explain NHS 111 each time" in row]
+    assert len(warning) == 1 and warning[0].startswith("warning"), result.output
+    assert not [row for row in result.output.splitlines() if "explain GP" in row and "locale/pl/" in row], result.output
+
+
+def test_a_duplicate_entry_names_the_lines_of_both(tmp_path):
+    project = copy_project(tmp_path / "project", translations=True)
+    po = project / "locale/pl/labels.po"
+    text = po.read_text(encoding="utf-8")
+    first = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("msgctxt"))
+    entry = text.splitlines()[first - 1: first + 2]
+    text += "\n" + "\n".join(entry) + "\n"
+    po.write_text(text, encoding="utf-8")
+    second = len(text.splitlines()) - 2
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "web", "--lang", "pl",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert f"locale/pl/labels.po:{second}:" in result.output, result.output
+    assert f"(the first is at locale/pl/labels.po:{first})" in result.output, result.output
+
+
+MALFORMED = {  # a slip in a PO file, as (text found once, what it becomes)
+    "unclosed": ('msgstr "Prosaki"', 'msgstr "Prosaki'),
+    "quote inside": ('msgstr "Prosaki"', 'msgstr "Pro"saki"'),
+    "unknown escape": ('msgstr "Prosaki"', 'msgstr "Pro\\qsaki"'),
+    "stray text": ('msgstr "Prosaki"', 'msgstr "Prosaki"\nProsaki'),
+    "msgstr missing": ('msgstr "Prosaki"\n', ""),
+    "msgstr first": ('msgid "Milia"\nmsgstr "Prosaki"', 'msgstr "Prosaki"\nmsgid "Milia"'),
+    "two msgctxt": ('msgctxt "title"\n', 'msgctxt "title"\nmsgctxt "heading"\n'),
+    "a string alone": ('msgctxt "title"\n', '"title"\nmsgctxt "title"\n'),
+    "unclosed obsolete": ('msgctxt "title"\n', '#~ msgid "old"\n#~ msgstr "stary\n\nmsgctxt "title"\n'),
+    "duplicate": ('msgctxt "title"\n', 'msgctxt "title"\nmsgid "Milia"\nmsgstr "X"\n\nmsgctxt "title"\n'),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(MALFORMED))
+def test_what_msgfmt_refuses_is_refused_and_what_it_accepts_is_read(slip, tmp_path):
+    """The strict check agrees with GNU msgfmt, on the shipped files and on each slip."""
+    import shutil
+
+    from leaflets.project.posyntax import po_syntax_problems
+
+    msgfmt = shutil.which("msgfmt")
+    shipped = sorted((REPO / "locale").rglob("*.po"))
+    assert shipped
+    for path in shipped:
+        assert po_syntax_problems(path.read_text(encoding="utf-8")) == [], path
+    text = (REPO / "locale/pl/milia.po").read_text(encoding="utf-8")
+    find, replace = MALFORMED[slip]
+    assert text.count(find) >= 1
+    broken = tmp_path / "broken.po"
+    broken.write_text(text.replace(find, replace, 1), encoding="utf-8")
+    assert po_syntax_problems(broken.read_text(encoding="utf-8")), slip
+    if msgfmt:  # Debian's gettext, in CI; the verdicts must agree
+        done = subprocess.run([msgfmt, "-o", os.devnull, str(broken)], capture_output=True, text=True)
+        assert done.returncode != 0, slip

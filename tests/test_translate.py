@@ -29,18 +29,27 @@ NOT_APPLICABLE = "sections[0].body[3].p"
 TABLE = str.maketrans("aeoz", "ąęóż")
 
 
-def polish(text: str) -> str:
-    """The fixture "translation": Polish letters in the English, placeholders kept."""
-    def letters(found: re.Match[str]) -> str:
-        return found.group() if found.group().startswith("{") else found.group().translate(TABLE)
+KEPT = re.compile(r"\{[a-z_]+\}|(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s,;()]*)?")
 
-    return re.sub(r"\{[a-z_]+\}|[^{]+", letters, text)
+
+def polish(text: str) -> str:
+    """The fixture "translation": Polish letters in the English, placeholders and web addresses kept
+    (the gate refuses a translation whose addresses differ from the English)."""
+    kept = [m.span() for m in KEPT.finditer(text)]
+    return "".join(ch if any(a <= i < b for a, b in kept) else ch.translate(TABLE) for i, ch in enumerate(text))
+
+
+# The UK services a translation explains (the PO notes ask; the gate warns where it does not).
+GLOSSES = ((re.compile(r"\b999\b"), "999 alarmowy"), (re.compile(r"\bNHS 111\b"), "NHS 111 porada"),
+           (re.compile(r"\bGP\b"), "GP lekarz"), (re.compile(r"\b(h\w+lth visit\w+r)\b", re.I), r"\1 pielęgniarka"))
 
 
 def translate_all(path: Path) -> None:
     po = polib.pofile(str(path))
     for entry in po:
         entry.msgstr = polish(entry.msgid)
+        for pattern, explained in GLOSSES:
+            entry.msgstr = pattern.sub(explained, entry.msgstr)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 
 from leaflets.gate.findings import Finding, Level
+from leaflets.gate.rules.fidelity import drift_findings, gloss_findings
 from leaflets.gate.rules.readability import Scores, score
 from leaflets.gate.rules.translations import TranslationRow
 from leaflets.project.load import Library
@@ -223,6 +224,8 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
     report.translations = rows(library, variants)
     report.findings += translation_findings(library, variants)
+    # Numbers, links and glosses a translation keeps from the English (leaflets/gate/rules/fidelity.py).
+    report.findings += drift_findings(library, variants) + gloss_findings(library, variants)
     report.readability += _translated_readability(library, variants)
 
     if markup:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import polib
 
-from leaflets.errors import UserError
+from leaflets.errors import DataProblems, Problem, UserError
 from leaflets.project.files import UnsafeFile, read_regular_file, resolve_inside
 from leaflets.project.folder import Project
+from leaflets.project.posyntax import msgstr_lines
 
 WRAP = 79  # as xgettext and msgmerge wrap
 SOURCE_LANG = "en-GB"
@@ -64,13 +65,23 @@ def check_lang(lang: str) -> str:
 
 def read_po(path: Path, display: str, root: Path) -> polib.POFile:
     """A PO file inside the project read with polib; a broken or unsafe one is a UserError naming the file."""
+    return read_po_lines(path, display, root)[0]
+
+
+def read_po_lines(path: Path, display: str, root: Path) -> tuple[polib.POFile, dict[str, tuple[tuple[int, str], ...]]]:
+    """``read_po``, and where each entry's msgstr stands: {msgctxt: ((line, piece), ...)}. What
+    msgfmt refuses (an unclosed string, a duplicate entry) is refused first, every problem with its
+    line (``DataProblems``): polib alone would read it leniently."""
     try:
         text = read_regular_file(resolve_inside(path, root), 2_000_000).decode("utf-8")
     except UnsafeFile as error:
         raise UserError(f"{display}: the file {error}") from None
     except UnicodeDecodeError:
         raise UserError(f"{display}: the file is not UTF-8 text; save it with UTF-8 encoding") from None
+    found, lines = msgstr_lines(text, display)
+    if found:
+        raise DataProblems([Problem(display, line, 0, "", message) for line, message in found])
     try:
-        return polib.pofile(text, wrapwidth=WRAP)
+        return polib.pofile(text, wrapwidth=WRAP), lines
     except (OSError, ValueError) as error:
         raise UserError(f"{display}: not a valid PO file ({error}); open it in Poedit to repair it") from None

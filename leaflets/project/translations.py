@@ -33,7 +33,7 @@ from typing import Any
 import polib
 from pydantic import BaseModel, ValidationError
 
-from leaflets.errors import Problem, UserError, display_path
+from leaflets.errors import DataProblems, Problem, UserError, display_path
 from leaflets.project.english import Library, Loader, field_message
 from leaflets.project.messages import (
     LABELS,
@@ -46,7 +46,7 @@ from leaflets.project.messages import (
     shared_messages,
 )
 from leaflets.project.model import AdviceSnippet, Labels, Leaflet, Treatment
-from leaflets.project.pofiles import LANG_RE, locale_folder, read_po, record_path
+from leaflets.project.pofiles import LANG_RE, locale_folder, read_po_lines, record_path
 from leaflets.project.records import NOT_APPLICABLE, TranslationRecord
 
 
@@ -60,6 +60,15 @@ class Entry:
     fuzzy: bool
     line: int
     not_applicable: str | None  # the reason, from a translator comment "not-applicable: ..."
+    notes: str = ""  # the notes for the translator (PO ``#.`` lines)
+    msgstr_lines: tuple[tuple[int, str], ...] = ()  # (line, piece): where each part of msgstr stands
+
+    def line_of(self, needle: str) -> int:
+        """The line of the msgstr piece holding ``needle`` (else the msgstr's first line, else the entry's)."""
+        for number, piece in self.msgstr_lines:
+            if needle and needle in piece:
+                return number
+        return next((number for number, piece in self.msgstr_lines if piece), self.line)
 
 
 @dataclass(frozen=True)
@@ -228,7 +237,7 @@ def _earlier_usable(entry: Entry, message: Message) -> bool:
     return bool(entry.msgstr.strip()) and sorted(set(PLACEHOLDER.findall(entry.msgstr))) == message.placeholders
 
 
-def _entries(po: polib.POFile) -> dict[str, Entry]:
+def _entries(po: polib.POFile, lines: dict[str, tuple[tuple[int, str], ...]] | None = None) -> dict[str, Entry]:
     entries = {}
     for e in po:
         if e.obsolete or e.msgctxt is None:
@@ -237,7 +246,8 @@ def _entries(po: polib.POFile) -> dict[str, Entry]:
         for note in (e.tcomment or "").splitlines():
             if note.strip().lower().startswith(NOT_APPLICABLE):
                 reason = note.strip()[len(NOT_APPLICABLE):].lstrip(": ").strip() or "(no reason given)"
-        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.linenum or 0, reason)
+        entries[e.msgctxt] = Entry(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.linenum or 0, reason, e.comment or "",
+                                   (lines or {}).get(e.msgctxt, ()))
     return entries
 
 
@@ -267,7 +277,10 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
                                         "translate; rename or remove the file"))
                 continue
             try:
-                po = read_po(path, display, project.root)
+                po, lines = read_po_lines(path, display, project.root)
+            except DataProblems as error:  # each with its line
+                problems += error.problems
+                continue
             except UserError as error:
                 problems.append(Problem(display, 0, 0, "", str(error).removeprefix(f"{display}: ")))
                 continue
@@ -295,7 +308,7 @@ def load_translations(library: Library) -> tuple[Translations, list[Problem]]:
                 messages = sorted(by_context.values(), key=lambda m: (m.file, m.line, m.context))
             else:
                 messages = own_messages(library, name)
-            result.items[(lang, name)] = Translation(lang, name, display, record_display, _entries(po), record,
+            result.items[(lang, name)] = Translation(lang, name, display, record_display, _entries(po, lines), record,
                                                      messages)
     for (lang, name), translation in sorted(result.items.items()):
         if name == LABELS:
