@@ -171,9 +171,9 @@ def _parse(text: str, name: str) -> tuple[list[tuple[int, str]], list[_Entry]]:
         key = (item.text("msgctxt"), item.text("msgid") or "")
         if key in first:
             context = f"msgctxt \"{_short(key[0])}\" / " if key[0] is not None else ""
+            where = f"{name}:{first[key]}" if name else f"line {first[key]}"
             problems.append((item.line, f"a second entry for {context}msgid \"{_short(key[1])}\" (the first is at "
-                             f"{name + ':' if name else 'line '}{first[key]}): msgfmt refuses duplicates and only one can be printed; "
-                             "delete one of them"))
+                             f"{where}): msgfmt refuses duplicates and only one can be printed; delete one of them"))
         else:
             first[key] = item.line
     return sorted(problems), entries
