@@ -230,3 +230,43 @@ def test_what_msgfmt_refuses_is_refused_and_what_it_accepts_is_read(slip, tmp_pa
     if msgfmt:  # Debian's gettext, in CI; the verdicts must agree
         done = subprocess.run([msgfmt, "-o", os.devnull, str(broken)], capture_output=True, text=True)
         assert done.returncode != 0, slip
+
+
+# --- personalise -o over a file the project reads ---------------------------------------------
+
+
+def _a_file_of(project: Path, folder: str) -> Path:
+    """A real file of that project folder, found by reading the folder (the out/ folder is built first)."""
+    if folder == "out":
+        (project / "out").mkdir(exist_ok=True)
+        (project / "out/manifest.json").write_text("{}\n")
+    files = sorted(p for p in (project / folder).rglob("*") if p.is_file())
+    assert files, folder
+    return files[0]
+
+
+@pytest.mark.parametrize("folder", ["data", "templates", "styles", "assets", "locale", "out"])
+def test_personalise_will_not_write_over_a_project_file(tmp_path, folder):
+    project = copy_project(tmp_path / "project")
+    target = _a_file_of(project, folder)
+    before = target.read_bytes()
+    result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
+                 "--name", "Sam Example", "-o", target)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    relative = target.relative_to(project).as_posix()
+    assert f"refusing to write over {relative}" in result.output, result.output
+    assert target.read_bytes() == before
+
+
+def test_personalise_will_not_write_through_a_link_into_the_project(tmp_path):
+    project = copy_project(tmp_path / "project")
+    leaflet = next(iter(sorted((project / "data/leaflets").glob("*.yaml"))))
+    before = leaflet.read_bytes()
+    link = tmp_path / "sam.pdf"
+    link.symlink_to(leaflet)
+    result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
+                 "--name", "Sam Example", "-o", link)
+    assert result.exit_code == 2, result.output
+    assert f"refusing to write over {leaflet.relative_to(project).as_posix()}" in result.output, result.output
+    assert leaflet.read_bytes() == before and link.is_symlink()

@@ -245,7 +245,10 @@ def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdo
     text = request.note if request.note_file is None else _read_note(request.note_file, stdin)
     note = PersonalNote.from_form(name=request.name, note=text, appointment=request.appointment,
                                   practitioner=request.practitioner)
-    library = load_library(find_project(request.root))
+    project = find_project(request.root)
+    if target is not None:
+        _refuse_project_file(target, request.output, project.root)
+    library = load_library(project)
     variant = personal_variant(library, request.leaflet, request.branch, request.format, request.lang)
     pdf = render_personal(library, variant, request.today or dt.date.today(), note, imposed=request.imposed)
     if target is None:
@@ -273,6 +276,22 @@ def _target(output: str, stdout: BinaryIO) -> Path | None:
     if not target.parent.is_dir():
         raise UserError(f"-o {output}: there is no folder {target.parent}; create it first")
     return target
+
+
+# What a project reads (or builds into): a patient's PDF may never be written over any of it.
+PROJECT_INPUTS = ("data", "templates", "styles", "assets", "locale", "schema", "out")
+
+
+def _refuse_project_file(target: Path, output: str, root: Path) -> None:
+    """Refuse ``-o`` naming a file the project reads (its data, templates, styles, assets,
+    translations, schemas or build folder), however it is reached (symlinks resolved)."""
+    resolved = target.resolve()
+    for name in PROJECT_INPUTS:
+        folder = (root / name).resolve()
+        if resolved == folder or resolved.is_relative_to(folder):
+            shown = resolved.relative_to(root.resolve()) if resolved.is_relative_to(root.resolve()) else resolved
+            raise UserError(f"-o {output}: refusing to write over {shown}, a file of the project's {name}/ folder "
+                            "(leaflets reads it); write the patient's PDF outside the project, e.g. -o ~/sam.pdf")
 
 
 def _read_note(source: str, stdin: BinaryIO) -> str:
