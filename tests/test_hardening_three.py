@@ -270,3 +270,147 @@ def test_personalise_will_not_write_through_a_link_into_the_project(tmp_path):
     assert result.exit_code == 2, result.output
     assert f"refusing to write over {leaflet.relative_to(project).as_posix()}" in result.output, result.output
     assert leaflet.read_bytes() == before and link.is_symlink()
+
+
+# --- merge-manifests: damaged shards, and shards that add files -------------------------------
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """The project and two shard build folders of milia A4 (built once; each test works on a copy)."""
+    root = tmp_path_factory.mktemp("shards")
+    project = copy_project(root / "project")
+    folders = [root / "s1", root / "s2"]
+    for k, folder in enumerate(folders, 1):
+        result = run("--root", project, "build", "milia", "--format", "a4", "--shard", f"{k}/2", "--out", folder)
+        assert result.exit_code == 0, result.output
+    return project, folders
+
+
+def _copies(shards, tmp_path: Path) -> tuple[Path, list[Path]]:
+    import shutil
+
+    project, folders = shards
+    copies = [tmp_path / folder.name for folder in folders]
+    for folder, copy in zip(folders, copies, strict=True):
+        shutil.copytree(folder, copy)
+    return project, copies
+
+
+def _release_ready(project: Path, copy: Path) -> Path:
+    """A copy of the project a release accepts: the milia leaflet approved, the clinic names confirmed."""
+    import shutil
+
+    shutil.copytree(project, copy)
+    leaflet = copy / "data/leaflets/milia.yaml"
+    text = leaflet.read_text()
+    for old, new in (("status: draft", "status: approved"), ("approved: null", "approved: 2026-05-01"),
+                     ("approver: null", "approver: {name: Dr Test Person, role: Consultant Dermatologist}")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    leaflet.write_text(text)
+    for branch in (copy / "data/branches").glob("*.yaml"):
+        branch.write_text(branch.read_text().replace("clinic_placeholder: true", "clinic_placeholder: false"))
+    return copy
+
+
+def _merge(project: Path, copies: list[Path], out: Path, *extra: str):
+    return run("--root", project, "merge-manifests", *copies, "--out", out, *extra)
+
+
+def _manifest(folder: Path) -> dict:
+    import json
+
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def _save(folder: Path, manifest: dict) -> None:
+    import json
+
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+
+
+DAMAGE = {
+    "truncated": lambda text: text[: len(text) // 2],
+    "empty": lambda text: "",
+    "not json": lambda text: "outputs: []",
+    "outputs not a list": lambda text: '{"outputs": {"a": 1}}',
+    "no outputs": lambda text: '{"tool": {}}',
+    "an unknown key": lambda text: text.replace('"sha256":', '"shadow": "x",\n      "sha256":', 1),
+    "a missing key": lambda text: text.replace('"pages":', '"pagez":', 1),
+    "not UTF-8": lambda text: "\udcff",
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+@pytest.mark.parametrize("release", [False, True], ids=["merge", "release"])
+def test_a_damaged_shard_manifest_is_an_error_naming_it(shards, tmp_path, damage, release):
+    project, copies = _copies(shards, tmp_path)
+    manifest = copies[1] / "manifest.json"
+    text = manifest.read_text()
+    if damage == "not UTF-8":
+        manifest.write_bytes(b"\xff\xfe{")
+    else:
+        damaged = DAMAGE[damage](text)
+        assert damaged != text
+        manifest.write_text(damaged)
+    out = tmp_path / "merged"
+    result = _merge(project, copies, out, *(["--release"] if release else []))
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    assert f"{manifest}:" in result.output, result.output
+    assert not (out / "manifest.json").exists() and not (out / "release").exists()
+
+
+def test_a_missing_shard_manifest_is_an_error_naming_it(shards, tmp_path):
+    project, copies = _copies(shards, tmp_path)
+    (copies[0] / "manifest.json").unlink()
+    result = _merge(project, copies, tmp_path / "merged")
+    assert result.exit_code == 2 and f"{copies[0] / 'manifest.json'}: not found" in result.output, result.output
+
+
+def _forge(folder: Path, path: str, data: bytes) -> None:
+    """Add a file to a shard, with a manifest entry copied from a real one and a matching checksum."""
+    import hashlib
+
+    manifest = _manifest(folder)
+    entries = manifest["outputs"]
+    (folder / path).parent.mkdir(parents=True, exist_ok=True)
+    (folder / path).write_bytes(data)
+    entries.append({**entries[0], "path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+    _save(folder, manifest)
+
+
+@pytest.mark.parametrize("path", ["{branch}/extra.html", "{branch}/milia-a4 copy.pdf", "extra.html",
+                                  "{other}/milia-a4.pdf", "{branch}/thumbs/milia-dl.png"])
+@pytest.mark.parametrize("release", [False, True], ids=["merge", "release"])
+def test_a_shard_cannot_add_a_file_its_variants_do_not_build(shards, tmp_path, path, release):
+    project, copies = _copies(shards, tmp_path)
+    entries = [(copy, entry) for copy in copies for entry in _manifest(copy)["outputs"]]
+    assert entries
+    folder, first = entries[0]
+    other = next(entry["branch"] for _, entry in entries if entry["branch"] != first["branch"])
+    path = path.format(branch=first["branch"], other=other)
+    for copy in copies:  # another variant's real file: dropped where it is, so no checksum clash hides the case
+        manifest = _manifest(copy)
+        manifest["outputs"] = [e for e in manifest["outputs"] if e["path"] != path]
+        _save(copy, manifest)
+    _forge(folder, path, b"<script>alert(1)</script>")
+    out = tmp_path / "merged"
+    project_ready = _release_ready(project, tmp_path / "project") if release else project
+    result = _merge(project_ready, copies, out, *(["--release", "--today", "2026-06-01"] if release else []))
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    assert f"lists {path}, which is not a file of the variant it names" in result.output, result.output
+    assert not (out / "release").exists()
+    for written in out.rglob("*") if out.exists() else []:
+        assert not written.is_file() or b"<script>" not in written.read_bytes(), written
+
+
+def test_clean_shards_still_merge(shards, tmp_path):
+    project, copies = _copies(shards, tmp_path)
+    out = tmp_path / "merged"
+    result = _merge(project, copies, out)
+    assert result.exit_code == 0, result.output
+    listed = {e["path"] for e in _manifest(out)["outputs"]}
+    assert listed == {e["path"] for c in copies for e in _manifest(c)["outputs"]} and listed

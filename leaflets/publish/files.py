@@ -116,6 +116,34 @@ def read_manifest(out_dir: Path) -> list[Output]:
         return []
 
 
+def read_shard_manifest(folder: Path) -> list[Output]:
+    """The outputs a shard's build folder lists, read strictly: a missing, unreadable, truncated
+    or malformed manifest (an unknown or missing key, a wrong type) is a UserError naming the file,
+    never an empty shard (its files would be silently left out of a merge and a release)."""
+    path = folder / MANIFEST
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: not found; is {folder} the output folder of a build?") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); "
+                        "build that shard again") from None
+    try:
+        entries = json.loads(text)["outputs"]
+        if not isinstance(entries, list):
+            raise TypeError("'outputs' is not a list")
+        outputs = [Output(**entry) for entry in entries]
+    except (ValueError, KeyError, TypeError) as error:
+        detail = error.args[0] if isinstance(error, KeyError) and error.args else error
+        raise UserError(f"{path}: not a manifest leaflets wrote ({detail}); build that shard again") from None
+    for output in outputs:
+        if not all(isinstance(getattr(output, name), str) for name in ("path", "sha256", "leaflet", "branch",
+                                                                       "format", "lang", "profile")):
+            raise UserError(f"{path}: not a manifest leaflets wrote (an entry's fields are not text); "
+                            "build that shard again")
+    return outputs
+
+
 def write_manifest(out_dir: Path, outputs: list[Output], sync: bool = True) -> Path:
     """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
     from leaflets.publish.changes import tool_versions

@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -27,7 +28,16 @@ from dataclasses import asdict
 from pathlib import Path
 
 from leaflets.errors import BuildFailed, UserError
-from leaflets.publish.files import MANIFEST, Output, is_intact, read_manifest, sha256, target_path, write_manifest
+from leaflets.project.plan import Variant, expected_paths
+from leaflets.publish.files import (
+    MANIFEST,
+    Output,
+    is_intact,
+    read_shard_manifest,
+    sha256,
+    target_path,
+    write_manifest,
+)
 
 RELEASE = "release"
 SUMS = "SHA256SUMS"
@@ -120,15 +130,34 @@ def _remove_legacy(out_dir: Path) -> None:
     legacy.unlink()
 
 
+_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
+def _built_paths(output: Output) -> list[str]:
+    """The files the variant a manifest entry names builds (none for a format or profile not known,
+    or an id that is not one: ids are [a-z0-9-])."""
+    if not all(_ID.fullmatch(value) for value in (output.leaflet, output.branch, output.lang, output.format)):
+        return []
+    try:
+        return expected_paths(Variant(output.branch, output.leaflet, output.format, output.lang, output.profile))
+    except (KeyError, ValueError, TypeError):
+        return []
+
+
 def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
     """Join the outputs of several build folders (CI shards) into ``out_dir``, checking every file."""
     merged: dict[str, Output] = {}
     problems = []
-    for source in sources:
-        outputs = read_manifest(source)
-        if not outputs and not (source / MANIFEST).is_file():
-            problems.append(f"{source}: no manifest.json; is it the output folder of a build?")
+    shards = {source: read_shard_manifest(source) for source in sources}  # a damaged one stops the merge
+    for source, outputs in shards.items():
         for output in outputs:
+            built = _built_paths(output)
+            if output.path not in built:
+                problems.append(f"{source / MANIFEST}: lists {output.path}, which is not a file of the variant it "
+                                f"names ({output.leaflet}, {output.branch}, {output.format}, {output.lang}"
+                                f"{': it builds ' + ', '.join(built) if built else ''}); "
+                                "a shard may only hold the files its variants build")
+                continue
             data_path = source / output.path
             if not is_intact(source, output):
                 problems.append(f"{data_path}: missing or does not match its checksum in {source}/manifest.json")
