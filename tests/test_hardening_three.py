@@ -414,3 +414,69 @@ def test_clean_shards_still_merge(shards, tmp_path):
     assert result.exit_code == 0, result.output
     listed = {e["path"] for e in _manifest(out)["outputs"]}
     assert listed == {e["path"] for c in copies for e in _manifest(c)["outputs"]} and listed
+
+
+# --- a leftover release swap folder ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> tuple[Path, Path]:
+    """A release-ready project and an output folder holding its release (built once)."""
+    root = tmp_path_factory.mktemp("released")
+    project = _release_ready(copy_project(root / "base"), root / "project")
+    out = root / "out"
+    result = run(*_release_args(project, out))
+    assert result.exit_code == 0, result.output
+    return project, out
+
+
+def _release_args(project: Path, out: Path) -> tuple:
+    return ("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--out", out,
+            "--release", "--today", "2026-06-01")
+
+
+@pytest.mark.parametrize("leftover", ["link to a folder", "link to a file", "dangling link", "file", "folder"])
+def test_a_leftover_release_swap_is_cleared_without_following_it(released, tmp_path, leftover):
+    import shutil
+
+    project, built = released
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the tool's")
+    swap = out / ".release-old"
+    if leftover == "link to a folder":
+        swap.symlink_to(outside, target_is_directory=True)
+    elif leftover == "link to a file":
+        swap.symlink_to(outside / "keep.txt")
+    elif leftover == "dangling link":
+        swap.symlink_to(tmp_path / "nowhere")
+    elif leftover == "file":
+        swap.write_text("left over")
+    else:
+        (swap / "old").mkdir(parents=True)
+        (swap / "old/release.json").write_text("{}")
+    (out / "release/SHA256SUMS").unlink()  # so the release is seen to be written again
+    result = run(*_release_args(project, out))
+    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert not swap.exists() and not swap.is_symlink()
+    assert (outside / "keep.txt").read_text() == "not the tool's"  # a link is removed, never followed
+    assert (out / "release/SHA256SUMS").is_file()
+
+
+def test_a_swap_folder_that_cannot_be_cleared_is_a_message(tmp_path, monkeypatch):
+    from leaflets.errors import UserError
+    from leaflets.publish import release
+
+    swap = tmp_path / ".release-old"
+    (swap / "locked").mkdir(parents=True)
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(release.shutil, "rmtree", refuse)
+    with pytest.raises(UserError, match=r"cannot clear .*\.release-old, left by an earlier release \(Permission "
+                                        r"denied\): remove it"):
+        release._clear(swap)

@@ -79,6 +79,22 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(stream.fileno())
 
 
+SWAP = ".release-old"  # where the last release waits while the new one is swapped in
+
+
+def _clear(path: Path) -> None:
+    """Remove ``path`` whatever it is (a link is removed, never followed), or a UserError saying
+    what to do: the swap of a release needs the name free."""
+    try:
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)
+    except OSError as error:
+        raise UserError(f"cannot clear {path}, left by an earlier release ({error.strerror}): remove it, then "
+                        "build the release again") from None
+
+
 def write_release(out_dir: Path, outputs: list[Output], extra: dict[str, bytes] | None = None) -> list[str]:
     """Write OUT/release/ from exactly ``outputs``: zips, release.json, SHA256SUMS; swapped in whole.
     ``extra``: more files for the zips by path (``<branch>/index.html``, the branch's catalogue page)."""
@@ -103,8 +119,8 @@ def write_release(out_dir: Path, outputs: list[Output], extra: dict[str, bytes] 
         sums[RELEASE_MANIFEST] = sha256(data)
         _write(staging / SUMS, "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items())).encode())
         os.chmod(staging, 0o755)
-        final, old = out_dir / RELEASE, out_dir / ".release-old"
-        shutil.rmtree(old, ignore_errors=True)
+        final, old = out_dir / RELEASE, out_dir / SWAP
+        _clear(old)  # a leftover of an interrupted release: a folder, a file or a link
         if final.is_symlink() or final.is_file():
             final.unlink()
         if final.exists():
