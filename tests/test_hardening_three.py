@@ -480,3 +480,74 @@ def test_a_swap_folder_that_cannot_be_cleared_is_a_message(tmp_path, monkeypatch
     with pytest.raises(UserError, match=r"cannot clear .*\.release-old, left by an earlier release \(Permission "
                                         r"denied\): remove it"):
         release._clear(swap)
+
+
+# --- translate writes and deletes only inside the project ------------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("linked", ["locale/de", "locale/pl", "locale/pl/labels.po", "locale/pl/milia.yaml"])
+def test_translate_update_will_not_write_through_a_link(tmp_path, linked):
+    import shutil
+
+    project = copy_project(tmp_path / "project", translations=True)
+    lang = linked.split("/")[1]
+    outside = tmp_path / "outside" / Path(linked).name
+    outside.parent.mkdir()
+    source = project / linked
+    if source.is_dir():
+        shutil.copytree(source, outside)
+        shutil.rmtree(source)
+    elif source.exists():
+        shutil.copyfile(source, outside)
+        source.unlink()
+    else:
+        outside.mkdir()
+    (outside / "keep.txt").write_text("mine") if outside.is_dir() else None
+    source.symlink_to(outside, target_is_directory=outside.is_dir())
+    before = _snapshot(outside.parent)
+    inside = _snapshot(project / "locale")
+    result = run("--root", project, "translate", "update", lang, "milia")
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    assert f"{linked}" in result.output and "leading outside the project folder" in result.output, result.output
+    assert _snapshot(outside.parent) == before, "translate wrote outside the project"
+    assert _snapshot(project / "locale") == inside, "translate wrote part of its files before refusing"
+
+
+def test_translate_extract_will_not_write_or_delete_through_a_linked_templates_folder(tmp_path):
+    import shutil
+
+    project = copy_project(tmp_path / "project")
+    outside = tmp_path / "outside"
+    shutil.copytree(project / "locale/templates", outside)
+    (outside / "someone-else.pot").write_text("# not the project's\n")
+    (outside / "milia.pot").write_text("# stale\n")
+    shutil.rmtree(project / "locale/templates")
+    (project / "locale/templates").symlink_to(outside, target_is_directory=True)
+    before = _snapshot(outside)
+    result = run("--root", project, "translate", "extract")
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    assert "locale/templates" in result.output and "leading outside the project folder" in result.output
+    assert _snapshot(outside) == before
+
+
+def test_translate_extract_will_not_write_through_one_linked_template(tmp_path):
+    project = copy_project(tmp_path / "project")
+    outside = tmp_path / "elsewhere.pot"
+    outside.write_text("# someone else's file\n")
+    templates = sorted((project / "locale/templates").glob("*.pot"))
+    assert templates
+    last = templates[-1]
+    last.unlink()
+    last.symlink_to(outside)
+    before = _snapshot(project / "locale")
+    result = run("--root", project, "translate", "extract")
+    assert result.exit_code == 2, result.output
+    assert f"locale/templates/{last.name}" in result.output, result.output
+    assert outside.read_text() == "# someone else's file\n"
+    assert _snapshot(project / "locale") == before

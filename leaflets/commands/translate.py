@@ -33,6 +33,7 @@ from pathlib import Path
 import polib
 
 from leaflets.errors import UserError
+from leaflets.project.files import writable_inside
 from leaflets.project.load import Library
 from leaflets.project.messages import (
     LABELS,
@@ -120,13 +121,17 @@ def extract(library: Library) -> list[Path]:
     written = []
     wanted = {template_path(library.project, name): str(template(library, name)).encode("utf-8") + b"\n"
               for name in names(library)}
+    root = library.project.root
+    folder = writable_inside(template_path(library.project, "x").parent, root)
+    stale = [old for old in sorted(folder.glob("*.pot")) if old not in wanted]  # leaflets that no longer exist
+    for path in [*wanted, *stale]:  # every file written or deleted, checked before any is
+        writable_inside(path, root)
     for path, data in wanted.items():
         if not path.is_file() or path.read_bytes() != data:
             write_atomic(path, data)
             written.append(path)
-    for old in sorted(template_path(library.project, "x").parent.glob("*.pot")):
-        if old not in wanted:  # a leaflet that no longer exists
-            old.unlink()
+    for old in stale:
+        old.unlink()
     return written
 
 
@@ -307,6 +312,9 @@ def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) 
                             f"{next(iter(sorted(library.leaflets)), 'LEAFLET')}")
     # The shared text first: a string that moved into it takes its translation from the leaflets' files.
     chosen = [SHARED, *chosen, LABELS]
+    for name in chosen:  # every file written below, checked before any is: inside the project only
+        writable_inside(po_path(project, lang, name), project.root)
+        writable_inside(record_path(project, lang, name), project.root)
     olds: dict[str, polib.POFile | None] = {}
     for name in sorted(set(names(library)) | set(chosen)):
         path = po_path(project, lang, name)

@@ -25,6 +25,8 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
+from leaflets.errors import UserError
+
 MAX_FILE_BYTES = 10_000_000  # any file a render reads (stylesheet, logo, font)
 MAX_TEMPLATE_BYTES = 200_000  # a template is a few KB
 MAX_IMAGE_PIXELS = 25_000_000  # 5000 x 5000: far more than a 300 ppi logo needs
@@ -51,6 +53,18 @@ def resolve_inside(path: Path, root: Path) -> Path:
             "inside the project may be used; copy the file into the project instead"
         )
     return resolved
+
+
+def writable_inside(path: Path, root: Path) -> Path:
+    """``path`` for a write or a delete, every symlink on the way resolved (the file itself may not
+    exist yet); a UserError naming it if that leaves ``root``: writes obey the same rule as reads."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        raise UserError(f"{shown}: is a link (or lies in a linked folder) leading outside the project folder "
+                        f"(to {resolved}); leaflets writes only inside the project: replace the link with a "
+                        "real folder or file")
+    return path
 
 
 def read_project_file(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> bytes:
