@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from leaflets.gate.checks import contrast_ratio
+from leaflets.gate.rules.contrast import contrast_ratio
 
 from conftest import REPO, run
 from test_governance import TODAY, approve, release_ready
@@ -74,7 +74,7 @@ def test_seeded_problems_are_found(project: Path):
     approve(project, "hydrafacial", approved="2024-01-10")  # review due 2026-01-10: overdue
     approve(project, "chemical-peel", approved="2024-12-20")  # review due 2026-12-20: within 60 days
     branch = project / "data/branches/wolverhampton.yaml"
-    branch.write_text(branch.read_text().replace('primary: "#5b2a6e"', 'primary: "#9fc5e8"'))
+    branch.write_text(branch.read_text().replace('primary: "#5b2a6e"', 'primary: "#3d85c6"'))  # 3.91:1: a warning
 
     result = run("--root", project, "check", "--today", TODAY)
     assert result.exit_code == 0, result.output  # all of these block a release, none every build
@@ -82,7 +82,7 @@ def test_seeded_problems_are_found(project: Path):
     assert f'warning: data/leaflets/milia.yaml: milia: sentence of 24 words (at most 20): "{LONG}"' in out
     assert "warning: data/leaflets/hydrafacial.yaml: hydrafacial: review overdue since 2026-01-10" in out
     assert "info: data/leaflets/chemical-peel.yaml: chemical-peel: review due on 2026-12-20, within 60 days" in out
-    assert "warning: data/branches/wolverhampton.yaml: wolverhampton: contrast 1.8" in out
+    assert "warning: data/branches/wolverhampton.yaml: wolverhampton: contrast 3.91" in out
     assert "primary colour on white" in out
     assert run("--root", project, "check", "--strict", "--today", TODAY).exit_code == 2
 

@@ -91,16 +91,16 @@ def test_the_zip_of_a_removed_branch_goes(project: Path, tmp_path: Path):
 
 def test_a_build_warns_about_what_a_release_refuses(project: Path, tmp_path: Path):
     branch = project / "data/branches/stoke-on-trent.yaml"
-    branch.write_text(branch.read_text().replace('primary: "#1d4f6e"', 'primary: "#cccccc"'))
+    branch.write_text(branch.read_text().replace('primary: "#1d4f6e"', 'primary: "#888888"'))  # 3.54:1: a warning
     out = tmp_path / "out"
     result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--out", out)
     assert result.exit_code == 0, result.output
-    assert "warning (a release would refuse it): data/branches/stoke-on-trent.yaml: stoke-on-trent: contrast 1.61:1" \
+    assert "warning (a release would refuse it): data/branches/stoke-on-trent.yaml: stoke-on-trent: contrast 3.54:1" \
         in result.stderr
     approve(project, "milia")
     release = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--release",
                   "--today", TODAY, "--out", out)
-    assert release.exit_code == 2 and "contrast 1.61:1" in release.stderr
+    assert release.exit_code == 2 and "contrast 3.54:1" in release.stderr
     assert not (out / "release").exists()
 
 

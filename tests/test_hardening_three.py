@@ -551,3 +551,38 @@ def test_translate_extract_will_not_write_through_one_linked_template(tmp_path):
     assert f"locale/templates/{last.name}" in result.output, result.output
     assert outside.read_text() == "# someone else's file\n"
     assert _snapshot(project / "locale") == before
+
+
+# --- brand colours --------------------------------------------------------------------------
+
+
+def test_a_colour_between_3_and_4_5_to_1_is_a_warning_printed_last_and_alone(tmp_path):
+    project = copy_project(tmp_path / "project")
+    branch = project / "data/branches/stoke-on-trent.yaml"
+    text = branch.read_text()
+    primary = next(line.split('"')[1] for line in text.splitlines() if line.strip().startswith("primary:"))
+    branch.write_text(text.replace(f'primary: "{primary}"', 'primary: "#888888"'))  # 3.54:1 on white
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.rstrip("\n").splitlines()
+    colour = [n for n, line in enumerate(lines) if "contrast 3.54:1 for primary colour on white" in line]
+    assert len(colour) == 1, result.stderr  # once, not repeated per variant
+    others = [n for n, line in enumerate(lines) if line.startswith("warning") and "contrast" in line]
+    assert others == [n for n in range(len(lines) - len(others), len(lines))], result.stderr  # the last lines
+    assert lines[others[0] - 1] == "", result.stderr  # after a blank line: alone
+    assert "the nearest primary colour of the same hue that passes is #767676" in lines[colour[0]]
+
+
+def test_the_nearest_passing_colour_keeps_the_hue_and_passes():
+    import colorsys
+
+    from leaflets.gate.rules.contrast import contrast_ratio, nearest_passing
+
+    for colour, against in (("#ffd700", "#ffffff"), ("#9fc5e8", "#ffffff"), ("#333333", "#111111"),
+                            ("#5b2a6e", "#000000"), ("#e6f0f5", "#1d4f6e")):
+        found = nearest_passing(colour, against)
+        assert found is not None and contrast_ratio(found, against) >= 4.5, (colour, found)
+        hue = colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0]
+        new_hue = colorsys.rgb_to_hls(*(int(found[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0]
+        assert abs(hue - new_hue) < 0.02 or min(hue, new_hue) == 0, (colour, found)

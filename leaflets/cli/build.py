@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from leaflets.cli.base import Context, as_date, friendly_errors, main, selection_options, today_option
+from leaflets.gate.rules.contrast import PREFIX as CONTRAST
 from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS
 
 EPILOG_BUILD = """\b
@@ -131,9 +132,11 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
         return
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    # Brand colours below WCAG AA come last, on their own: a colour is easy to miss among other lines.
+    colours = [f for f in result.blockers if f.message.startswith(CONTRAST)]
     for finding in result.blockers:
-        if finding.message.startswith("draft:"):
-            continue  # summarised in one line below
+        if finding.message.startswith("draft:") or finding in colours:
+            continue  # drafts are summarised in one line below; colours come last
         click.echo(f"warning (a release would refuse it): {finding.file}: {finding.subject}: {finding.message}",
                    err=True)
     if result.drafts and not quiet:
@@ -159,6 +162,10 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
                        f"{', '.join(str(result.out_dir / p) for p in result.set_aside)}", err=True)
         if request.release:
             click.echo("release not written: every variant must build first", err=True)
+    for finding in colours:  # last, after a blank line
+        click.echo(("\n" if finding is colours[0] else "") + f"warning (a release would refuse it): {finding.file}: "
+                   f"{finding.subject}: {finding.message}", err=True)
+    if result.failed:
         sys.exit(1)
 
 

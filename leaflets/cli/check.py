@@ -44,12 +44,16 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
       approved it, or approved by hand without a seal: warnings; which
       approved leaflets an edit to shared advice, a treatment description
       or a label unseals: a note
-    - brand colours: WCAG AA contrast of at least 4.5:1 for text (warning)
+    - brand colours: below 3:1 an error, below 4.5:1 (WCAG AA) a warning,
+      with the nearest colour of the same hue that passes
     - images without alt text (error)
     - translations (locale/<lang>/*.po): a table per leaflet and language of
       translated %, fuzzy, untranslated, not applicable, status and the
       English version each was made from; incomplete, draft or outdated
-      translations are warnings (a release refuses them)
+      translations are warnings (a release refuses them); a translation
+      whose numbers, units or web addresses differ from the English is an
+      error; one that drops the explanation of 999, NHS 111, GP or health
+      visitor its note asks for is a warning
 
     \b
     One scale, the same as build's: an error blocks every build; a warning

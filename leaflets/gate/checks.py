@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 
 from leaflets.gate.findings import Finding, Level
+from leaflets.gate.rules.contrast import contrast_findings
 from leaflets.gate.rules.fidelity import drift_findings, gloss_findings
 from leaflets.gate.rules.readability import Scores, score
 from leaflets.gate.rules.translations import TranslationRow
@@ -26,9 +27,6 @@ MIN_FLESCH = 60.0
 MAX_GRADE = 8.0
 LONG_SENTENCE_WORDS = 20
 REVIEW_WARNING_DAYS = 60
-MIN_CONTRAST = 4.5
-BODY_TEXT = "#111111"  # the body text colour in styles/base.css
-PAGE = "#ffffff"
 
 
 @dataclass(frozen=True)
@@ -93,21 +91,6 @@ def body_text(library: Library, leaflet: Leaflet, branch: Branch | None) -> list
     for entry in leaflet.faq:
         units += [entry.question, entry.answer]
     return units
-
-
-def _luminance(colour: str) -> float:
-    def channel(hex_pair: str) -> float:
-        c = int(hex_pair, 16) / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG 2 contrast ratio between two #rrggbb colours (1 to 21)."""
-    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 class _Images(HTMLParser):
@@ -195,19 +178,7 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
         if branch.id not in branch_ids:
             continue
         file = library.files[("branch", branch.id)]
-        brand = branch.brand
-        for foreground, background, where in (
-            (brand.primary, PAGE, "primary colour on white (headings)"),
-            (BODY_TEXT, brand.accent, "body text on the accent colour (masthead, boxes)"),
-            (brand.primary, brand.accent, "primary colour on the accent colour (masthead phone number)"),
-        ):
-            ratio = contrast_ratio(foreground, background)
-            if ratio < MIN_CONTRAST:
-                add(Finding("warning", file, branch.id,
-                            f"contrast {ratio:.2f}:1 for {where} ({foreground} on {background}) "
-                            f"is below {MIN_CONTRAST}:1 (WCAG AA); a release refuses it: "
-                            "choose a darker or lighter colour",
-                            branch=branch.id))
+        report.findings += contrast_findings(branch, file)  # leaflets/gate/rules/contrast.py
         if branch.clinic_placeholder:
             add(Finding("warning", file, branch.id,
                         f"clinic name {branch.clinic!r} is a placeholder; a release refuses it: "

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from leaflets.errors import UserError
 from leaflets.formats import FORMATS, PROFILES
 from leaflets.gate.gate import Status, Verdict
+from leaflets.gate.rules.contrast import contrast_ratio
 from leaflets.project.load import Library
 from leaflets.project.model import Leaflet
 from leaflets.project.plan import Variant
@@ -97,20 +98,8 @@ class BranchPart:
     cards: list[Card] = field(default_factory=list)
 
 
-def contrast(a: str, b: str) -> float:
-    """WCAG 2 contrast ratio of two #rrggbb colours."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    lighter, darker = sorted((luminance(a), luminance(b)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
 def readable_on(colour: str) -> str:
-    return "#ffffff" if contrast(colour, "#ffffff") >= contrast(colour, "#111111") else "#111111"
+    return "#ffffff" if contrast_ratio(colour, "#ffffff") >= contrast_ratio(colour, "#111111") else "#111111"
 
 
 def _size(count: int) -> str:
