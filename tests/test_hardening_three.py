@@ -586,3 +586,34 @@ def test_the_nearest_passing_colour_keeps_the_hue_and_passes():
         hue = colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0]
         new_hue = colorsys.rgb_to_hls(*(int(found[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0]
         assert abs(hue - new_hue) < 0.02 or min(hue, new_hue) == 0, (colour, found)
+
+
+# --- plausible-looking inputs: appointments --------------------------------------------------
+
+
+@pytest.mark.parametrize("appointment, message", [
+    ("0001-01-01 10:00", "appointment: the year 1 cannot be right; check the date"),
+    ("9999-12-31 10:00", "appointment: the year 9999 cannot be right; check the date"),
+    ("2026-11-21 09:30", "appointment: 2026-11-21 is in the past (today is 2026-11-22); give the date of the next "
+                         "appointment"),
+    ("2025-11-23 09:30", "is in the past"),
+    ("2029-01-01 09:30", "appointment: 2029-01-01 is more than two years ahead; check the year"),
+])
+def test_an_appointment_in_year_1_9999_or_the_past_is_refused(tmp_path, appointment, message):
+    out = tmp_path / "sam.pdf"
+    result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "large-print",
+                 "--name", "Sam Example", "--appointment", appointment, "--today", "2026-11-22", "-o", out)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, result.output
+    assert message in result.output, result.output
+    assert not out.exists()
+
+
+def test_an_appointment_today_or_within_two_years_is_taken():
+    import datetime as dt
+
+    from leaflets.project.note import PersonalNote
+
+    today = dt.date(2026, 11, 22)
+    for typed in ("2026-11-22 08:00", "2028-11-20 17:00"):
+        assert PersonalNote.from_form(appointment=typed, today=today).appointment is not None

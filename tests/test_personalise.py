@@ -193,7 +193,7 @@ def test_o_file_writes_that_one_file_and_nothing_beside_it(tmp_path: Path):
     folder = tmp_path / "here"
     folder.mkdir()
     result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "large-print",
-                 "--appointment", "2026-12-03 12:00", "-o", folder / "sam.pdf")
+                 "--appointment", "2026-12-03 12:00", "--today", "2026-11-22", "-o", folder / "sam.pdf")
     assert result.exit_code == 0, result.output
     assert [p.name for p in folder.iterdir()] == ["sam.pdf"]
     assert (folder / "sam.pdf").stat().st_mode & 0o077 == 0  # a patient's details: the owner's only
@@ -270,7 +270,8 @@ def test_personalise_help_does_not_import_weasyprint():
 def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
     out = tmp_path / "pl.pdf"
     result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "large-print",
-                 "--lang", "pl", "--name", "Anna Kowalska", "--appointment", "2026-12-10 14:30", "-o", out)
+                 "--lang", "pl", "--name", "Anna Kowalska", "--appointment", "2026-12-10 14:30",
+                 "--today", "2026-11-22", "-o", out)
     assert result.exit_code == 0, result.output
     import pypdfium2
 

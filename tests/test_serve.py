@@ -8,6 +8,7 @@ and watch the open page follow.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -230,7 +231,7 @@ def test_a_personalised_print_holds_the_note_and_nothing_is_written(page, server
     page.goto(f"{server.base}/leaflet/milia?branch=stoke-on-trent&format=large-print")  # A4 milia has no room
     page.fill("#p-name", NAME)
     page.fill("#p-note", NOTE)
-    page.fill("#p-appointment", "2026-12-03T14:30")
+    page.fill("#p-appointment", f"{dt.date.today() + dt.timedelta(days=7)}T14:30")  # the preview's today is real
     page.fill("#p-practitioner", "Dr Example")
     with page.expect_response(lambda r: r.url.endswith("/leaflet/milia/personal")) as info:
         page.click("#personal button[type=submit]")

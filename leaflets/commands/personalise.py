@@ -244,7 +244,7 @@ def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdo
     target = _target(request.output, stdout)
     text = request.note if request.note_file is None else _read_note(request.note_file, stdin)
     note = PersonalNote.from_form(name=request.name, note=text, appointment=request.appointment,
-                                  practitioner=request.practitioner)
+                                  practitioner=request.practitioner, today=request.today or dt.date.today())
     project = find_project(request.root)
     if target is not None:
         _refuse_project_file(target, request.output, project.root)

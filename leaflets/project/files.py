@@ -151,7 +151,8 @@ def raster_problem(data: bytes) -> str | None:
 
 
 def svg_problem(data: bytes) -> str | None:
-    """Whether an SVG is well formed, free of DTDs and entities, and bounded in work."""
+    """Whether an SVG is well formed, free of DTDs, entities, scripts and event handlers, and
+    bounded in work."""
     from xml.etree.ElementTree import ParseError
 
     import defusedxml.ElementTree as SafeTree
@@ -165,6 +166,15 @@ def svg_problem(data: bytes) -> str | None:
         return f"is not a well-formed SVG image ({error}); fix or re-export it"
     if root.tag.rsplit("}", 1)[-1] != "svg":
         return "is not an SVG image (its root element is not <svg>)"
+    for element in root.iter():  # inert in an image today, but nothing in a logo needs them
+        tag = str(element.tag).rsplit("}", 1)[-1]
+        if tag.lower() in ("script", "foreignobject", "handler", "listener"):
+            return f"holds a <{tag}> element, which an SVG image never needs (a script or embedded page); " \
+                   "export it again without it"
+        handler = next((name for name in element.attrib if name.rsplit("}", 1)[-1].lower().startswith("on")), None)
+        if handler is not None:
+            return f"has an event handler attribute ({handler.rsplit('}', 1)[-1]}=) on <{tag}>, which an SVG " \
+                   "image never needs (it runs script); export it again without it"
     by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
     sizes: dict[int, int] = {}
     visiting: set[int] = set()

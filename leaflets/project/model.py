@@ -49,6 +49,12 @@ def _check_colour(value: str) -> str:
 
 
 def _check_https(value: str) -> str:
+    odd = re.search(r"[\"'<>`\\{}|^]", value)
+    if odd:
+        raise ValueError(
+            f"{value!r} holds {odd.group()!r}, which a web address never needs (quotes, angle brackets and the "
+            "like are how markup is smuggled into a link): remove it, or write it percent-encoded (%22 for \")"
+        )
     parts = urlsplit(value)
     host = parts.hostname or ""
     if (

@@ -24,6 +24,8 @@ MAX_NOTE_LINES = 15  # the box must fit one A5 notes page, whatever the note hol
 # Invisible characters that change the order text is printed in (Unicode bidi controls):
 # a note could read differently on paper than on the screen it was typed on.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+MIN_YEAR, MAX_YEAR = 2000, 2199  # outside these, a date was mistyped whatever today is
+MAX_AHEAD_DAYS = 2 * 366  # an appointment is booked at most two years ahead
 APPOINTMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -43,11 +45,13 @@ class PersonalNote:
 
     @classmethod
     def from_form(cls, name: str | None = None, note: str | None = None, appointment: str | None = None,
-                  practitioner: str | None = None) -> PersonalNote:
+                  practitioner: str | None = None, today: dt.date | None = None) -> PersonalNote:
         """Build the note from what a person typed (a form or the command line): line breaks
         made ``\\n``, tabs made spaces, surrounding spaces removed, text in NFC; the appointment
         parsed from ``2026-12-03 14:30`` or ``2026-12-03T14:30`` (what a browser's date and time
-        field sends). Raises ``UserError`` (exit 2) listing every problem."""
+        field sends). Raises ``UserError`` (exit 2) listing every problem. With ``today``, an
+        appointment before it, or more than two years after it, is refused (a typing slip: year
+        1, 9999, last year)."""
         problems = []
         when = None
         text = (appointment or "").strip()
@@ -56,6 +60,14 @@ class PersonalNote:
             if when is None:
                 problems.append("appointment: not a date and time; write it as "
                                 "YYYY-MM-DD HH:MM (24-hour clock), e.g. 2026-12-03 14:30")
+            elif not MIN_YEAR <= when.year <= MAX_YEAR:
+                problems.append(f"appointment: the year {when.year} cannot be right; check the date")
+            elif today is not None and when.date() < today:
+                problems.append(f"appointment: {when.date().isoformat()} is in the past (today is "
+                                f"{today.isoformat()}); give the date of the next appointment")
+            elif today is not None and (when.date() - today).days > MAX_AHEAD_DAYS:
+                problems.append(f"appointment: {when.date().isoformat()} is more than two years ahead; "
+                                "check the year")
         fields = {"name": _clean(name), "note": _clean(note, multiline=True), "practitioner": _clean(practitioner)}
         try:
             made = cls(appointment=when, **fields)

@@ -65,13 +65,15 @@ async def read_form(request: Request, posts: RateLimit) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
-def note_of(fields: dict[str, str]) -> PersonalNote:
-    """The "For you" box from the form's fields; raises ``UserError`` listing every problem."""
+def note_of(fields: dict[str, str], today: Callable[[], dt.date] = dt.date.today) -> PersonalNote:
+    """The "For you" box from the form's fields; raises ``UserError`` listing every problem (an
+    appointment before ``today()`` or years ahead among them)."""
     from leaflets.commands.personalise import PersonalNote
 
-    return PersonalNote.from_form(name=fields.get("name", ""), note=fields.get("note", ""),
-                                  appointment=fields.get("appointment", ""),
-                                  practitioner=fields.get("practitioner", ""))
+    appointment = fields.get("appointment", "")
+    return PersonalNote.from_form(name=fields.get("name", ""), note=fields.get("note", ""), appointment=appointment,
+                                  practitioner=fields.get("practitioner", ""),
+                                  today=today() if appointment.strip() else None)
 
 
 class Renders:
