@@ -617,3 +617,23 @@ def test_an_appointment_today_or_within_two_years_is_taken():
     today = dt.date(2026, 11, 22)
     for typed in ("2026-11-22 08:00", "2028-11-20 17:00"):
         assert PersonalNote.from_form(appointment=typed, today=today).appointment is not None
+
+
+# --- one definition of the characters nothing may print (issue 24) ---------------------------
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\u202a",
+                                  "\u202e", "\u2066", "\u2069", "\ufffe", "\ufdd0"])
+def test_the_data_the_note_and_the_log_refuse_the_same_characters(char):
+    from pydantic import TypeAdapter, ValidationError
+
+    from leaflets.errors import UserError
+    from leaflets.project.characters import escaped
+    from leaflets.project.model import ShortText
+    from leaflets.project.note import PersonalNote
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(ShortText).validate_python(f"Mil{char}ia")
+    with pytest.raises(UserError):
+        PersonalNote(name=f"Sa{char}m")
+    assert char not in escaped(f"GET /files/{char} 404")

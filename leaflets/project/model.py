@@ -29,6 +29,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from leaflets.project.characters import first_unprintable
+
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_PERIOD_YEARS = 2
 
@@ -155,10 +157,6 @@ def _check_uk_phone(value: str) -> str:
     return f"{printed} ext. {extension}" if extension else printed
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-# Explicit bidi embeddings and overrides can make printed text read differently from
-# the source (a phone number shown reversed); right-to-left text never needs them.
-_BIDI_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 _LINE_BREAK = re.compile("[\t\n\r\u2028\u2029]")
@@ -175,18 +173,19 @@ def _single_line(value: str) -> str:
 
 
 def _no_control_characters(value: str) -> str:
-    found = _CONTROL.search(value)
-    if found:
+    """Refuse what may not be printed (leaflets/project/characters.py); tabs and line breaks are
+    judged by the field (``_single_line``)."""
+    found = first_unprintable(value, allowed="\t\n\r")
+    if found is None:
+        return value
+    _, char, kind = found
+    if kind == "bidi":  # right-to-left text never needs them
         raise ValueError(
-            f"contains the control character U+{ord(found.group()):04X}, which cannot be printed; remove it"
-        )
-    found = _BIDI_OVERRIDE.search(value)
-    if found:
-        raise ValueError(
-            f"contains the bidirectional control character U+{ord(found.group()):04X}, which can make the "
+            f"contains the bidirectional control character U+{ord(char):04X}, which can make the "
             "printed text read differently from what was written; remove it"
         )
-    return value
+    what = "control character" if kind == "control" else "code point, not a character,"
+    raise ValueError(f"contains the {what} U+{ord(char):04X}, which cannot be printed; remove it")
 
 
 def _check_asset_path(value: str) -> str:

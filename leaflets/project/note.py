@@ -17,13 +17,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from leaflets.errors import UserError
+from leaflets.project.characters import unprintable
 
 MAX_NAME = 80
 MAX_NOTE = 600
 MAX_NOTE_LINES = 15  # the box must fit one A5 notes page, whatever the note holds
-# Invisible characters that change the order text is printed in (Unicode bidi controls):
-# a note could read differently on paper than on the screen it was typed on.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 MIN_YEAR, MAX_YEAR = 2000, 2199  # outside these, a date was mistyped whatever today is
 MAX_AHEAD_DAYS = 2 * 366  # an appointment is booked at most two years ahead
 APPOINTMENT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -132,17 +130,17 @@ def _odd_characters(text: str, newline_ok: bool) -> list[str]:
     """A message for each kind of character that may not be printed, with where it first is."""
     found: dict[str, str] = {}
     for index, char in enumerate(text, 1):
-        category = unicodedata.category(char)
         if char == "\n" and newline_ok:
             continue
-        if char in BIDI_CONTROLS:
+        what = unprintable(char)  # leaflets/project/characters.py: one definition for every text
+        if what == "bidi":  # a note could read differently on paper than on the screen it was typed on
             kind = ("an invisible character that changes the order text is printed in "
                     f"(U+{ord(char):04X} {unicodedata.name(char, '')})")
             hint = "delete it (retype the text around it)"
-        elif category == "Cc":
+        elif what == "control":
             kind = f"a control character (U+{ord(char):04X})"
             hint = "delete it" if char != "\n" else "write it on one line"
-        elif category == "Cs" or (category == "Cn" and (ord(char) & 0xFFFE == 0xFFFE or 0xFDD0 <= ord(char) <= 0xFDEF)):
+        elif what == "noncharacter":
             kind = f"a code point that is not a character (U+{ord(char):04X})"
             hint = "delete it"
         else:

@@ -19,6 +19,8 @@ from starlette.datastructures import URL, Headers
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from leaflets.project.characters import escaped, first_unprintable
+
 COOKIE = "leaflets_token"
 # The app's own pages: scripts and styles from files only, nothing from elsewhere, never in a frame.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -26,9 +28,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 LOOPBACK_NAMES = ("localhost",)
 # A Host header: a name or an IPv4 address, or an IPv6 address in brackets, then an optional :PORT.
 _HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[^:\[\]]*)(?::(?P<port>[0-9]{1,5}))?")
-# Characters a log line must not carry as they are: control characters (a line break forges a
-# line, ESC drives the terminal), line and paragraph separators, bidi controls.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def is_loopback(host: str) -> bool:
@@ -45,12 +44,6 @@ def host_name(host: str) -> str | None:
     not a name and an optional numeric port (``127.0.0.1:8000.evil.example``)."""
     match = _HOST.fullmatch(host)
     return match["name"] if match else None
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character (and a backslash) written as an escape, so a request
-    path cannot add a log line or send the terminal an escape sequence."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text.replace("\\", "\\\\"))
 
 
 def new_token() -> str:
@@ -126,7 +119,9 @@ class Guard:
         finally:
             # The path only: never the query string or the body (a personalised print's text is in neither,
             # but nothing a person types may reach a log).
-            self.log(printable(f"{scope['method']} {scope['path']} {status or '-'}"))
+            # Control characters escaped (leaflets/project/characters.py): a line break would forge a log
+            # line, ESC would drive the practitioner's terminal.
+            self.log(escaped(f"{scope['method']} {scope['path']} {status or '-'}"))
 
     def refuse(self, scope: Scope) -> Response | None:
         """The response that refuses this request, or None to let it through."""
@@ -134,7 +129,7 @@ class Guard:
         client = (scope.get("client") or ("?", 0))[0]
         if not self.policy.requests.allow(client):
             return PlainTextResponse("too many requests: wait a moment", 429, headers={"Retry-After": "5"})
-        if _UNPRINTABLE.search(scope["path"]):
+        if first_unprintable(scope["path"]) is not None:
             return PlainTextResponse("bad request: the address holds a control character", 400)
         host = headers.get("host", "")
         hostname = host_name(host)  # None: not a name and a numeric port (127.0.0.1:80.evil.example)
