@@ -40,16 +40,28 @@ def polish(text: str) -> str:
 
 
 # The UK services a translation explains (the PO notes ask; the gate warns where it does not).
-GLOSSES = ((re.compile(r"\b999\b"), "999 alarmowy"), (re.compile(r"\bNHS 111\b"), "NHS 111 porada"),
-           (re.compile(r"\bGP\b"), "GP lekarz"), (re.compile(r"\b(h\w+lth visit\w+r)\b", re.I), r"\1 pielęgniarka"))
+# 999 and NHS 111 each time; GP and health visitor the first time a file names them.
+GLOSSES = ((re.compile(r"\b999\b"), "999 alarmowy", True), (re.compile(r"\bNHS 111\b"), "NHS 111 porada", True),
+           (re.compile(r"\bGP\b"), "GP lekarz", False),
+           (re.compile(r"\b(h\w+lth visit\w+r)\b", re.I), r"\1 pielęgniarka", False))
+
+
+UNITS = tuple((re.compile(rf"(\d+)([\s-]+){english}"), rf"\1\2{polish_word}") for english, polish_word in (
+    (r"mónths?", "miesięcy"), (r"węęks?", "tygodni"), (r"dąys?", "dni"), (r"hóurs?", "godzin"),
+    (r"yęąrs?", "lat"), (r"minutęs?", "minut")))
 
 
 def translate_all(path: Path) -> None:
     po = polib.pofile(str(path))
+    glossed = set()
     for entry in po:
         entry.msgstr = polish(entry.msgid)
-        for pattern, explained in GLOSSES:
-            entry.msgstr = pattern.sub(explained, entry.msgstr)
+        for pattern, explained, every_time in GLOSSES:
+            if every_time or pattern not in glossed:
+                entry.msgstr, count = pattern.subn(explained, entry.msgstr, count=0 if every_time else 1)
+                glossed |= {pattern} if count else set()
+        for pattern, unit in UNITS:  # a time span keeps its unit in Polish words (the gate compares them)
+            entry.msgstr = pattern.sub(unit, entry.msgstr)
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
         entry.previous_msgid = None
