@@ -385,7 +385,7 @@ def _forge(folder: Path, path: str, data: bytes) -> None:
 
 
 @pytest.mark.parametrize("path", ["{branch}/extra.html", "{branch}/milia-a4 copy.pdf", "extra.html",
-                                  "{other}/milia-a4.pdf", "{branch}/thumbs/milia-dl.png"])
+                                  "{other}/milia-a4.pdf", "{branch}/thumbs/milia-dl.png", "{branch}/milia-zz.pdf"])
 @pytest.mark.parametrize("release", [False, True], ids=["merge", "release"])
 def test_a_shard_cannot_add_a_file_its_variants_do_not_build(shards, tmp_path, path, release):
     project, copies = _copies(shards, tmp_path)
@@ -399,6 +399,10 @@ def test_a_shard_cannot_add_a_file_its_variants_do_not_build(shards, tmp_path, p
         manifest["outputs"] = [e for e in manifest["outputs"] if e["path"] != path]
         _save(copy, manifest)
     _forge(folder, path, b"<script>alert(1)</script>")
+    if path.endswith("-zz.pdf"):  # an entry naming a format that does not exist, with its file
+        manifest = _manifest(folder)
+        manifest["outputs"][-1]["format"] = "zz"
+        _save(folder, manifest)
     out = tmp_path / "merged"
     project_ready = _release_ready(project, tmp_path / "project") if release else project
     result = _merge(project_ready, copies, out, *(["--release", "--today", "2026-06-01"] if release else []))

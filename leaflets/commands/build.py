@@ -37,7 +37,7 @@ from leaflets.publish.changes import (
     record_stamp,
     unchanged_count,
 )
-from leaflets.publish.files import Manifest, Output, is_intact, output_folder, read_shard_manifest, sha256, target_path
+from leaflets.publish.files import Manifest, Output, is_intact, output_folder, sha256, target_path
 from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 
 # The data model, the gate and the templates are imported only when a build goes past the
@@ -360,13 +360,14 @@ def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release:
     Returns the joined outputs and the release files written."""
     from leaflets.gate.gate import judge
     from leaflets.project.load import load_library
-    from leaflets.publish.release import merge_manifests, write_release
+    from leaflets.publish.release import merge_manifests, read_shards, write_release
 
     with output_folder(out_dir, say or (lambda message: None)):
         verdict = None
         if release:  # refuse before anything is copied
             library = load_library(find_project(root))
-            variants = _variants_of([o for source in sources for o in read_shard_manifest(source)])
+            shards = read_shards(list(sources))  # damaged or padded shards refused before the gate is asked
+            variants = _variants_of([o for outputs in shards.values() for o in outputs])
             unknown = [v for v in variants if v.leaflet not in library.leaflets or v.branch not in library.branches]
             if unknown:
                 raise UserError("release refused: the shards hold variants this project does not have: "

@@ -160,11 +160,20 @@ def _built_paths(output: Output) -> list[str]:
         return []
 
 
-def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
-    """Join the outputs of several build folders (CI shards) into ``out_dir``, checking every file."""
-    merged: dict[str, Output] = {}
+def read_shards(sources: list[Path]) -> dict[Path, list[Output]]:
+    """Each shard's outputs, read strictly and checked to be files their variants build; else a
+    UserError naming the shard's manifest (exit 2), before anything is judged or copied."""
+    shards = {source: read_shard_manifest(source) for source in sources}
+    problems = shard_problems(shards)
+    if problems:
+        raise UserError("\n".join(problems))
+    return shards
+
+
+def shard_problems(shards: dict[Path, list[Output]]) -> list[str]:
+    """An entry whose path is not a file of the variant it names (an extra page, a renamed copy,
+    another branch's file, a format that does not exist)."""
     problems = []
-    shards = {source: read_shard_manifest(source) for source in sources}  # a damaged one stops the merge
     for source, outputs in shards.items():
         for output in outputs:
             built = _built_paths(output)
@@ -173,7 +182,16 @@ def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
                                 f"names ({output.leaflet}, {output.branch}, {output.format}, {output.lang}"
                                 f"{': it builds ' + ', '.join(built) if built else ''}); "
                                 "a shard may only hold the files its variants build")
-                continue
+    return problems
+
+
+def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
+    """Join the outputs of several build folders (CI shards) into ``out_dir``, checking every file."""
+    merged: dict[str, Output] = {}
+    problems = []
+    shards = read_shards(sources)  # a damaged or padded shard stops the merge
+    for source, outputs in shards.items():
+        for output in outputs:
             data_path = source / output.path
             if not is_intact(source, output):
                 problems.append(f"{data_path}: missing or does not match its checksum in {source}/manifest.json")
