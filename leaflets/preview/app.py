@@ -162,7 +162,7 @@ class PreviewApp:
         with ``no-store``; nothing is written and nothing typed reaches a log."""
         try:
             fields = await read_form(request, self.policy.posts)
-            note = note_of(fields, self.preview.today)
+            note = note_of(fields, lambda: self.preview.today())  # asked only when an appointment is given
             pdf, filename = await self.renders.run(lambda: self.preview.personal(
                 request.path_params["leaflet"], fields.get("branch", ""), fields.get("format", ""), note,
                 fields.get("imposed") == "1", fields.get("lang") or None))
