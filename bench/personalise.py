@@ -26,8 +26,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-NOTE = {"name": "Sam Smith", "note": "Keep the area clean and dry for two days.\nWear sunscreen every day.",
-        "appointment": "2026-12-03 14:30", "practitioner": "Dr Jo Bloggs"}
+# The appointment two weeks ahead: one in the past is refused.
+NOTE: dict[str, str] = {
+    "name": "Sam Smith", "note": "Keep the area clean and dry for two days.\nWear sunscreen every day.",
+    "appointment": f"{dt.date.today() + dt.timedelta(days=14)} 14:30", "practitioner": "Dr Jo Bloggs"}
 
 
 def main() -> None:
@@ -45,7 +47,7 @@ def main() -> None:
 
     library = load_library(find_project(REPO))
     today = dt.date.today()
-    note = PersonalNote.from_form(**NOTE)
+    note = PersonalNote.from_form(NOTE["name"], NOTE["note"], NOTE["appointment"], NOTE["practitioner"], today)
     variant = personal_variant(library, args.leaflet, args.branch, "a4")
 
     with tempfile.TemporaryDirectory(prefix="leaflets-bench-") as folder:

@@ -80,7 +80,7 @@ def approval_notes(library, variants: list[Variant]) -> list[str]:
     """For the writer: which approved leaflets an edit to shared content unseals, and one plain line per
     language with strings translated from an earlier English ("Polish: 1 sentence out of date: ...")."""
     from leaflets.gate.rules.seals import shared_findings
-    from leaflets.publish.catalogue import language_name
+    from leaflets.publish.catalogue import english_language_name
 
     notes = [f"note: {f.file}: {f.subject}: {f.message}" for f in shared_findings(library)]
     translations = library.translations
@@ -89,7 +89,7 @@ def approval_notes(library, variants: list[Variant]) -> list[str]:
                    for t in translations.for_variant(lang, v.leaflet)}
         stale = sum(t.coverage.stale for t in present.values())
         if stale:
-            notes.append(f"{language_name(lang).split(' (')[0]}: {stale} sentence{'s' if stale != 1 else ''} out of "
+            notes.append(f"{english_language_name(lang)}: {stale} sentence{'s' if stale != 1 else ''} out of "
                          f"date: run leaflets translate update {lang}")
     return notes
 

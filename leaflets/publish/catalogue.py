@@ -272,6 +272,12 @@ def language_name(lang: str) -> str:
     return f"{own[:1].upper()}{own[1:]} ({english})" if english and own and own != english else english or lang
 
 
+def english_language_name(lang: str) -> str:
+    """"Polish" for pl, "Urdu" for ur: the English part of ``language_name``, for staff-facing lines."""
+    name = language_name(lang)
+    return name[name.rindex("(") + 1:-1] if name.endswith(")") and "(" in name else name
+
+
 def _script(root: Path) -> str:
     """The catalogue's script, inlined: a project file, which may not close its own element."""
     relative = "templates/catalogue/catalogue.js"
