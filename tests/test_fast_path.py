@@ -187,7 +187,7 @@ def test_the_recorded_subsetter_is_the_one_weasyprint_uses():
 
 
 def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_path: Path, monkeypatch):
-    from leaflets.publish.changes import tool_versions
+    from leaflets.publish.versions import tool_versions
     from leaflets.render import subsetter
 
     out = tmp_path / "out"

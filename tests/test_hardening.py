@@ -221,7 +221,7 @@ def test_a_3_gb_logo_is_refused_by_its_size(project, tmp_path):
 
 
 def test_the_change_detector_hashes_files_in_chunks_and_skips_unreadable_ones(tmp_path):
-    from leaflets.publish.changes import file_hash
+    from leaflets.publish.versions import file_hash
 
     small = tmp_path / "small.css"
     small.write_text("h1 { color: red; }")

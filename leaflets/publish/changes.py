@@ -15,16 +15,12 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from leaflets import __version__
 from leaflets.formats import FORMATS
-from leaflets.project.files import MAX_FILE_BYTES
 from leaflets.publish.files import is_intact, read_manifest, write_atomic
+from leaflets.publish.versions import file_hash, tool_versions
 from leaflets.render.fonts import font_files
 
 if TYPE_CHECKING:  # the data model is imported only when a build goes past the no-op check
@@ -33,46 +29,6 @@ if TYPE_CHECKING:  # the data model is imported only when a build goes past the 
 
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets", "locale", "records")
-LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pypdf", "segno", "jinja2", "pydantic", "pebble",
-             "pypdfium2", "pillow")  # the last two draw the catalogue's thumbnails
-
-
-@cache
-def _file_hash(path: Path, _mtime_ns: int, _size: int) -> str:
-    with path.open("rb") as stream:  # in chunks: a large file never sits in memory
-        return hashlib.file_digest(stream, "sha256").hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    """sha256 of a file, cached while its size and modification time are unchanged.
-
-    A file too large for any render to read (the fetcher refuses it) cannot change an
-    output, so only its size and time are hashed; a FIFO or device is never opened."""
-    stat = path.stat()
-    if not S_ISREG(stat.st_mode) or stat.st_size > MAX_FILE_BYTES:
-        return f"unread:{stat.st_mode:o}:{stat.st_size}:{stat.st_mtime_ns}"
-    return _file_hash(path, stat.st_mtime_ns, stat.st_size)
-
-
-@cache
-def tool_versions() -> dict[str, str]:
-    """Versions that shape the output bytes, plus a hash of the tool's own code."""
-    from leaflets.render.subsetter import font_subsetter
-
-    # WeasyPrint subsets fonts with HarfBuzz when the system has it, else with fontTools: other bytes.
-    versions = {"leaflets": __version__, "font-subsetter": font_subsetter()}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:  # pragma: no cover - all are dependencies
-            versions[name] = "missing"
-    code = Path(__file__).parent.parent
-    versions["leaflets-code"] = hashlib.sha256(
-        b"".join(file_hash(p).encode() for p in sorted(code.rglob("*.py")))
-    ).hexdigest()
-    return versions
-
-
 def inputs_key(root: Path, options: dict[str, Any]) -> tuple[str, str]:
     """(key of the build options, hash of every input file and tool version)."""
     files = {}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from leaflets.errors import UserError
 from leaflets.formats import OutputKind
+from leaflets.publish.versions import tool_versions
 
 MANIFEST = "manifest.json"
 LOCK = ".leaflets.lock"
@@ -146,8 +147,6 @@ def read_shard_manifest(folder: Path) -> list[Output]:
 
 def write_manifest(out_dir: Path, outputs: list[Output], sync: bool = True) -> Path:
     """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
-    from leaflets.publish.changes import tool_versions
-
     ordered = sorted(outputs, key=lambda o: o.path)
     versions = {k: v for k, v in tool_versions().items() if k != "leaflets-code"}
     text = json.dumps({"tool": versions, "outputs": [asdict(o) for o in ordered]}, indent=2) + "\n"

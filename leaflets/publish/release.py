@@ -38,6 +38,7 @@ from leaflets.publish.files import (
     target_path,
     write_manifest,
 )
+from leaflets.publish.versions import tool_versions
 
 RELEASE = "release"
 SUMS = "SHA256SUMS"
@@ -98,8 +99,6 @@ def _clear(path: Path) -> None:
 def write_release(out_dir: Path, outputs: list[Output], extra: dict[str, bytes] | None = None) -> list[str]:
     """Write OUT/release/ from exactly ``outputs``: zips, release.json, SHA256SUMS; swapped in whole.
     ``extra``: more files for the zips by path (``<branch>/index.html``, the branch's catalogue page)."""
-    from leaflets.publish.changes import tool_versions
-
     if not outputs:
         raise UserError("nothing to release: no output was built")
     when = release_date()
