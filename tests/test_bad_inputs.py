@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import copy_project, run
-from pdfinfo import open_pdf, text
+from tests.helpers.pdf import open_pdf, text
+from tests.helpers.project import copy_project, run
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 DEFAULT_COMMAND = ["build", "milia", "--format", "a4"]

@@ -1,6 +1,6 @@
-"""The staff catalogue and the web leaflets in a real Chromium (Playwright; see tests/browser.py).
+"""The staff catalogue and the web leaflets in a real Chromium (Playwright; see tests/helpers/browser.py).
 
-One default build for the session (conftest.default_build); one browser for this module.
+One default build for the run (conftest.default_build, shared by the xdist workers); one browser for this module.
 Screenshots at 1280 and 390 px are written to a temporary folder, or to
 LEAFLETS_SCREENSHOTS if set (the README's shots in docs/ come from there).
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from browser import ARGS, Requests, chromium_path, serious
-from conftest import build_ok
+from tests.helpers.browser import ARGS, Requests, chromium_path, serious
+from tests.helpers.project import build_ok
 
 
 @pytest.fixture(scope="module")

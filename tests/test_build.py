@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from conftest import run
-from pdfinfo import font_names, link_uris, open_pdf, size_mm, text
+from tests.helpers.pdf import font_names, link_uris, open_pdf, size_mm, text
+from tests.helpers.project import run
 
 BRANCHES = {
     "stoke-on-trent": {"phone": "01782 922300", "address": "513 Etruria Road", "clinic": "Staffordshire Skin Clinic"},

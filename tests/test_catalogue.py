@@ -14,7 +14,7 @@ from PIL import Image
 
 from leaflets.render.thumbs import thumbnail_png
 
-from conftest import run
+from tests.helpers.project import run
 
 
 class Page(HTMLParser):
@@ -201,7 +201,7 @@ def test_a_removed_branch_leaves_no_catalogue_page_or_folder(project: Path, tmp_
 
 
 def test_the_release_zip_carries_the_branch_catalogue_and_its_links_resolve(project: Path, tmp_path: Path):
-    from test_governance import TODAY, release_ready
+    from tests.helpers.governance import TODAY, release_ready
 
     release_ready(project, "milia")
     out = tmp_path / "out"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import run
+from tests.helpers.project import run
 
 
 def summary(result) -> str:

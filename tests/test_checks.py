@@ -7,8 +7,8 @@ from pathlib import Path
 
 from leaflets.gate.rules.contrast import contrast_ratio
 
-from conftest import REPO, run
-from test_governance import TODAY, approve, release_ready
+from tests.helpers.governance import TODAY, approve, release_ready
+from tests.helpers.project import REPO, run
 
 
 def test_default_content_has_no_errors_and_strict_refuses_what_a_release_refuses():
@@ -120,7 +120,7 @@ def test_phone_is_printed_in_national_format(project: Path, tmp_path: Path):
     path.write_text(path.read_text().replace("phone: 01902 212163", "phone: '+44 1902212163'"))
     out = tmp_path / "out"
     assert run("--root", project, "build", "milia", "--branch", "wolverhampton", "--out", out).exit_code == 0
-    from pdfinfo import open_pdf, text
+    from tests.helpers.pdf import open_pdf, text
 
     assert "01902 212163" in text(open_pdf(out / "wolverhampton/milia-a4.pdf"))
 

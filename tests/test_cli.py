@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
+from tests.helpers.project import REPO, run
 
 
 @pytest.mark.parametrize("command", [[], ["build"], ["list"], ["check"]])

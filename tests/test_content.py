@@ -14,8 +14,8 @@ import pytest
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 
-from conftest import REPO, run
-from pdfinfo import open_pdf, text
+from tests.helpers.pdf import open_pdf, text
+from tests.helpers.project import REPO, run
 
 BRANCHES = ("stoke-on-trent", "wolverhampton")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from conftest import REPO, run
+from tests.helpers.project import REPO, run
 
 LEAFLET = "data/leaflets/microdermabrasion.yaml"
 

@@ -22,7 +22,7 @@ from leaflets.project.plan import plan_variants
 from leaflets.render import engine
 from leaflets.render import job as job_module
 
-from conftest import REPO, copy_project, run
+from tests.helpers.project import REPO, copy_project, run
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 
 from leaflets.render.impose import booklet_sheets
 
-from conftest import REPO, build_ok, run
-from pdfinfo import box_mm, open_pdf, positioned_text, size_mm, text
+from tests.helpers.pdf import box_mm, open_pdf, positioned_text, size_mm, text
+from tests.helpers.project import REPO, build_ok, run
 
 # finished (trim) page size of each file kind, in mm
 SIZES = {

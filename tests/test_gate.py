@@ -18,10 +18,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from conftest import REPO, copy_project, run
-from pdfinfo import open_pdf
-from test_governance import TODAY, approve, confirm_clinic_names, release_ready
-from test_incremental import assert_all_listed_outputs_intact, digests, manifest
+from tests.helpers.governance import TODAY, approve, confirm_clinic_names, release_ready
+from tests.helpers.outputs import assert_all_listed_outputs_intact, digests, manifest
+from tests.helpers.pdf import open_pdf
+from tests.helpers.project import REPO, copy_project, run
 
 MILIA_FILES = {f"stoke-on-trent/milia-{f}.pdf" for f in ("a4", "a5", "a5-print", "dl", "large-print")} | {
     "stoke-on-trent/milia.html", "stoke-on-trent/thumbs/milia-a4.png"}

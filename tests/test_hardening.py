@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run
-from pdfinfo import link_uris, open_pdf, text
+from tests.helpers.pdf import link_uris, open_pdf, text
+from tests.helpers.project import REPO, run
 
 STOKE = "data/branches/stoke-on-trent.yaml"
 SELECTION = ["milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1"]

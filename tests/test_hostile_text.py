@@ -17,8 +17,8 @@ from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render.html import leaflet_html
 
-from conftest import copy_project, run
-from pdfinfo import open_pdf, text
+from tests.helpers.pdf import open_pdf, text
+from tests.helpers.project import copy_project, run
 
 RIGHT_TO_LEFT = ["שלום עולם", "مرحبا بالعالم", "‏עברית‏", "سلام 123"]
 ANY_TEXT = st.one_of(

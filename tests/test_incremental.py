@@ -14,23 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run
-from test_governance import TODAY, release_ready
-
-
-def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text())
-
-
-def digests(out: Path) -> dict[str, str]:
-    return {o["path"]: o["sha256"] for o in manifest(out)["outputs"]}
-
-
-def assert_all_listed_outputs_intact(out: Path) -> None:
-    for output in manifest(out)["outputs"]:
-        data = (out / output["path"]).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]
-    assert not list(out.rglob("*.tmp")), "temporary files left behind"
+from tests.helpers.governance import TODAY, release_ready
+from tests.helpers.outputs import assert_all_listed_outputs_intact, digests, manifest
+from tests.helpers.project import REPO, run
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -11,8 +11,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import REPO
-from test_incremental import assert_all_listed_outputs_intact, manifest
+from tests.helpers.outputs import assert_all_listed_outputs_intact, manifest
+from tests.helpers.project import REPO
 
 ROUNDS = 14  # two sequences of 7, each killed at its own random moments (seeds 9 and 10)
 BUILD = [sys.executable, "-m", "leaflets", "build", "--jobs", "2", "--format", "a4", "--format", "dl"]

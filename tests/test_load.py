@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from tests.helpers.project import run
 
 GOOD_BRANCH = """\
 id: extra

@@ -18,8 +18,8 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.note import appointment_text
 
-from conftest import REPO, run
-from pdfinfo import link_uris, positioned_text, size_mm, text
+from tests.helpers.pdf import link_uris, positioned_text, size_mm, text
+from tests.helpers.project import REPO, run
 
 TODAY = dt.date(2026, 11, 30)
 HOSTILE = "Keep it dry.\n<script>alert(1)</script> {{ 7*7 }} {% if x %} 100% &amp;\nSee https://evil.example/x"

@@ -18,8 +18,8 @@ from pypdf.generic import ContentStream
 from leaflets.render.impose import DL_INSIDE, DL_OUTSIDE
 from leaflets.render.marks import MARK_GAP_MM, SLUG_MM
 
-from conftest import build_ok
-from pdfinfo import PT_PER_MM, box_mm, open_pdf
+from tests.helpers.pdf import PT_PER_MM, box_mm, open_pdf
+from tests.helpers.project import build_ok
 
 DRAFT = "DRAFT - not for patient use"
 MARK_FRAME_MM = 4.0  # the mark's border and padding around its text

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO
-from test_incremental import assert_all_listed_outputs_intact, manifest
+from tests.helpers.outputs import assert_all_listed_outputs_intact, manifest
+from tests.helpers.project import REPO
 
 
 def children(pid: int) -> list[int]:

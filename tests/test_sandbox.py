@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from tests.helpers.project import run
 
 LOGO = "assets/logos/stoke-on-trent.svg"
 

@@ -6,7 +6,7 @@ import pytest
 
 from leaflets.project.schema import schema_files
 
-from conftest import REPO, run
+from tests.helpers.project import REPO, run
 
 
 @pytest.mark.parametrize("name, content", sorted(schema_files().items()))

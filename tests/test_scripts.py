@@ -20,8 +20,8 @@ from leaflets.gate.rules.coverage import drawn_text, missing_characters
 from leaflets.render.fonts import faces, font_stack_css
 from leaflets.render.impose import booklet_sheets, dl_slots
 
-from conftest import REPO, build_ok, copy_project, run
-from pdfinfo import PT_PER_MM
+from tests.helpers.pdf import PT_PER_MM
+from tests.helpers.project import REPO, build_ok, copy_project, run
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")  # letters, not the marks above or below them

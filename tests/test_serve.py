@@ -1,4 +1,4 @@
-"""``leaflets serve`` in a real Chromium (Playwright; see tests/browser.py).
+"""``leaflets serve`` in a real Chromium (Playwright; see tests/helpers/browser.py).
 
 One server for the module, started as a user would (``leaflets serve``, a
 subprocess) on a free port, against a private copy of the project, with its
@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser import ARGS, chromium_path
-from conftest import copy_project
+from tests.helpers.browser import ARGS, chromium_path
+from tests.helpers.project import copy_project
 
 LEAFLETS = str(Path(sys.executable).with_name("leaflets"))
 TOKEN = "test-token-0123456789abcdef"

@@ -22,7 +22,7 @@ from leaflets.commands.build import BuildRequest
 from leaflets.commands.build import run as run_build
 from leaflets.render.html import text_direction
 
-from conftest import copy_project, run
+from tests.helpers.project import copy_project, run
 
 BRANCH = "stoke-on-trent"
 NOT_APPLICABLE = "sections[0].body[3].p"
@@ -143,7 +143,7 @@ def test_committed_templates_are_fresh():
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
 
-    from conftest import REPO
+    from tests.helpers.project import REPO
 
     library = load_library(find_project(REPO))
     for name in names(library):
