@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from leaflets.build import run as build_module
+
 from tests.helpers.pdf import open_pdf, text
 from tests.helpers.project import copy_project, run
 
@@ -81,8 +83,33 @@ def _param(name: str, case: dict):
     return pytest.param(name, case, id=name, marks=marks)
 
 
+class ValidationOnlyPool:
+    """The worker pool of a build that must stop at validation (a case with exit 2): it starts no
+    process (the real pool's fork server imports WeasyPrint at once, the most costly part of a build
+    refused at validation), and a request to render fails the case. The build runs its own code up to
+    the pool: load, plan, the gate, the HTML of every variant and the gate's look at it."""
+
+    def __init__(self, jobs: int, timeout: float = 0.0) -> None:
+        pass
+
+    def __enter__(self) -> ValidationOnlyPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def start(self) -> None:
+        """The real pool starts its first worker here, in the background, once the gate lets the build on."""
+
+    def run(self, jobs):
+        raise AssertionError("a build of bad input was about to render a PDF: validation let it through")
+
+    def close(self, interrupted: bool = False) -> None:
+        pass
+
+
 @pytest.mark.parametrize("name, case", [_param(n, c) for n, c in CASES])
-def test_bad_input(name: str, case: dict, tmp_path: Path):
+def test_bad_input(name: str, case: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     project = copy_project(tmp_path / "project", translations=case.get("translations", False))
     for relative in case.get("remove", []):
         (project / relative).unlink()
@@ -91,6 +118,8 @@ def test_bad_input(name: str, case: dict, tmp_path: Path):
     command = [str(part) for part in case.get("command", DEFAULT_COMMAND)]
     out = tmp_path / "out"
     extra = ["--out", out] if command[0] == "build" else []
+    if case["exit"] == 2:  # refused before anything is rendered: the build runs up to its workers only
+        monkeypatch.setattr(build_module, "WorkerPool", ValidationOnlyPool)
     result = run("--root", project, *command, *extra)
     output = result.output
 

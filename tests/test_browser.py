@@ -17,6 +17,9 @@ from playwright.sync_api import sync_playwright
 from tests.helpers.browser import ARGS, Requests, chromium_path, serious
 from tests.helpers.project import build_ok
 
+# One browser for the module, whose requests the last test reads: all on one xdist worker, in order.
+pytestmark = pytest.mark.xdist_group("browser")
+
 
 @pytest.fixture(scope="module")
 def browser(default_build, tmp_path_factory):

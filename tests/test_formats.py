@@ -11,6 +11,7 @@ from leaflets.render.impose import booklet_sheets
 
 from tests.helpers.pdf import box_mm, open_pdf, positioned_text, size_mm, text
 from tests.helpers.project import REPO, build_ok, run
+from tests.helpers.shared import shared_folder
 
 # finished (trim) page size of each file kind, in mm
 SIZES = {
@@ -24,8 +25,8 @@ SIZES = {
 
 @pytest.fixture(scope="session")
 def print_shop_build(tmp_path_factory) -> Path:
-    return build_ok(tmp_path_factory.mktemp("print-shop"), "milia", "--branch", "stoke-on-trent",
-                    "--for", "print-shop")
+    return shared_folder(tmp_path_factory, "print-shop", lambda out: build_ok(out, "milia", "--branch",
+                                                                              "stoke-on-trent", "--for", "print-shop"))
 
 
 def close(actual: tuple[float, ...], expected: tuple[float, ...], tolerance: float = 0.5) -> bool:

@@ -20,6 +20,7 @@ from leaflets.render.marks import MARK_GAP_MM, SLUG_MM
 
 from tests.helpers.pdf import PT_PER_MM, box_mm, open_pdf
 from tests.helpers.project import build_ok
+from tests.helpers.shared import shared_folder
 
 DRAFT = "DRAFT - not for patient use"
 MARK_FRAME_MM = 4.0  # the mark's border and padding around its text
@@ -127,8 +128,9 @@ def test_large_print_text_is_16_pt_or_more(default_build):
 
 @pytest.fixture(scope="module")
 def proofs(tmp_path_factory) -> Path:
-    out = build_ok(tmp_path_factory.mktemp("proofs"), "chemical-peel", "--branch", "wolverhampton", "--format", "dl",
-                   "--format", "a4", "--for", "print-shop", "--marks")
+    out = shared_folder(tmp_path_factory, "proofs", lambda folder: build_ok(
+        folder, "chemical-peel", "--branch", "wolverhampton", "--format", "dl", "--format", "a4", "--for", "print-shop",
+        "--marks"))
     return out / "wolverhampton"
 
 

@@ -22,6 +22,7 @@ from leaflets.render.impose import booklet_sheets, dl_slots
 
 from tests.helpers.pdf import PT_PER_MM
 from tests.helpers.project import REPO, build_ok, copy_project, run
+from tests.helpers.shared import shared_folder
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")  # letters, not the marks above or below them
@@ -35,12 +36,14 @@ def build(root: Path, out: Path, *args: str) -> Path:
 
 @pytest.fixture(scope="module")
 def urdu(tmp_path_factory) -> Path:
-    return build(REPO, tmp_path_factory.mktemp("ur"), "--lang", "ur", "--format", "a5")
+    return shared_folder(tmp_path_factory, "ur-a5",
+                         lambda out: build(REPO, out, "--lang", "ur", "--format", "a5")) / "stoke-on-trent"
 
 
 @pytest.fixture(scope="module")
 def polish(tmp_path_factory) -> Path:
-    return build(REPO, tmp_path_factory.mktemp("pl"), "--lang", "pl", "--format", "a5")
+    return shared_folder(tmp_path_factory, "pl-a5",
+                         lambda out: build(REPO, out, "--lang", "pl", "--format", "a5")) / "stoke-on-trent"
 
 
 # Entries marked not applicable in a copy of the project, so that the Urdu text fits the two A4
@@ -53,7 +56,11 @@ SHORTENED = ("sections[0].body[1].p", "sections[0].body[2].p", "sections[0].body
 
 @pytest.fixture(scope="module")
 def urdu_sheets(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("short") / "project", translations=True)
+    return shared_folder(tmp_path_factory, "ur-sheets", make_urdu_sheets) / "out/stoke-on-trent"
+
+
+def make_urdu_sheets(folder: Path) -> None:
+    root = copy_project(folder / "project", translations=True)
     record = root / "locale/ur/milia.yaml"
     record.write_text("".join(line for line in record.read_text("utf-8").splitlines(keepends=True)
                               if not line.startswith("formats:")), "utf-8")
@@ -62,7 +69,7 @@ def urdu_sheets(tmp_path_factory) -> Path:
         if entry.msgctxt in SHORTENED:
             entry.tcomment = "not-applicable: shortened for a layout test"
     po.save()
-    return build(root, tmp_path_factory.mktemp("short-out"), "--lang", "ur", "--format", "a4", "--format", "dl")
+    build(root, folder / "out", "--lang", "ur", "--format", "a4", "--format", "dl")
 
 
 def page_text(path: Path, index: int) -> str:

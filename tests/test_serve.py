@@ -1,7 +1,7 @@
 """``leaflets serve`` in a real Chromium (Playwright; see tests/helpers/browser.py).
 
 One server for the module, started as a user would (``leaflets serve``, a
-subprocess) on a free port, against a private copy of the project, with its
+subprocess) on a port the system chooses (--port 0), against a private copy of the project, with its
 own temporary folder and an access token. The tests edit the copy's YAML
 and watch the open page follow.
 """
@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import os
-import socket
+import re
 import subprocess
 import sys
 import time
@@ -26,31 +26,36 @@ from playwright.sync_api import expect, sync_playwright
 from tests.helpers.browser import ARGS, chromium_path
 from tests.helpers.project import copy_project
 
+# One server and one browser for the module, and the tests edit its project in turn: all on one xdist worker.
+pytestmark = pytest.mark.xdist_group("serve")
+
 LEAFLETS = str(Path(sys.executable).with_name("leaflets"))
 TOKEN = "test-token-0123456789abcdef"
 MILIA = "data/leaflets/milia.yaml"
 HEADING = "What are milia?"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+def wait_until_up(log: Path, process: subprocess.Popen, seconds: float = 90) -> int:
+    """The port the server took (``--port 0``: a free one, chosen by the system, so that servers of
+    parallel test workers never collide), once it says it serves and answers there."""
     deadline = time.monotonic() + seconds
+    port = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"leaflets serve exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers (and refuses: no token)
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("leaflets serve did not answer in time")
+            raise AssertionError(f"leaflets serve exited with {process.returncode}:\n{log.read_text()}")
+        if port is None:
+            found = re.search(r"serving the preview at http://127\.0\.0\.1:(\d+)/", log.read_text())
+            port = int(found.group(1)) if found else None
+        if port is not None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+                return port
+            except urllib.error.HTTPError:
+                return port  # it answers (and refuses: no token)
+            except OSError:
+                pass
+        time.sleep(0.2)
+    raise AssertionError(f"leaflets serve did not answer in time:\n{log.read_text()}")
 
 
 def snapshot(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
@@ -90,14 +95,13 @@ def server(tmp_path_factory):
     tmp = root / "tmp"
     tmp.mkdir()
     log = root / "server.log"
-    port = free_port()
     with open(log, "wb") as stream:
         process = subprocess.Popen(
             [LEAFLETS, "--root", str(project), "serve", "milia", "--branch", "stoke-on-trent", "--format", "a4",
-             "--format", "large-print", "--port", str(port), "--token", TOKEN, "-j", "1"],
-            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp)})
+             "--format", "large-print", "--port", "0", "--token", TOKEN, "-j", "1"],
+            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"})
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        port = wait_until_up(log, process)
         yield Server(project, tmp, log, port, process)
     finally:
         process.terminate()
@@ -343,7 +347,7 @@ def test_the_server_never_writes_out(server):
 def test_an_open_address_without_a_token_refuses_to_start(tmp_path):
     copy_project(tmp_path)
     done = subprocess.run([LEAFLETS, "--root", str(tmp_path), "serve", "--host", "0.0.0.0", "--port",
-                           str(free_port())], capture_output=True, text=True, timeout=60)
+                           "0"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "refusing to listen on 0.0.0.0 without an access token" in done.stderr
     assert "--token" in done.stderr and "Traceback" not in done.stderr

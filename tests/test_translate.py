@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import polib
@@ -23,6 +24,7 @@ from leaflets.commands.build import run as run_build
 from leaflets.render.html import text_direction
 
 from tests.helpers.project import copy_project, run
+from tests.helpers.shared import shared_folder
 
 BRANCH = "stoke-on-trent"
 NOT_APPLICABLE = "sections[0].body[3].p"
@@ -90,17 +92,22 @@ def build(root: Path, out: Path, *args: str):
 
 @pytest.fixture(scope="module")
 def polish_build(tmp_path_factory) -> tuple[Path, Path]:
-    """The milia leaflet in English and Polish, A4 and web, for one branch: (project, out)."""
-    root = copy_project(tmp_path_factory.mktemp("translated") / "project")
+    """The milia leaflet in English and Polish, A4 and web, for one branch: (project, out). Made once
+    per run for every xdist worker (tests/helpers/shared.py): tests read it; a test that edits it
+    edits a copy."""
+    folder = shared_folder(tmp_path_factory, "polish-build", make_polish_build)
+    return folder / "project", folder / "project/out"
+
+
+def make_polish_build(folder: Path) -> None:
+    root = copy_project(folder / "project")
     make_polish(root)
     po = polib.pofile(str(root / "locale/pl/milia.po"))  # a paragraph that does not apply in Polish
     left_out = next(e for e in po if e.msgctxt == NOT_APPLICABLE)
     left_out.tcomment = "not-applicable: the figure is about UK babies"
     po.save()
-    out = root / "out"
-    result = build(root, out, "--format", "a4", "--format", "web")
+    result = build(root, root / "out", "--format", "a4", "--format", "web")
     assert result.exit_code == 0, result.output
-    return root, out
 
 
 # --- extract and update -------------------------------------------------------
@@ -398,8 +405,9 @@ def test_list_and_lang_selection(polish_build):
     assert run("--root", root, "list", "--lang", "de").exit_code == 2
 
 
-def test_po_edit_rerenders_only_that_language(polish_build):
-    root, out = polish_build
+def test_po_edit_rerenders_only_that_language(polish_build, tmp_path):
+    root = shutil.copytree(polish_build[0], tmp_path / "project", symlinks=True)  # the shared build stays as it is
+    out = root / "out"
     request = BuildRequest(root=root, out_dir=out, leaflets=("milia",), branches=(BRANCH,), formats=("a4",), jobs=1)
     po_file = root / "locale/pl/milia.po"
     po = polib.pofile(str(po_file))
