@@ -91,6 +91,7 @@ def test_logo_and_qr_code_have_alt_text(default_build):
 def test_draft_leaflet_carries_the_draft_mark(default_build):
     out, manifest = default_build
     reader = open_pdf(out / entry(manifest, "milia", "stoke-on-trent")["path"])
+    assert len(reader.pages) == 2
     for page in reader.pages:
         assert "DRAFT - not for patient use" in " ".join(page.extract_text().split())
 

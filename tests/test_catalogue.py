@@ -93,7 +93,9 @@ def test_a_print_shop_build_lists_its_files_in_the_print_shop_area(project: Path
 
 def test_thumbnails_are_page_one_drawn_for_2x_screens_and_reproducible(default_build):
     out, manifest = default_build
-    for thumb in listed(manifest, "thumbnail"):
+    thumbs = listed(manifest, "thumbnail")
+    assert thumbs, "the build lists no thumbnail"
+    for thumb in thumbs:
         source = next(o for o in manifest["outputs"] if o["path"] == thumb["companion_of"])
         assert source["format"] == "a4" and source["kind"] == "pdf"
         data = (out / thumb["path"]).read_bytes()
@@ -117,6 +119,7 @@ def test_thumbnails_are_page_one_drawn_for_2x_screens_and_reproducible(default_b
 def test_web_page_is_semantic_self_contained_and_scriptless(default_build):
     out, manifest = default_build
     pages = listed(manifest, "web")
+    assert pages, "the build lists no web page"
     assert {o["path"] for o in pages} == {o["path"].replace("-a4.pdf", ".html") for o in manifest["outputs"]
                                         if o["kind"] == "pdf" and o["format"] == "a4"}
     for output in pages:

@@ -116,6 +116,7 @@ def test_one_edit_of_shared_advice_changes_every_leaflet(project):
         edit(project / "data/advice.yaml", "Call 999 if you have trouble breathing",
              "Call 999 at once if you have trouble breathing")
     library = load_library(find_project(project))
+    assert library.leaflets
     for leaflet in library.leaflets.values():
         assert any("Call 999 at once" in unit for unit in body_text(library, leaflet, None)), leaflet.id
 

@@ -37,15 +37,16 @@ def close(actual: tuple[float, ...], expected: tuple[float, ...], tolerance: flo
 def test_office_page_sizes(default_build, name, size):
     out, _ = default_build
     reader = open_pdf(out / f"stoke-on-trent/{name}.pdf")
+    assert reader.pages
     for page in reader.pages:
         assert close(size_mm(page.mediabox), size), (name, size_mm(page.mediabox))
 
 
 def test_page_counts_and_budgets(default_build):
     out, manifest = default_build
-    for item in manifest["outputs"]:
-        if item["kind"] not in ("pdf", "imposed"):
-            continue  # thumbnails and web pages: tests/test_catalogue.py
+    printed = [item for item in manifest["outputs"] if item["kind"] in ("pdf", "imposed")]  # not thumbnails, web
+    assert {item["format"] for item in printed} == {"a4", "a5", "dl", "large-print"}
+    for item in printed:
         pages = item["pages"]
         if item["path"].endswith("-a5-print.pdf"):
             assert pages in (2, 4)
@@ -134,13 +135,16 @@ def test_large_print_text_is_never_under_16_pt(default_build):
 @pytest.mark.parametrize("name, size", sorted((k, v) for k, v in SIZES.items() if k != "milia-a5-print"))
 def test_print_shop_bleed_and_trim(print_shop_build, name, size):
     reader = open_pdf(print_shop_build / f"stoke-on-trent/{name}-print-shop.pdf")
+    assert reader.pages
     for page in reader.pages:
         media = box_mm(page.mediabox)
         trim = box_mm(page.trimbox)
         assert close((trim[2] - trim[0], trim[3] - trim[1]), size), trim
         for edge in (trim[0] - media[0], trim[1] - media[1], media[2] - trim[2], media[3] - trim[3]):
             assert edge == pytest.approx(3, abs=0.05)
-        for content, x, y, _ in positioned_text(page):
+        runs = positioned_text(page)
+        assert runs, (name, "a page without text")
+        for content, x, y, _ in runs:
             if "DRAFT" in content:
                 continue  # the draft mark is drawn across the page on purpose
             assert trim[0] + 5 <= x <= trim[2] - 5 and trim[1] + 5 <= y <= trim[3] - 5, (name, content, x, y)

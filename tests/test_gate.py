@@ -30,6 +30,7 @@ MILIA_FILES = {f"stoke-on-trent/milia-{f}.pdf" for f in ("a4", "a5", "a5-print",
 def verify_sums(release: Path) -> dict[str, str]:
     """What `sha256sum -c SHA256SUMS` does in the release folder; the listed names."""
     sums = dict(reversed(line.split("  ")) for line in (release / "SHA256SUMS").read_text().splitlines())
+    assert sums, "SHA256SUMS lists nothing"
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
     return sums
@@ -123,7 +124,9 @@ def test_an_overdue_leaflet_is_marked_on_every_page_outside_a_release(project: P
     assert result.exit_code == 0, result.output
     assert "milia: review overdue since 2025-06-01" in result.stderr
     for name in ("milia-a4.pdf", "milia-large-print.pdf"):
-        for page in open_pdf(out / "stoke-on-trent" / name).pages:
+        pages = open_pdf(out / "stoke-on-trent" / name).pages
+        assert pages, name
+        for page in pages:
             assert "Reviewoverduesince1June2025" in "".join(page.extract_text().split()), name
     # The day before the review date, the same build is not marked: the mark follows the day.
     again = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4",

@@ -42,9 +42,10 @@ def test_treatment_leaflet_is_built_for_exactly_the_branches_offering_it(default
     out, manifest = default_build
     built = {o["branch"] for o in manifest["outputs"] if o["leaflet"] == leaflet}
     assert built == offered_by().get(treatment, set())
-    for item in manifest["outputs"]:
-        if item["leaflet"] == leaflet and item["format"] == "a4" and item["kind"] == "pdf":
-            assert item["pages"] == 2
+    a4s = [o for o in manifest["outputs"] if o["leaflet"] == leaflet and o["format"] == "a4" and o["kind"] == "pdf"]
+    assert len(a4s) == len(built)  # one A4 for each branch it is built for
+    for item in a4s:
+        assert item["pages"] == 2
 
 
 def test_branch_name_products_and_price_are_shown_when_given(project: Path, tmp_path: Path):
@@ -77,6 +78,7 @@ def test_draft_shows_the_mark_and_approved_does_not(project: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     approved = open_pdf(out / "stoke-on-trent/milia-a4.pdf")
     draft = open_pdf(out / "stoke-on-trent/hydrafacial-a4.pdf")
+    assert approved.pages and draft.pages
     for page in approved.pages:
         assert "DRAFT" not in page.extract_text()
     for page in draft.pages:

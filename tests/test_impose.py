@@ -223,6 +223,7 @@ def test_compose_dl_panel_positions_and_pixels(dl):
 def test_compose_dl_with_bleed():
     composed = compose_dl(dl_pdf(bleed_mm=3), bleed_mm=3)
     out = PdfReader(BytesIO(composed))
+    assert len(out.pages) == 2
     for page in out.pages:
         boxes = page_boxes_mm(page)
         mx0, my0, mx1, my1 = boxes["MediaBox"]

@@ -70,6 +70,7 @@ def test_pages_and_page_size_are_those_of_the_leaflet_on_the_rack(personalised, 
 @pytest.mark.parametrize("fmt", list(CASES))
 def test_a_draft_keeps_its_mark_on_every_page(personalised, fmt):
     reader = personalised[fmt]
+    assert reader.pages
     for page in reader.pages:
         assert "DRAFT - not for patient use" in " ".join(page.extract_text().split())
 

@@ -59,7 +59,9 @@ def test_draft_mark_is_wholly_inside_the_trim_on_every_format(default_build):
             continue  # web pages and thumbnails have no trim box; a translation's mark is in its language
         path = out / item["path"]
         reader = open_pdf(path)
-        for index, boxes in enumerate(draft_mark_boxes(path)):
+        marks = draft_mark_boxes(path)
+        assert marks, item["path"]
+        for index, boxes in enumerate(marks):
             trim = box_mm(reader.pages[index].trimbox)
             slots = slots_mm(item["path"], index) or [(trim[0], trim[2])]
             assert len(boxes) == len(slots), (item["path"], index, boxes)
@@ -75,11 +77,14 @@ RUNNING = re.compile(r"Reference [A-Z]+-\d+, Version [\d.]+|Page \d+ of \d+|" + 
 
 def test_no_page_is_blank_but_the_notes_page(default_build):
     out, manifest = default_build
-    for item in manifest["outputs"]:
-        if item["format"] not in ("a4", "a5", "large-print") or not item["path"].endswith(".pdf") \
-                or item["path"].endswith("-a5-print.pdf"):
-            continue  # thumbnails are PNGs; the imposed file is checked through its reading-order pages
-        for index, page in enumerate(open_pdf(out / item["path"]).pages):
+    # Thumbnails are PNGs; the imposed file is checked through its reading-order pages.
+    checked = [item for item in manifest["outputs"] if item["format"] in ("a4", "a5", "large-print")
+               and item["path"].endswith(".pdf") and not item["path"].endswith("-a5-print.pdf")]
+    assert {item["format"] for item in checked} == {"a4", "a5", "large-print"}
+    for item in checked:
+        pages = open_pdf(out / item["path"]).pages
+        assert pages, item["path"]
+        for index, page in enumerate(pages):
             words = RUNNING.sub("", page.extract_text()).split()
             assert words, f"{item['path']} page {index + 1} has no text of its own"
             if "Notes and questions for your appointment" in " ".join(words):
@@ -152,6 +157,7 @@ def mark_lines(page) -> list[tuple[tuple[float, float], tuple[float, float], boo
 @pytest.mark.parametrize("name", ["chemical-peel-dl-print-shop-proof.pdf", "chemical-peel-a4-print-shop-proof.pdf"])
 def test_crop_marks_lie_outside_the_bleed_on_a_slug(proofs, name):
     reader = open_pdf(proofs / name)
+    assert reader.pages
     for index, page in enumerate(reader.pages):
         bleed, media, trim = box_mm(page.bleedbox), box_mm(page.mediabox), box_mm(page.trimbox)
         assert abs((trim[0] - bleed[0]) - 3.0) < 0.01  # the 3 mm bleed is kept

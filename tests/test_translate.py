@@ -153,6 +153,7 @@ def test_committed_templates_are_fresh():
     from tests.helpers.project import REPO
 
     library = load_library(find_project(REPO))
+    assert names(library)
     for name in names(library):
         committed = REPO / "locale/templates" / f"{name}.pot"
         assert committed.read_text("utf-8") == str(template(library, name)) + "\n", \

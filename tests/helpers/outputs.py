@@ -16,9 +16,9 @@ def digests(out: Path) -> dict[str, str]:
 
 
 def assert_all_listed_outputs_intact(out: Path) -> None:
-    outputs = manifest(out)["outputs"]
-    assert outputs, f"{out}/manifest.json lists no outputs"
-    for output in outputs:
+    """Every file the manifest lists is there with its checksum, and no temporary file is left. The
+    manifest may list none (a build whose only variant failed): callers that expect outputs say how many."""
+    for output in manifest(out)["outputs"]:
         data = (out / output["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]
     assert not list(out.rglob("*.tmp")), "temporary files left behind"
