@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from leaflets.build import run as build_module
+from leaflets.commands import build as build_module
 
 from tests.helpers.pdf import open_pdf, text
 from tests.helpers.project import copy_project, run

@@ -7,15 +7,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from leaflets.commands.build import BuildRequest
+from leaflets.commands.build import run as run_build
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render.html import leaflet_html
+from leaflets.render.workers import WorkerPool
 
 from tests.helpers.pdf import open_pdf, text
 from tests.helpers.project import copy_project, run
@@ -38,14 +42,18 @@ LATIN = st.text(
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def build_with_summary(summary: str):
-    """Build the Stoke-on-Trent milia leaflet whose summary is ``summary``; (result, project, out)."""
-    folder = Path(tempfile.mkdtemp(prefix="leaflets-hostile-"))
-    project = copy_project(folder / "project")
+def set_summary(project: Path, summary: str) -> None:
     path = project / "data/leaflets/milia.yaml"
     data = yaml.safe_load(path.read_text())
     data["summary"] = summary
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def build_with_summary(summary: str):
+    """Build the Stoke-on-Trent milia leaflet whose summary is ``summary``; (result, project, out)."""
+    folder = Path(tempfile.mkdtemp(prefix="leaflets-hostile-"))
+    project = copy_project(folder / "project")
+    set_summary(project, summary)
     out = folder / "out"
     result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--jobs", "1",
                  "--out", out)
@@ -73,12 +81,25 @@ def test_any_text_is_printed_literally_or_refused_cleanly(summary):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def warm_pool():
+    """One worker pool for every example, kept warm as ``leaflets serve`` keeps its own: each build
+    renders in it instead of starting a fork server that imports WeasyPrint again."""
+    with WorkerPool(1) as pool:
+        yield pool
+
+
 @SETTINGS
 @given(summary=LATIN)
-def test_latin_text_appears_in_the_pdf_exactly(summary):
-    result, project, out, folder = build_with_summary(summary)
+def test_latin_text_appears_in_the_pdf_exactly(warm_pool, summary):
+    folder = Path(tempfile.mkdtemp(prefix="leaflets-hostile-"))
     try:
-        assert result.exit_code == 0, result.output
+        project = copy_project(folder / "project")
+        set_summary(project, summary)
+        out = folder / "out"
+        result = run_build(BuildRequest(root=project, out_dir=out, leaflets=("milia",), branches=("stoke-on-trent",),
+                                        formats=("a4",), jobs=1), pool=warm_pool)
+        assert [v.name for v in result.built] == ["milia / stoke-on-trent / a4"], result.failed
         content = text(open_pdf(out / "stoke-on-trent/milia-a4.pdf"))
         assert " ".join(summary.split()) in content
     finally:
