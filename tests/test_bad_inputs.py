@@ -80,6 +80,8 @@ def line_number(path: Path, line: int | str) -> int:
 
 def _param(name: str, case: dict):
     marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+    if case["exit"] != 2:  # built (exit 0) or failed while rendering (exit 1): real PDFs are made
+        marks.append(pytest.mark.pdf)
     return pytest.param(name, case, id=name, marks=marks)
 
 

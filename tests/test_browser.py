@@ -18,7 +18,7 @@ from tests.helpers.browser import ARGS, Requests, chromium_path, serious
 from tests.helpers.project import build_ok
 
 # One browser for the module, whose requests the last test reads: all on one xdist worker, in order.
-pytestmark = pytest.mark.xdist_group("browser")
+pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.pdf, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

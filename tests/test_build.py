@@ -9,6 +9,8 @@ import pytest
 from tests.helpers.pdf import font_names, link_uris, open_pdf, size_mm, text
 from tests.helpers.project import run
 
+pytestmark = pytest.mark.pdf
+
 BRANCHES = {
     "stoke-on-trent": {"phone": "01782 922300", "address": "513 Etruria Road", "clinic": "Staffordshire Skin Clinic"},
     # a stand-in clinic name is never printed
@@ -147,6 +149,7 @@ treatments: [chemical-peel]
 """
 
 
+@pytest.mark.slow
 def test_branch_with_booking_url_gets_links_and_a_booking_qr(project, tmp_path):
     (project / "data/branches/test-branch.yaml").write_text(BOOKING_BRANCH)
     out = tmp_path / "out"

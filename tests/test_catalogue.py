@@ -10,11 +10,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdfium2
+import pytest
 from PIL import Image
 
 from leaflets.render.thumbs import thumbnail_png
 
 from tests.helpers.project import run
+
+pytestmark = pytest.mark.pdf
 
 
 class Page(HTMLParser):
@@ -153,6 +156,7 @@ def test_web_page_escapes_content_and_refuses_a_stylesheet_that_fetches(project:
     assert result.exit_code == 2 and "styles/web.css: a web page stylesheet may not load anything" in result.output
 
 
+@pytest.mark.slow
 def test_catalogue_is_rewritten_only_when_it_changes(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     args = ("--root", project, "build", "milia", "--format", "a4", "--out", out)
@@ -203,6 +207,7 @@ def test_a_removed_branch_leaves_no_catalogue_page_or_folder(project: Path, tmp_
     assert "Wolverhampton" not in (out / "index.html").read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_the_release_zip_carries_the_branch_catalogue_and_its_links_resolve(project: Path, tmp_path: Path):
     from tests.helpers.governance import TODAY, release_ready
 

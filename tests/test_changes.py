@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.project import run
+
+pytestmark = pytest.mark.pdf
 
 
 def summary(result) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from leaflets.gate.rules.contrast import contrast_ratio
 
 from tests.helpers.governance import TODAY, approve, release_ready
@@ -115,6 +117,7 @@ def test_invalid_phone_is_an_error_at_its_line(project: Path):
     assert "data/branches/wolverhampton.yaml:9:8 phone: '01902 2121' is not a valid UK phone number" in result.stderr
 
 
+@pytest.mark.pdf
 def test_phone_is_printed_in_national_format(project: Path, tmp_path: Path):
     path = project / "data/branches/wolverhampton.yaml"
     path.write_text(path.read_text().replace("phone: 01902 212163", "phone: '+44 1902212163'"))

@@ -55,6 +55,7 @@ def default_pdfs(manifest) -> list[str]:
     return [item["path"] for item in manifest["outputs"] if item["path"].endswith(".pdf")]
 
 
+# The tests that read it are marked xdist_group("content-texts"): on one xdist worker, it is read once.
 @pytest.fixture(scope="module")
 def texts(default_build) -> dict[str, str]:
     out, manifest = default_build
@@ -63,6 +64,8 @@ def texts(default_build) -> dict[str, str]:
     return found
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 @pytest.mark.parametrize("what, words", sorted(REFUSED.items()))
 def test_no_refused_wording_in_any_pdf(texts, what, words):
     found = [path for path, content in texts.items() if words.lower() in content.lower()]
@@ -90,6 +93,7 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
+@pytest.mark.pdf
 def test_no_refused_wording_in_any_web_page(default_build):
     out, manifest = default_build
     pages = [item["path"] for item in manifest["outputs"] if item["path"].endswith(".html")]
@@ -102,6 +106,8 @@ def test_no_refused_wording_in_any_web_page(default_build):
         assert not found, f"{path}: {found}"
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_every_pdf_prints_its_draft_date_and_the_sources_note(texts):
     for path, content in texts.items():
         assert "Draft of 4 December 2026" in content, path
@@ -109,6 +115,8 @@ def test_every_pdf_prints_its_draft_date_and_the_sources_note(texts):
         assert re.search(r"Version 0\.\d", content), path  # drafts are numbered 0.x
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_other_formats_are_the_ones_that_exist(texts):
     assert any(p.endswith("-large-print.pdf") for p in texts) and any(p.endswith("-a4.pdf") for p in texts)
     for path, content in texts.items():
@@ -120,6 +128,8 @@ def test_other_formats_are_the_ones_that_exist(texts):
                 in content, path
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_placeholder_clinic_is_printed_as_to_be_confirmed(texts):
     assert any(p.startswith("wolverhampton/") for p in texts) and any(p.startswith("stoke-on-trent/") for p in texts)
     for path, content in texts.items():
@@ -139,12 +149,16 @@ SAFETY_NET = (
 SUNSCREEN = ("sun protection factor (SPF) of 30 or higher", "4 or 5 stars for UVA")
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_every_leaflet_has_the_same_safety_net(texts):
     for path, content in texts.items():
         for words in SAFETY_NET:
             assert words in content, (path, words)
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_milia_leaflet_has_every_added_section(texts):
     wanted = (
         # UK baby-skin advice and the NHS urgent signs
@@ -171,6 +185,8 @@ def test_milia_leaflet_has_every_added_section(texts):
                 assert words in content, (branch, fmt, words)
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_milia_removal_promise_matches_the_branch(texts):
     # Neither default branch offers milia removal, so no leaflet says "this clinic can remove them".
     for branch in BRANCHES:
@@ -189,11 +205,13 @@ CONSENT = (
 )
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("path", [
     "stoke-on-trent/hydrafacial-a4.pdf", "stoke-on-trent/chemical-peel-a4.pdf",
     "wolverhampton/chemical-peel-dl.pdf", "stoke-on-trent/fractional-resurfacing-large-print.pdf",
     "wolverhampton/microdermabrasion-a5.pdf",
 ])
+@pytest.mark.xdist_group("content-texts")
 def test_treatment_leaflets_have_the_consent_essentials(texts, path):
     content = texts[path]
     for words in (*CONSENT, *SUNSCREEN):
@@ -207,12 +225,16 @@ def test_treatment_leaflets_have_the_consent_essentials(texts, path):
     assert "Tell us if you have taken isotretinoin (a strong acne medicine) in the last 12 months." in content
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_laser_leaflet_has_eye_protection_and_the_devices_question(texts):
     content = texts["stoke-on-trent/fractional-resurfacing-a4.pdf"]
     assert "eye protection (goggles)" in content
     assert "pacemaker" in content and "thins your blood" in content and "keloid scars" in content
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_peel_advice_follows_the_products_the_branch_offers(texts):
     wolverhampton = texts["wolverhampton/chemical-peel-a4.pdf"]
     stoke = texts["stoke-on-trent/chemical-peel-a4.pdf"]
@@ -225,6 +247,8 @@ def test_peel_advice_follows_the_products_the_branch_offers(texts):
     assert "If peel liquid gets in your eye, rinse it at once under clean running water." in stoke
 
 
+@pytest.mark.xdist_group("content-texts")
+@pytest.mark.pdf
 def test_hydrafacial_is_stated_neutrally(texts):
     content = texts["stoke-on-trent/hydrafacial-a4.pdf"]
     assert "HydraFacial is not a proven treatment for milia" in content

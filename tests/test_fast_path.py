@@ -49,6 +49,7 @@ def counted_layouts(monkeypatch):
     return calls
 
 
+@pytest.mark.pdf
 def test_padding_guessed_from_the_branch_before_is_one_pass_and_the_same_bytes(a5_jobs, counted_layouts):
     first, second = a5_jobs
     fmt = FORMATS["a5"]
@@ -66,6 +67,7 @@ def test_padding_guessed_from_the_branch_before_is_one_pass_and_the_same_bytes(a
     assert job_module.lay_out_padded(second, fmt).pdf() == one_pass.pdf()
 
 
+@pytest.mark.pdf
 def test_a_wrong_padding_guess_falls_back_to_two_passes(a5_jobs, counted_layouts):
     job = a5_jobs[0]
     fmt = FORMATS["a5"]
@@ -80,6 +82,7 @@ def test_a_wrong_padding_guess_falls_back_to_two_passes(a5_jobs, counted_layouts
         assert job_module._PADDING_GUESS[("a5", job.title)] == padding
 
 
+@pytest.mark.pdf
 def test_one_font_configuration_per_process_and_release_removes_its_folder(a5_jobs):
     job = a5_jobs[0]
     base, allowed = Path(job.base), [Path(a) for a in job.allowed]
@@ -103,6 +106,7 @@ def _child_releases_and_renders(html: str, base: str, allowed: list[str], name: 
     queue.put((str(own), own.exists()))
 
 
+@pytest.mark.pdf
 @pytest.mark.skipif(sys.platform != "linux", reason="fork is the start method on Linux only")
 def test_a_forked_worker_neither_uses_nor_deletes_its_parents_font_folder(a5_jobs):
     import multiprocessing
@@ -134,6 +138,7 @@ def build_in(tmp: Path, *args: str, **popen) -> subprocess.Popen:
     )
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs):
     tmp = tmp_path / "tmp"
@@ -145,6 +150,7 @@ def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs):
     assert not list(tmp.iterdir())
 
 
+@pytest.mark.pdf
 def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp_path: Path):
     path = project / "data/leaflets/milia.yaml"
     marker = "  - heading: When to get advice\n"
@@ -158,6 +164,7 @@ def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp
     assert not list(tmp.iterdir())
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize(("signum", "jobs"), [(signal.SIGINT, "1"), (signal.SIGINT, "2"), (signal.SIGTERM, "2")])
 def test_no_file_left_in_the_temp_folder_after_an_interrupted_build(tmp_path: Path, signum, jobs):
     tmp = tmp_path / "tmp"
@@ -186,6 +193,7 @@ def test_the_recorded_subsetter_is_the_one_weasyprint_uses():
     assert font_subsetter().startswith("harfbuzz-subset " if harfbuzz else "fonttools ")
 
 
+@pytest.mark.pdf
 def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_path: Path, monkeypatch):
     from leaflets.publish.changes import tool_versions
     from leaflets.render import subsetter
@@ -210,6 +218,7 @@ def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_pa
     assert before["outputs"][0]["fingerprint"] != after["outputs"][0]["fingerprint"]
 
 
+@pytest.mark.pdf
 def test_the_two_subsetters_make_different_bytes_and_ci_has_harfbuzz(a5_jobs, monkeypatch):
     """Why the subsetter is in the fingerprint: the same document, subset both ways."""
     import pypdfium2 as pdfium
@@ -322,6 +331,7 @@ print(len(multiprocessing.active_children()))
     assert list(tmp_path.iterdir()) == []  # nor a scratch folder
 
 
+@pytest.mark.pdf
 def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
     """The probe starts the first worker only once the gate lets the build go on."""
     from leaflets.commands.build import BuildRequest
@@ -367,6 +377,7 @@ def test_a_failed_probe_is_tried_again_and_one_probe_serves_callers_at_once(monk
     assert len(probes) == 2  # the failed one, then one for the four callers
 
 
+@pytest.mark.pdf
 def test_making_a_pdf_leaves_the_environment_as_it_was(a5_jobs, monkeypatch):
     """The content's date reaches fontTools through SOURCE_DATE_EPOCH only while the PDF is made:
     a release written later by the same process keeps its fixed zip timestamps."""

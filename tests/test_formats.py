@@ -13,6 +13,8 @@ from tests.helpers.pdf import box_mm, open_pdf, positioned_text, size_mm, text
 from tests.helpers.project import REPO, build_ok, run
 from tests.helpers.shared import shared_folder
 
+pytestmark = pytest.mark.pdf
+
 # finished (trim) page size of each file kind, in mm
 SIZES = {
     "milia-a4": (210, 297),

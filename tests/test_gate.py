@@ -18,6 +18,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.governance import TODAY, approve, confirm_clinic_names, release_ready
 from tests.helpers.outputs import assert_all_listed_outputs_intact, digests, manifest
 from tests.helpers.pdf import open_pdf
@@ -41,6 +43,8 @@ def zipped(path: Path) -> set[str]:
         return set(archive.namelist())
 
 
+@pytest.mark.pdf
+@pytest.mark.slow
 def test_a_release_holds_exactly_the_checked_variants(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     # An earlier, ungated build left drafts (of milia and another leaflet, for both branches) and print-shop files.
@@ -59,6 +63,7 @@ def test_a_release_holds_exactly_the_checked_variants(project: Path, tmp_path: P
     assert not list(out.glob(".release-*")), "a staging folder was left behind"
 
 
+@pytest.mark.pdf
 def test_a_refused_release_leaves_the_last_good_release_whole(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     release_ready(project, "milia")
@@ -76,6 +81,7 @@ def test_a_refused_release_leaves_the_last_good_release_whole(project: Path, tmp
     verify_sums(out / "release")
 
 
+@pytest.mark.pdf
 def test_the_zip_of_a_removed_branch_goes(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     release_ready(project, "milia")
@@ -90,6 +96,7 @@ def test_the_zip_of_a_removed_branch_goes(project: Path, tmp_path: Path):
     assert not (out / "wolverhampton").exists()
 
 
+@pytest.mark.pdf
 def test_a_build_warns_about_what_a_release_refuses(project: Path, tmp_path: Path):
     branch = project / "data/branches/stoke-on-trent.yaml"
     branch.write_text(branch.read_text().replace('primary: "#1d4f6e"', 'primary: "#888888"'))  # 3.54:1: a warning
@@ -116,6 +123,7 @@ def test_a_placeholder_clinic_name_blocks_strict_check_and_release(project: Path
     assert run("--root", project, "check", "milia", "--strict", "--today", TODAY).exit_code == 0
 
 
+@pytest.mark.pdf
 def test_an_overdue_leaflet_is_marked_on_every_page_outside_a_release(project: Path, tmp_path: Path):
     approve(project, "milia", approved="2023-06-01")  # review due 2025-06-01
     out = tmp_path / "out"
@@ -138,6 +146,7 @@ def test_an_overdue_leaflet_is_marked_on_every_page_outside_a_release(project: P
 OVERFLOW = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 4
 
 
+@pytest.mark.pdf
 def test_a_failed_variant_leaves_no_current_looking_old_pdf(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     approve(project, "milia")  # the old file is approved and unmarked: it must not stand in for the new one
@@ -156,6 +165,7 @@ def test_a_failed_variant_leaves_no_current_looking_old_pdf(project: Path, tmp_p
     assert_all_listed_outputs_intact(out)
 
 
+@pytest.mark.pdf
 def test_a_worker_that_cannot_load_weasyprint_ends_the_build_at_once(tmp_path: Path):
     fake = tmp_path / "fake" / "weasyprint"
     fake.mkdir(parents=True)
@@ -175,6 +185,8 @@ def test_a_worker_that_cannot_load_weasyprint_ends_the_build_at_once(tmp_path: P
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
+@pytest.mark.pdf
+@pytest.mark.slow
 def test_pdfs_and_zips_are_the_same_bytes_in_any_folder_and_with_any_jobs(tmp_path: Path):
     near = copy_project(tmp_path / "a")
     far = copy_project(tmp_path / "a much longer folder name" / "with another level")
@@ -223,6 +235,7 @@ def test_a_runaway_layout_fails_that_job_alone():
     assert outcomes["small"][0] and outcomes["small"][1] is None
 
 
+@pytest.mark.pdf
 def test_merged_shards_release_only_after_the_gate(project: Path, tmp_path: Path):
     shards = [tmp_path / "s1", tmp_path / "s2"]
     for k, folder in enumerate(shards, 1):
@@ -260,6 +273,7 @@ def test_format_names_are_case_insensitive(tmp_path: Path):
     assert "1 variant, 2 files" in result.output  # the A4 PDF and its catalogue thumbnail
 
 
+@pytest.mark.pdf
 def test_manifest_records_the_tool_versions(default_build):
     _, data = default_build
     assert set(data["tool"]) >= {"leaflets", "weasyprint", "pydyf", "fonttools", "pypdf", "pebble"}

@@ -37,6 +37,7 @@ def test_there_are_five_treatment_leaflets():
     }
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("leaflet, treatment", TREATMENT_LEAFLETS)
 def test_treatment_leaflet_is_built_for_exactly_the_branches_offering_it(default_build, leaflet, treatment):
     out, manifest = default_build
@@ -48,6 +49,7 @@ def test_treatment_leaflet_is_built_for_exactly_the_branches_offering_it(default
         assert item["pages"] == 2
 
 
+@pytest.mark.pdf
 def test_branch_name_products_and_price_are_shown_when_given(project: Path, tmp_path: Path):
     path = project / "data/branches/stoke-on-trent.yaml"
     content = path.read_text()
@@ -65,12 +67,14 @@ def test_branch_name_products_and_price_are_shown_when_given(project: Path, tmp_
     assert "EnerPeel Mandelic Acid" in wolves and "Obagi" not in wolves
 
 
+@pytest.mark.pdf
 def test_branch_name_for_a_treatment_heads_its_leaflet(default_build):
     out, manifest = default_build
     content = text(open_pdf(out / "stoke-on-trent/fractional-resurfacing-a4.pdf"))
     assert "At this clinic: Resurface" in content
 
 
+@pytest.mark.pdf
 def test_draft_shows_the_mark_and_approved_does_not(project: Path, tmp_path: Path):
     approve(project, "milia")
     out = tmp_path / "out"
@@ -90,6 +94,7 @@ def test_draft_shows_the_mark_and_approved_does_not(project: Path, tmp_path: Pat
     assert "note: draft" in result.stderr and "hydrafacial" in result.stderr
 
 
+@pytest.mark.pdf
 def test_release_refuses_drafts_one_line_each(tmp_path: Path):
     out = tmp_path / "out"
     result = run("--root", REPO, "build", "--release", "--today", TODAY, "--out", out)
@@ -100,6 +105,7 @@ def test_release_refuses_drafts_one_line_each(tmp_path: Path):
     assert not out.exists() or not list(out.rglob("*.pdf"))
 
 
+@pytest.mark.pdf
 def test_release_refuses_an_overdue_leaflet_and_builds_a_current_one(project: Path, tmp_path: Path):
     release_ready(project, "milia", approved="2023-06-01")
     out = tmp_path / "out"

@@ -102,6 +102,7 @@ LINKED = [
 ]
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("linked, named, code", LINKED, ids=[item[0] for item in LINKED])
 def test_a_link_out_of_the_project_is_refused_before_reading(project, tmp_path, token, linked, named, code):
     outside = tmp_path / "outside" / linked
@@ -124,6 +125,7 @@ def test_a_link_out_of_the_project_is_refused_before_reading(project, tmp_path, 
     assert token not in result.output
 
 
+@pytest.mark.pdf
 def test_a_stylesheet_import_through_a_link_is_refused(project, tmp_path, token):
     outside = tmp_path / "outside.css"
     outside.write_text(f'h1::after {{ content: "{token}"; }}\n')
@@ -136,6 +138,7 @@ def test_a_stylesheet_import_through_a_link_is_refused(project, tmp_path, token)
                          "only files inside the project")
 
 
+@pytest.mark.pdf
 def test_an_image_link_reached_from_css_is_refused(project, tmp_path):
     secret = tmp_path / "secret.png"
     shutil.copyfile(REPO / "tests/bad_inputs/png-logo-truncated/files/assets/logos/stoke-on-trent.png", secret)
@@ -151,6 +154,7 @@ def test_an_image_link_reached_from_css_is_refused(project, tmp_path):
 # --- files that are not regular, or huge --------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_a_data_file_that_is_a_fifo_does_not_hang(project, tmp_path):
     os.mkfifo(project / "data/branches/pipe.yaml")
     out = tmp_path / "out"
@@ -159,6 +163,7 @@ def test_a_data_file_that_is_a_fifo_does_not_hang(project, tmp_path):
                          "data/branches/pipe.yaml", "not a regular file")
 
 
+@pytest.mark.pdf
 def test_a_template_that_is_a_fifo_does_not_hang(project, tmp_path):
     (project / "templates/partials/footer.html").unlink()
     os.mkfifo(project / "templates/partials/footer.html")
@@ -168,6 +173,7 @@ def test_a_template_that_is_a_fifo_does_not_hang(project, tmp_path):
                          "templates/partials/footer.html", "not a regular file")
 
 
+@pytest.mark.pdf
 def test_a_logo_that_is_a_fifo_does_not_hang(project, tmp_path):
     (project / "assets/logos/stoke-on-trent.svg").unlink()
     os.mkfifo(project / "assets/logos/stoke-on-trent.svg")
@@ -176,6 +182,7 @@ def test_a_logo_that_is_a_fifo_does_not_hang(project, tmp_path):
     assert_clean_failure(result.stdout + result.stderr, result.returncode, out, None, 2, STOKE, "not a regular file")
 
 
+@pytest.mark.pdf
 def test_a_fifo_merely_present_under_assets_is_ignored(project, tmp_path):
     os.mkfifo(project / "assets/unused-pipe.svg")
     out = tmp_path / "out"
@@ -183,6 +190,7 @@ def test_a_fifo_merely_present_under_assets_is_ignored(project, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("relative", ["data/branches/zero.yaml", "data/labels/en-GB.yaml",
                                       "templates/partials/footer.html", "styles/a4.css",
                                       "assets/logos/stoke-on-trent.svg"])
@@ -199,6 +207,7 @@ def test_a_link_to_dev_zero_is_refused(project, tmp_path, relative):
     assert "MemoryError" not in output
 
 
+@pytest.mark.pdf
 def test_a_3_gb_file_merely_present_under_assets_is_not_read(project, tmp_path):
     with open(project / "assets/video.bin", "wb") as stream:  # sparse: no disk space used
         stream.truncate(3 * 1024**3)
@@ -208,6 +217,7 @@ def test_a_3_gb_file_merely_present_under_assets_is_not_read(project, tmp_path):
     assert "MemoryError" not in result.stderr
 
 
+@pytest.mark.pdf
 def test_a_3_gb_logo_is_refused_by_its_size(project, tmp_path):
     path = project / "assets/logos/huge.png"
     with open(path, "wb") as stream:
@@ -261,6 +271,7 @@ ATTEMPTS = [
 ]
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("attempt", ATTEMPTS)
 def test_a_template_cannot_reach_python_files_or_the_environment(project, tmp_path, attempt, monkeypatch, token):
     import leaflets.render.html
@@ -311,6 +322,7 @@ def set_branch(project: Path, **fields) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
+@pytest.mark.pdf
 def test_the_contact_card_escapes_every_field_and_has_one_phone_line(project, tmp_path):
     set_branch(project, clinic="Skin; Laser, \\Clinic TEL:+449098790000", phone="01782 922300 ext. 214",
                email="info+leaflets@example.co.uk", website="https://example.co.uk/clinic")
@@ -329,6 +341,7 @@ def test_the_contact_card_escapes_every_field_and_has_one_phone_line(project, tm
     assert lines[0] == "BEGIN:VCARD" and "END:VCARD" in lines[-2:], lines
 
 
+@pytest.mark.pdf
 def test_a_placeholder_clinic_s_stand_in_name_is_not_in_its_contact_card(tmp_path):
     out = tmp_path / "out"
     result = run("--root", REPO, "build", "milia", "--branch", "wolverhampton", "--format", "a4", "--out", out)
@@ -339,6 +352,7 @@ def test_a_placeholder_clinic_s_stand_in_name_is_not_in_its_contact_card(tmp_pat
     assert "ORG:Clinic name to be confirmed" in codes[0].replace("\r\n", "\n").split("\n"), codes[0]
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("field, value", [
     ("clinic", "Clinic\nTEL:+449098790000"),
     ("name", "Stoke\r\nEMAIL:evil@example.com"),
@@ -354,6 +368,7 @@ def test_a_line_break_in_any_contact_card_field_is_refused(project, tmp_path, fi
     assert not list(out.rglob("*.pdf")) if out.exists() else True
 
 
+@pytest.mark.pdf
 def test_mailto_and_tel_links_are_built_from_parts(project, tmp_path):
     set_branch(project, phone="01782 922300 ext. 214", email="Info.Desk+leaflets@Example.co.uk",
                website="https://example.co.uk/a path/?q=1 2".replace(" ", "%20"))
@@ -373,6 +388,7 @@ def test_mailto_and_tel_links_are_built_from_parts(project, tmp_path):
     assert "Info.Desk+leaflets@example.co.uk" in printed
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("email", [
     "info@example.co.uk?cc=evil@example.com",
     "info@example.co.uk?bcc=evil@example.com&body=x",
@@ -391,6 +407,7 @@ def test_an_email_with_header_injection_or_tricks_is_refused(project, tmp_path, 
     assert_clean_failure(result.output, result.exit_code, out, None, 2, STOKE, "email")
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("field, value", [
     ("website", "https://example.co.uk/\u202ekoob"),
     ("booking_url", "https://example.co.uk/\u2066book"),
@@ -414,6 +431,7 @@ def _use_bomb() -> str:
             '<use href="#l19"/></svg>')
 
 
+@pytest.mark.pdf
 def test_an_svg_use_bomb_reached_from_a_stylesheet_fails_its_variant(project, tmp_path):
     (project / "assets/pattern.svg").write_text(_use_bomb())
     css = project / "styles/a4.css"
@@ -424,6 +442,7 @@ def test_an_svg_use_bomb_reached_from_a_stylesheet_fails_its_variant(project, tm
                          "<use> references are expanded")
 
 
+@pytest.mark.pdf
 def test_a_huge_data_uri_image_in_a_template_fails_its_variant(project, tmp_path):
     import base64
 
@@ -450,6 +469,7 @@ def test_the_fetcher_records_every_project_file_it_serves(project):
 # --- a full disk ------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_a_full_disk_is_reported_and_leaves_the_last_outputs(project, tmp_path, monkeypatch):
     """Injected: the disk fills up while the PDF is written (runs everywhere)."""
     out = tmp_path / "out"
@@ -536,6 +556,7 @@ def test_treatment_descriptions_cannot_blow_up_a_leaflet(project):
     assert "data/leaflets/milia.yaml:" in result.output and "at most 40,000 are allowed" in result.output, result.output
 
 
+@pytest.mark.pdf
 def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
     from leaflets.commands.build import prepare
     from leaflets.project.folder import find_project
@@ -558,6 +579,7 @@ def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
     assert "logoA .svg" not in reads and "wolverhampton.svg" not in reads, reads
 
 
+@pytest.mark.pdf
 def test_the_booking_qr_code_holds_exactly_the_booking_address(project, tmp_path):
     set_branch(project, booking_url="https://Example.co.uk/book?branch=stoke&x=%3Cy%3E")  # (a raw < is refused)
     out = tmp_path / "out"
@@ -579,6 +601,7 @@ def _truncated_jpeg() -> bytes:
     return data[: len(data) // 2]
 
 
+@pytest.mark.pdf
 def test_a_truncated_jpeg_logo_is_refused(project, tmp_path):
     import weasyprint  # noqa: F401  (it makes Pillow lenient for the whole process; the check must not be)
 
@@ -590,6 +613,7 @@ def test_a_truncated_jpeg_logo_is_refused(project, tmp_path):
     assert_clean_failure(result.output, result.exit_code, out, None, 2, STOKE, "is damaged or truncated")
 
 
+@pytest.mark.pdf
 def test_a_truncated_jpeg_reached_from_css_fails_its_variant(project, tmp_path):
     (project / "assets/cut.jpg").write_bytes(_truncated_jpeg())
     css = project / "styles/a4.css"
@@ -602,6 +626,7 @@ def test_a_truncated_jpeg_reached_from_css_fails_its_variant(project, tmp_path):
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("body, message", [
     ('<use href="other.svg#x"/>', "may only refer to its own elements"),
     ('<use xlink:href="other.svg#x"/><use xlink:href="other.svg#x"/>', "may only refer to its own elements"),

@@ -24,6 +24,8 @@ from leaflets.render.workers import WorkerPool
 from tests.helpers.pdf import open_pdf, text
 from tests.helpers.project import copy_project, run
 
+pytestmark = pytest.mark.pdf
+
 RIGHT_TO_LEFT = ["שלום עולם", "مرحبا بالعالم", "‏עברית‏", "سلام 123"]
 ANY_TEXT = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60),
@@ -60,6 +62,7 @@ def build_with_summary(summary: str):
     return result, project, out, folder
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(summary=ANY_TEXT)
 def test_any_text_is_printed_literally_or_refused_cleanly(summary):
@@ -89,6 +92,7 @@ def warm_pool():
         yield pool
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(summary=LATIN)
 def test_latin_text_appears_in_the_pdf_exactly(warm_pool, summary):

@@ -134,6 +134,7 @@ def links(pdf: bytes) -> list[list[tuple[str, tuple[float, ...]]]]:
     return found
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("n", [8, 12])
 def test_impose_booklet_order_size_text_links_and_pixels(n):
     source = booklet_pdf(n)
@@ -166,6 +167,7 @@ def test_impose_booklet_order_size_text_links_and_pixels(n):
     assert out.pages[0]["/Contents"].get_object().get_data().count(b"re\nW\nn") == 2
 
 
+@pytest.mark.pdf
 def test_booklet_keeps_metadata_language_and_is_deterministic():
     source = booklet_pdf(8)
     first, second = impose_booklet(source), impose_booklet(source)
@@ -177,6 +179,7 @@ def test_booklet_keeps_metadata_language_and_is_deterministic():
     assert reader.root_object["/Lang"] == "en-GB"
 
 
+@pytest.mark.pdf
 def test_booklet_places_bled_pages_by_their_trim():
     plain = impose_booklet(booklet_pdf(4))
     bled = impose_booklet(booklet_pdf(4, bleed=True))
@@ -190,6 +193,7 @@ def test_booklet_places_bled_pages_by_their_trim():
     assert abs(dict((word, x) for x, word in labels_by_x(bled, 0))["P1"] - (148.5 + x_source)) < 0.01
 
 
+@pytest.mark.pdf
 def test_booklet_rejects_bad_page_count_and_oversized_pages():
     with pytest.raises(ValueError, match="multiple of 4"):
         impose_booklet(booklet_pdf(6))
@@ -201,6 +205,7 @@ def test_booklet_rejects_bad_page_count_and_oversized_pages():
 # --- DL roll-fold ----------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_compose_dl_panel_positions_and_pixels(dl):
     composed = compose_dl(dl)
     out = PdfReader(BytesIO(composed))
@@ -220,6 +225,7 @@ def test_compose_dl_panel_positions_and_pixels(dl):
         assert_same_pixels(actual, assemble(dl, actual.size, placed))
 
 
+@pytest.mark.pdf
 def test_compose_dl_with_bleed():
     composed = compose_dl(dl_pdf(bleed_mm=3), bleed_mm=3)
     out = PdfReader(BytesIO(composed))
@@ -244,6 +250,7 @@ def colour_at(image: Image.Image, x_mm: float, y_mm: float) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
+@pytest.mark.pdf
 def test_compose_dl_clips_each_panel_to_its_slot():
     """Content 4 is a 100 mm page in the 97 mm flap, with a black bar reaching 45 mm into content 3."""
     out = compose_dl(dl_pdf(wide_flap=True, leak=True))
@@ -258,6 +265,7 @@ def test_compose_dl_clips_each_panel_to_its_slot():
     assert colour_at(image, 296, 150) == content4
 
 
+@pytest.mark.pdf
 def test_compose_dl_bleed_reaches_only_outer_edges():
     image = raster(compose_dl(dl_pdf(bleed_mm=3), bleed_mm=3), 1)  # inside: CA | CC | CD, 303 x 216 mm
     assert colour_at(image, 0.5, 100) == DL_COLOURS[1]  # left bleed: content 1
@@ -267,6 +275,7 @@ def test_compose_dl_bleed_reaches_only_outer_edges():
     assert colour_at(image, 3 + 101, 100) == DL_COLOURS[3]  # no bleed across the fold
 
 
+@pytest.mark.pdf
 def test_compose_dl_is_deterministic_and_keeps_metadata(dl):
     first, second = compose_dl(dl), compose_dl(dl)
     assert first == second
@@ -275,6 +284,7 @@ def test_compose_dl_is_deterministic_and_keeps_metadata(dl):
     assert reader.root_object["/Lang"] == "en-GB"
 
 
+@pytest.mark.pdf
 def test_compose_dl_rejects_wrong_page_count():
     five = render("<style>@page { size: 100mm 210mm }</style>" + "<p style='page-break-after:always'>x</p>" * 4 + "x")
     with pytest.raises(ValueError, match="exactly 6 panel pages"):

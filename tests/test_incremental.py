@@ -18,6 +18,8 @@ from tests.helpers.governance import TODAY, release_ready
 from tests.helpers.outputs import assert_all_listed_outputs_intact, digests, manifest
 from tests.helpers.project import REPO, run
 
+pytestmark = pytest.mark.pdf
+
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -26,6 +28,7 @@ def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_same_inputs_give_identical_bytes_across_processes(tmp_path: Path):
     first, second = tmp_path / "a", tmp_path / "b"
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
@@ -48,6 +51,7 @@ def summary(result) -> str:
     return next(line for line in result.stderr.splitlines() if " variants: " in line)
 
 
+@pytest.mark.slow
 def test_only_what_changed_is_rendered_again(project: Path, tmp_path: Path):
     out = tmp_path / "out"
     args = ("--root", project, "build", "milia", "chemical-peel", "--format", "a4", "--out", out)
@@ -116,6 +120,7 @@ def _default_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_build_leaves_every_listed_output_whole(tmp_path: Path, signum):
     out = tmp_path / "out"
@@ -139,6 +144,7 @@ def test_an_interrupted_build_leaves_every_listed_output_whole(tmp_path: Path, s
     assert_all_listed_outputs_intact(out)
 
 
+@pytest.mark.slow
 def test_shards_split_the_work_and_merge_back(tmp_path: Path):
     shards = [tmp_path / "s1", tmp_path / "s2"]
     for k, folder in enumerate(shards, 1):
@@ -162,6 +168,7 @@ def test_bad_shard_is_a_usage_error():
     assert "write K/N with 1 <= K <= N" in result.output
 
 
+@pytest.mark.slow
 def test_release_writes_zips_checksums_and_versions(project: Path, tmp_path: Path):
     release_ready(project, "milia", "chemical-peel", "hydrafacial", "fractional-resurfacing", "microdermabrasion")
     outs = [tmp_path / "r1", tmp_path / "r2"]

@@ -11,8 +11,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.outputs import assert_all_listed_outputs_intact, manifest
 from tests.helpers.project import REPO
+
+pytestmark = pytest.mark.pdf
 
 ROUNDS = 14  # two sequences of 7, each killed at its own random moments (seeds 9 and 10)
 # Two leaflets, both branches: 8 PDFs and 4 thumbnails, still being made when each kill comes (0.2-3 s).
@@ -74,6 +78,7 @@ def kill_rounds(out: Path, seed: int, rounds: int) -> None:
     assert not list(out.glob(".release-*"))
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_moments_keeps_every_promise(tmp_path: Path):
     # ROUNDS rounds in all, as two sequences into two output folders side by side (half the wait).
     with ThreadPoolExecutor(2) as pool:

@@ -32,6 +32,7 @@ def library():
     return load_library(find_project(REPO))
 
 
+# The tests that read it are marked xdist_group("personalised"): on one xdist worker, it is rendered once.
 @pytest.fixture(scope="module")
 def personalised(library) -> dict[str, PdfReader]:
     """One personalised PDF per format, rendered in memory."""
@@ -42,6 +43,8 @@ def personalised(library) -> dict[str, PdfReader]:
             for fmt, leaflet in CASES.items()}
 
 
+@pytest.mark.xdist_group("personalised")
+@pytest.mark.pdf
 @pytest.mark.parametrize("fmt", list(CASES))
 def test_the_box_holds_name_note_appointment_and_practitioner_as_typed(personalised, fmt):
     printed = text(personalised[fmt])
@@ -52,11 +55,15 @@ def test_the_box_holds_name_note_appointment_and_practitioner_as_typed(personali
     assert "49" not in printed.split("{{ 7*7 }}")[1][:5]  # not evaluated
 
 
+@pytest.mark.xdist_group("personalised")
+@pytest.mark.pdf
 @pytest.mark.parametrize("fmt", list(CASES))
 def test_a_web_address_in_the_note_is_text_not_a_link(personalised, fmt):
     assert not [uri for uri in link_uris(personalised[fmt]) if "evil" in uri]
 
 
+@pytest.mark.xdist_group("personalised")
+@pytest.mark.pdf
 @pytest.mark.parametrize("fmt", list(CASES))
 def test_pages_and_page_size_are_those_of_the_leaflet_on_the_rack(personalised, default_build, fmt):
     out, _ = default_build
@@ -67,6 +74,8 @@ def test_pages_and_page_size_are_those_of_the_leaflet_on_the_rack(personalised, 
         [tuple(round(v) for v in size_mm(p.mediabox)) for p in normal.pages]
 
 
+@pytest.mark.xdist_group("personalised")
+@pytest.mark.pdf
 @pytest.mark.parametrize("fmt", list(CASES))
 def test_a_draft_keeps_its_mark_on_every_page(personalised, fmt):
     reader = personalised[fmt]
@@ -75,6 +84,8 @@ def test_a_draft_keeps_its_mark_on_every_page(personalised, fmt):
         assert "DRAFT - not for patient use" in " ".join(page.extract_text().split())
 
 
+@pytest.mark.xdist_group("personalised")
+@pytest.mark.pdf
 def test_the_a5_box_is_on_a_notes_page_and_the_a4_box_on_the_back_page(personalised):
     a5 = [" ".join(p.extract_text().split()) for p in personalised["a5"].pages]
     page = next(i for i, t in enumerate(a5) if "For you" in t)
@@ -84,6 +95,8 @@ def test_the_a5_box_is_on_a_notes_page_and_the_a4_box_on_the_back_page(personali
     assert "For you" in a4[1] and "For you" not in a4[0]
 
 
+@pytest.mark.xdist_group("personalised")
+@pytest.mark.pdf
 def test_the_large_print_box_is_in_large_print(personalised):
     reader = personalised["large-print"]
     runs = [run for page in reader.pages for run in positioned_text(page)
@@ -92,6 +105,7 @@ def test_the_large_print_box_is_in_large_print(personalised):
     assert min(size for _, _, _, size in runs) >= 17.9  # UKAAF: 18 pt, like the rest of the leaflet
 
 
+@pytest.mark.pdf
 def test_the_imposed_a5_is_a4_landscape_sheets(library):
     note = PersonalNote.from_form(name="Sam")
     variant = personal_variant(library, "milia", "stoke-on-trent", "a5")
@@ -131,6 +145,8 @@ def test_a_leaflet_with_a_gate_error_is_refused(project: Path):
     assert not (project / "sam.pdf").exists()
 
 
+@pytest.mark.pdf
+@pytest.mark.slow
 def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path):
     (project / "styles/for-you.css").write_text(
         (project / "styles/for-you.css").read_text() + "\n.for-you-note { font-size: 24pt; }\n")
@@ -148,6 +164,7 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
     assert result.exit_code == 0, result.output  # cutting that many is enough
 
 
+@pytest.mark.pdf
 def test_a_full_leaflet_says_to_leave_the_note_out(tmp_path: Path):
     result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "dl",
                  "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "x.pdf")
@@ -156,6 +173,7 @@ def test_a_full_leaflet_says_to_leave_the_note_out(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.pdf
 def test_an_a5_booklet_without_a_free_notes_page_says_so(project: Path):
     (project / "styles/for-you.css").write_text(  # a box taller than a page needs two notes pages; milia has one
         (project / "styles/for-you.css").read_text() + "\n.format-a5 .for-you { min-height: 190mm; }\n")
@@ -166,6 +184,8 @@ def test_an_a5_booklet_without_a_free_notes_page_says_so(project: Path):
     assert not (project / "sam.pdf").exists()
 
 
+@pytest.mark.pdf
+@pytest.mark.slow
 def test_nothing_is_written_anywhere_and_stdout_gets_the_pdf(project: Path, tmp_path: Path):
     """The project, its out/ and the temp folder are the same before and after."""
     scratch = tmp_path / "tmp"
@@ -190,6 +210,7 @@ def test_nothing_is_written_anywhere_and_stdout_gets_the_pdf(project: Path, tmp_
     assert b"Sam Secret" not in done.stderr and b"private" not in done.stderr
 
 
+@pytest.mark.pdf
 def test_o_file_writes_that_one_file_and_nothing_beside_it(tmp_path: Path):
     folder = tmp_path / "here"
     folder.mkdir()
@@ -268,6 +289,7 @@ def test_personalise_help_does_not_import_weasyprint():
     assert "Nothing is stored" in done.stdout
 
 
+@pytest.mark.pdf
 def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
     out = tmp_path / "pl.pdf"
     result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "large-print",

@@ -22,6 +22,8 @@ from tests.helpers.pdf import PT_PER_MM, box_mm, open_pdf, page_texts
 from tests.helpers.project import build_ok
 from tests.helpers.shared import shared_folder
 
+pytestmark = pytest.mark.pdf
+
 DRAFT = "DRAFT - not for patient use"
 MARK_FRAME_MM = 4.0  # the mark's border and padding around its text
 
@@ -51,6 +53,7 @@ def slots_mm(path: str, index: int) -> list[tuple[float, float]]:
     return []
 
 
+@pytest.mark.slow
 def test_draft_mark_is_wholly_inside_the_trim_on_every_format(default_build):
     out, manifest = default_build
     seen_formats = set()

@@ -9,8 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.outputs import assert_all_listed_outputs_intact, manifest
 from tests.helpers.project import REPO
+
+pytestmark = pytest.mark.pdf
 
 
 def children(pid: int) -> list[int]:
@@ -38,6 +42,7 @@ def start_build(out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_a_killed_worker_fails_only_its_own_variant(tmp_path: Path):
     out = tmp_path / "out"
     process = start_build(out, "--format", "a4")
@@ -61,6 +66,7 @@ def test_a_killed_worker_fails_only_its_own_variant(tmp_path: Path):
     assert_all_listed_outputs_intact(out)
 
 
+@pytest.mark.slow
 def test_two_builds_into_one_folder_do_not_corrupt_it(tmp_path: Path):
     out = tmp_path / "out"
     first = start_build(out, "milia", "chemical-peel", "--format", "a4")  # 4 A4s, long enough to overlap

@@ -11,6 +11,8 @@ import pytest
 
 from tests.helpers.project import run
 
+pytestmark = pytest.mark.pdf
+
 LOGO = "assets/logos/stoke-on-trent.svg"
 
 

@@ -126,12 +126,14 @@ def embedded_fonts(path: Path) -> set[str]:
 # --- Urdu: right to left ----------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_urdu_pdf_language_and_direction(urdu):
     reader = PdfReader(urdu / "milia-a5.ur.pdf")
     assert reader.trailer["/Root"]["/Lang"] == "ur"
     assert PdfReader(urdu / "milia-a5-print.ur.pdf").trailer["/Root"]["/Lang"] == "ur"
 
 
+@pytest.mark.pdf
 def test_urdu_text_reads_in_logical_order(urdu):
     text = page_text(urdu / "milia-a5.ur.pdf", 1)
     # The heading and the start of the first paragraph, as written (first letter first).
@@ -165,6 +167,7 @@ def text_lines(path: Path, index: int) -> list[tuple[float, float]]:
             if ARABIC.search("".join(textpage.get_text_bounded(*r) for r in line))]
 
 
+@pytest.mark.pdf
 def test_urdu_text_runs_are_right_aligned(urdu):
     """Every line of the body text ends at the right margin; their left ends vary."""
     pdf = urdu / "milia-a5.ur.pdf"
@@ -181,6 +184,7 @@ def test_urdu_text_runs_are_right_aligned(urdu):
     assert max(lefts) - min(lefts) > 40  # ragged on the left: the last line of each paragraph is short
 
 
+@pytest.mark.pdf
 def test_phone_number_reads_left_to_right(urdu):
     """On the back cover the number is drawn as written: 01782 on the left, 922300 on the right."""
     pdf = urdu / "milia-a5.ur.pdf"
@@ -190,6 +194,7 @@ def test_phone_number_reads_left_to_right(urdu):
     assert "01782" in page_text(pdf, last) and "922300" in page_text(pdf, last)
 
 
+@pytest.mark.pdf
 def test_urdu_fonts_are_the_projects(urdu):
     for name in ("milia-a5.ur.pdf", "milia-a5-print.ur.pdf"):
         fonts = embedded_fonts(urdu / name)
@@ -197,6 +202,7 @@ def test_urdu_fonts_are_the_projects(urdu):
         assert "ibmplexsansarabic" in fonts
 
 
+@pytest.mark.pdf
 def test_urdu_booklet_bound_on_the_right(urdu):
     """The imposed file's first side has the cover (page 1) on the left half and the back cover
     (page 8) on the right: the booklet opens from the right."""
@@ -210,6 +216,7 @@ def test_urdu_booklet_bound_on_the_right(urdu):
     assert booklet_sheets(8, right_to_left=True) == [((1, 8), (7, 2)), ((3, 6), (5, 4))]
 
 
+@pytest.mark.pdf
 def test_urdu_a4_columns_run_right_to_left(urdu_sheets):
     pdf = urdu_sheets / "milia-a4.ur.pdf"
     width = pdfium.PdfDocument(pdf)[0].get_size()[0]
@@ -221,6 +228,7 @@ def test_urdu_a4_columns_run_right_to_left(urdu_sheets):
     assert embedded_fonts(pdf) <= project_font_names()
 
 
+@pytest.mark.pdf
 def test_urdu_dl_panels_mirrored(urdu_sheets):
     """Outside of the sheet: front cover on the left, fold-in flap on the right."""
     pdf = pdfium.PdfDocument(urdu_sheets / "milia-dl.ur.pdf")
@@ -237,6 +245,7 @@ def test_urdu_dl_panels_mirrored(urdu_sheets):
 # --- Polish -------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_polish_text_has_its_letters(polish):
     pdf = polish / "milia-a5.pl.pdf"
     text = " ".join(page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf))))
@@ -298,6 +307,7 @@ def test_english_pages_are_unchanged_by_scripts():
     assert "IBM Plex Sans Arabic" in font_stack_css("ur")
 
 
+@pytest.mark.pdf
 def test_formats_a_translation_leaves_out_are_named_by_list_and_build(tmp_path):
     listed = run("--root", REPO, "list", "milia", "--lang", "pl")
     assert listed.exit_code == 0, listed.output

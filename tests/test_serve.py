@@ -141,6 +141,8 @@ def shown_sha(page) -> str:
     return page.locator("#pages").get_attribute("data-sha")
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_the_page_shows_the_pages_as_images_and_the_gate_status(page, server):
     images = page.locator("#pages img")
     expect(images).to_have_count(2)
@@ -156,6 +158,9 @@ def test_the_page_shows_the_pages_as_images_and_the_gate_status(page, server):
     assert page.locator("#pages img").count() >= 3
 
 
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.browser
 def test_editing_a_heading_changes_the_image(page, server):
     before_sha = shown_sha(page)
     before_image = page.locator("#pages img").first.screenshot()
@@ -171,6 +176,8 @@ def test_editing_a_heading_changes_the_image(page, server):
     assert "What milia look like" in text and HEADING not in text
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_a_broken_edit_shows_a_banner_and_keeps_the_images_until_fixed(page, server):
     good_sha = shown_sha(page)
     server.edit("  - heading:", "  - headng:")  # the first section's heading key misspelt
@@ -194,6 +201,9 @@ def test_a_broken_edit_shows_a_banner_and_keeps_the_images_until_fixed(page, ser
     assert shown_sha(page) == good_sha  # the same content again: the same PDF
 
 
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.browser
 def test_a_leaflet_that_outgrows_its_pages_keeps_its_last_good_images(page, server):
     good_sha = shown_sha(page)
     marker = "  - heading: When to get advice\n"
@@ -213,6 +223,8 @@ def test_a_leaflet_that_outgrows_its_pages_keeps_its_last_good_images(page, serv
     expect(page.locator(".banner")).to_have_count(0, timeout=8000)
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_axe_finds_no_violations(page, server):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -226,6 +238,8 @@ NAME = "Ada Quill-Testpatient"
 NOTE = "Keep the area dry for 24 hours. <b>literal</b> {{ 7*7 }}"
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_a_personalised_print_holds_the_note_and_nothing_is_written(page, server):
     from pypdf import PdfReader
 
@@ -265,6 +279,8 @@ def test_a_personalised_print_holds_the_note_and_nothing_is_written(page, server
     assert NAME not in log and "Keep the area dry" not in log
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_the_form_sends_the_language_the_page_shows(page, server):
     """The form posts the page's language to personalise (this project has no translation, so
     another language is refused by name; tests/test_personalise.py renders a Polish one)."""
@@ -281,6 +297,8 @@ def test_the_form_sends_the_language_the_page_shows(page, server):
     assert status == 400 and "unknown language 'pl'" in text, (status, text)
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_the_form_is_bounded_and_checked(page, server):
     url = server.base + "/leaflet/milia/personal"
     form = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -294,6 +312,8 @@ def test_the_form_is_bounded_and_checked(page, server):
     assert page.request.get(url).status == 405
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_a_cross_site_post_is_refused(browser, server):
     page = browser.new_page()
     hostile = (f'<form method="post" action="{server.base}/leaflet/milia/personal">'
@@ -306,6 +326,7 @@ def test_a_cross_site_post_is_refused(browser, server):
     page.close()
 
 
+@pytest.mark.pdf
 def test_requests_without_the_token_are_refused(server):
     for path in ("/", "/leaflet/milia", "/files/index.html", "/events", "/static/preview.js"):
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -322,6 +343,8 @@ def test_requests_without_the_token_are_refused(server):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_the_token_is_taken_once_and_kept_in_a_strict_cookie(browser, server):
     page = browser.new_page()
     page.goto(f"{server.base}/leaflet/milia?branch=stoke-on-trent&token={TOKEN}")
@@ -332,6 +355,8 @@ def test_the_token_is_taken_once_and_kept_in_a_strict_cookie(browser, server):
     page.close()
 
 
+@pytest.mark.pdf
+@pytest.mark.browser
 def test_only_files_of_the_build_are_served(browser, server):
     request = browser.request
     for path in ("/files/../data/leaflets/milia.yaml", "/files/%2e%2e/%2e%2e/etc/passwd", "/files/.leaflets.lock",
@@ -340,6 +365,7 @@ def test_only_files_of_the_build_are_served(browser, server):
     assert request.get(server.base + "/files/manifest.json").status == 200
 
 
+@pytest.mark.pdf
 def test_the_server_never_writes_out(server):
     assert not (server.project / "out").exists()
 

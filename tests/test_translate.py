@@ -208,6 +208,7 @@ def test_update_without_a_leaflet_merges_only_the_leaflets_already_started(proje
 # --- the gate -----------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_fuzzy_entry_fails_the_polish_build_naming_it_then_fixing_it_builds(project, tmp_path):
     make_polish(project)
     milia = project / "data/leaflets/milia.yaml"
@@ -237,6 +238,7 @@ def test_fuzzy_entry_fails_the_polish_build_naming_it_then_fixing_it_builds(proj
     assert "Translation of an earlier version" not in page_text(out / BRANCH / "milia-a4.pl.pdf")
 
 
+@pytest.mark.pdf
 def test_english_edited_without_update_is_built_from_the_old_translation_marked(project, tmp_path):
     make_polish(project)
     milia = project / "data/leaflets/milia.yaml"
@@ -251,6 +253,7 @@ def test_english_edited_without_update_is_built_from_the_old_translation_marked(
     assert result.exit_code == 2 and "1 string out of date" in result.output
 
 
+@pytest.mark.pdf
 def test_untranslated_labels_fail_naming_the_labels_file(project, tmp_path):
     make_polish(project)
     po = polib.pofile(str(project / "locale/pl/labels.po"))
@@ -280,6 +283,7 @@ def approve_translation(root: Path, name: str, made_from: str | None) -> None:
         path.write_text(re.sub(r"made_from: .*", f'made_from: "{made_from}"', path.read_text()))
 
 
+@pytest.mark.pdf
 def test_release_refuses_a_draft_translation_and_one_made_from_older_english(project, tmp_path):
     make_polish(project)
     approve_english(project)
@@ -327,6 +331,7 @@ def test_bad_record_and_bad_translation_are_data_problems_with_file_and_line(pro
 # --- the translated leaflet ---------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_polish_pdf_has_lang_diacritics_polish_dates_and_the_draft_translation_mark(polish_build):
     _root, out = polish_build
     pdf = out / BRANCH / "milia-a4.pl.pdf"
@@ -343,6 +348,7 @@ def test_polish_pdf_has_lang_diacritics_polish_dates_and_the_draft_translation_m
     assert "What are milia?" in english and "ą" not in english
 
 
+@pytest.mark.pdf
 def test_not_applicable_paragraph_is_left_out_and_shown_by_check(polish_build):
     root, out = polish_build
     po = polib.pofile(str(root / "locale/pl/milia.po"))
@@ -382,6 +388,7 @@ def test_not_applicable_faq_entry_drops_question_and_answer(project):
     assert polish_leaflet.lang == "pl"
 
 
+@pytest.mark.pdf
 def test_manifest_web_page_and_catalogue_carry_the_language(polish_build):
     _root, out = polish_build
     manifest = json.loads((out / "manifest.json").read_text())
@@ -397,6 +404,7 @@ def test_manifest_web_page_and_catalogue_carry_the_language(polish_build):
     assert '<span lang="pl" dir="ltr">Milią</span>' in catalogue
 
 
+@pytest.mark.pdf
 def test_list_and_lang_selection(polish_build):
     root, _out = polish_build
     result = run("--root", root, "list", "milia", "--branch", BRANCH, "--format", "a4", "--lang", "pl")
@@ -406,6 +414,7 @@ def test_list_and_lang_selection(polish_build):
     assert run("--root", root, "list", "--lang", "de").exit_code == 2
 
 
+@pytest.mark.pdf
 def test_po_edit_rerenders_only_that_language(polish_build, tmp_path):
     root = shutil.copytree(polish_build[0], tmp_path / "project", symlinks=True)  # the shared build stays as it is
     out = root / "out"
@@ -438,6 +447,7 @@ def test_a_po_file_linked_from_outside_the_project_is_refused(project, tmp_path)
     assert "Traceback" not in result.output
 
 
+@pytest.mark.pdf
 def test_a_translation_that_loses_a_placeholder_is_not_complete(project, tmp_path):
     make_polish(project)
     po = polib.pofile(str(project / "locale/pl/labels.po"))
