@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -130,6 +132,15 @@ def test_a_forked_worker_neither_uses_nor_deletes_its_parents_font_folder(a5_job
 # --- nothing left in the temp folder -----------------------------------------------
 
 
+@pytest.fixture
+def private_tmp():
+    """An empty TMPDIR for one build, with a short path: the fork server's socket is made in it, and a
+    Unix socket path may not pass 107 bytes (a test's tmp_path under an xdist worker comes close)."""
+    folder = Path(tempfile.mkdtemp(prefix="lf-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def build_in(tmp: Path, *args: str, **popen) -> subprocess.Popen:
     tmp.mkdir(exist_ok=True)
     return subprocess.Popen(
@@ -140,8 +151,8 @@ def build_in(tmp: Path, *args: str, **popen) -> subprocess.Popen:
 
 @pytest.mark.pdf
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs):
-    tmp = tmp_path / "tmp"
+def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs, private_tmp: Path):
+    tmp = private_tmp
     process = build_in(tmp, "build", "milia", "--format", "a5", "--lang", "en-GB", "-j", jobs,
                        "--out", str(tmp_path / "out"))
     _, errors = process.communicate(timeout=300)
@@ -151,12 +162,12 @@ def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs):
 
 
 @pytest.mark.pdf
-def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp_path: Path):
+def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp_path: Path, private_tmp: Path):
     path = project / "data/leaflets/milia.yaml"
     marker = "  - heading: When to get advice\n"
     extra = "  - heading: Too long\n    body:\n" + "      - p: More words that will not fit on the panels.\n" * 30
     path.write_text(path.read_text().replace(marker, extra + marker, 1))
-    tmp = tmp_path / "tmp"
+    tmp = private_tmp
     process = build_in(tmp, "--root", str(project), "build", "milia", "hydrafacial", "--format", "dl", "-j", "2",
                        "--out", str(tmp_path / "out"))
     _, errors = process.communicate(timeout=300)
@@ -166,8 +177,8 @@ def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp
 
 @pytest.mark.pdf
 @pytest.mark.parametrize(("signum", "jobs"), [(signal.SIGINT, "1"), (signal.SIGINT, "2"), (signal.SIGTERM, "2")])
-def test_no_file_left_in_the_temp_folder_after_an_interrupted_build(tmp_path: Path, signum, jobs):
-    tmp = tmp_path / "tmp"
+def test_no_file_left_in_the_temp_folder_after_an_interrupted_build(tmp_path: Path, signum, jobs, private_tmp: Path):
+    tmp = private_tmp
     # Every format: enough work left when the signal comes that the build cannot finish first.
     process = build_in(tmp, "build", "--force", "-j", jobs, "--out", str(tmp_path / "out"))
     assert process.stderr is not None
