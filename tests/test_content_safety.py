@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_ok
-from pdfinfo import link_uris, open_pdf, text
+from tests.helpers.pdf import link_uris, open_pdf, text
+from tests.helpers.project import build_ok
+
+# The module fixture pdfs builds and reads four leaflets: all on one xdist worker, so it is made once.
+pytestmark = [pytest.mark.xdist_group("content-safety"), pytest.mark.pdf]
 
 LEAFLETS = ("chemical-peel", "hydrafacial", "fractional-resurfacing", "milia")
 TREATMENT_LEAFLETS = ("chemical-peel", "hydrafacial", "fractional-resurfacing")
@@ -178,7 +181,7 @@ def test_leaflets_not_built_by_default_carry_the_fixes_too():
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
 
-    from conftest import REPO
+    from tests.helpers.project import REPO
 
     library = load_library(find_project(REPO))
     mda = " ".join(body_text(library, library.leaflets["microdermabrasion"], library.branches["wolverhampton"]))

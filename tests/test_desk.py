@@ -285,7 +285,7 @@ def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
 def test_with_data_that_does_not_load_the_desk_still_serves_the_built_catalogue(tmp_path):
     from leaflets.desk.state import Desk
 
-    from conftest import copy_project
+    from tests.helpers.project import copy_project
 
     project = copy_project(tmp_path / "project")
     milia = project / "data" / "leaflets" / "milia.yaml"
@@ -334,7 +334,7 @@ def test_the_release_is_shown_first_with_a_switch_to_the_working_build(tmp_path)
 
 
 def test_the_command_refuses_an_open_address_without_a_password_and_sets_one(tmp_path):
-    from conftest import run
+    from tests.helpers.project import run
 
     stored = tmp_path / "desk-password"
     result = run("desk", "--host", "0.0.0.0", "--password-file", stored)

@@ -23,9 +23,12 @@ import pypdf
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser import ARGS, chromium_path, serious
-from conftest import build_ok, copy_project
-from test_serve import free_port
+from tests.helpers.browser import ARGS, chromium_path, serious
+from tests.helpers.project import build_ok, copy_project
+from tests.helpers.servers import port_from_log
+
+# One desk server and one browser for the module: all on one xdist worker.
+pytestmark = [pytest.mark.xdist_group("desk-browser"), pytest.mark.browser, pytest.mark.pdf]
 
 LEAFLETS = str(Path(sys.executable).with_name("leaflets"))
 BRANCH = "stoke-on-trent"
@@ -52,13 +55,13 @@ def desk(tmp_path_factory):
     tmp = root / "tmp"
     tmp.mkdir()
     log = root / "desk.log"
-    port = free_port()
     started = time.monotonic()
     with open(log, "wb") as stream:
         process = subprocess.Popen(
-            [LEAFLETS, "--root", str(project), "desk", "--out", str(out), "--port", str(port), "-j", "1"],
-            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp)})
+            [LEAFLETS, "--root", str(project), "desk", "--out", str(out), "--port", "0", "-j", "1"],
+            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"})
     try:
+        port = port_from_log(log, process, "the desk is at", seconds=20)
         while True:
             assert process.poll() is None, log.read_text()
             try:

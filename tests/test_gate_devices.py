@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO, run
+from tests.helpers.project import REPO, run
 
 UNKNOWN = "the type of the laser 'Resurface' is not known"
 

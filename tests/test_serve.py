@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import re
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers.browser import ARGS, chromium_path
 from tests.helpers.project import copy_project
+from tests.helpers.servers import port_from_log
 
 # One server and one browser for the module, and the tests edit its project in turn: all on one xdist worker.
 pytestmark = pytest.mark.xdist_group("serve")
@@ -36,25 +36,17 @@ HEADING = "What are milia?"
 
 
 def wait_until_up(log: Path, process: subprocess.Popen, seconds: float = 90) -> int:
-    """The port the server took (``--port 0``: a free one, chosen by the system, so that servers of
-    parallel test workers never collide), once it says it serves and answers there."""
+    """The port the server took, once it answers there."""
+    port = port_from_log(log, process, "serving the preview at", seconds)
     deadline = time.monotonic() + seconds
-    port = None
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"leaflets serve exited with {process.returncode}:\n{log.read_text()}")
-        if port is None:
-            found = re.search(r"serving the preview at http://127\.0\.0\.1:(\d+)/", log.read_text())
-            port = int(found.group(1)) if found else None
-        if port is not None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
-                return port
-            except urllib.error.HTTPError:
-                return port  # it answers (and refuses: no token)
-            except OSError:
-                pass
-        time.sleep(0.2)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+            return port
+        except urllib.error.HTTPError:
+            return port  # it answers (and refuses: no token)
+        except OSError:
+            time.sleep(0.2)
     raise AssertionError(f"leaflets serve did not answer in time:\n{log.read_text()}")
 
 

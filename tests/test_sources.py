@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import REPO, run
+from tests.helpers.project import REPO, run
 
 
 def sources(*args: str):

@@ -476,7 +476,7 @@ def test_shipped_po_files_carry_the_standard_headers_and_name_no_translator():
 
     from leaflets.commands.translate import NO_TRANSLATOR
 
-    from conftest import REPO
+    from tests.helpers.project import REPO
 
     files = sorted(REPO.glob("locale/*/*.po"))
     assert len(files) >= 6  # pl and ur: milia, shared, labels
@@ -497,7 +497,7 @@ def test_shipped_po_files_carry_the_standard_headers_and_name_no_translator():
 
 
 def test_shared_text_is_translated_once_per_language():
-    from conftest import REPO
+    from tests.helpers.project import REPO
 
     for lang in ("pl", "ur"):
         holders: dict[str, list[str]] = {}
@@ -543,7 +543,7 @@ def test_shared_po_counts_for_a_leaflet_only_what_that_leaflet_prints():
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
 
-    from conftest import REPO
+    from tests.helpers.project import REPO
 
     library = load_library(find_project(REPO))
     for lang in ("pl", "ur"):

@@ -18,7 +18,10 @@ from pypdf import PdfReader
 
 from leaflets.render.typography import NO_BREAK_SPACE, typeset
 
-from conftest import REPO, build_ok
+from tests.helpers.project import REPO, build_ok
+from tests.helpers.shared import shared_folder
+
+pytestmark = pytest.mark.pdf
 
 BRANCH = "wolverhampton"
 ONE_LETTER_AT_LINE_END = re.compile(r"(?:^|\s)[aiouwzAIOUWZ]$")
@@ -26,9 +29,9 @@ ONE_LETTER_AT_LINE_END = re.compile(r"(?:^|\s)[aiouwzAIOUWZ]$")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("translated")
-    build_ok(out, "milia", "--branch", BRANCH, "--format", "a5", "--format", "web", "--lang", "pl", "--lang", "ur",
-             "-j1", "--today", "2026-12-04", root=REPO)
+    out = shared_folder(tmp_path_factory, "translated-text", lambda folder: build_ok(
+        folder, "milia", "--branch", BRANCH, "--format", "a5", "--format", "web", "--lang", "pl", "--lang", "ur", "-j1",
+        "--today", "2026-12-04", root=REPO))
     return out / BRANCH
 
 
