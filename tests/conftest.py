@@ -23,7 +23,7 @@ def project(tmp_path: Path) -> Path:
 def default_build(tmp_path_factory) -> tuple[Path, dict]:
     """Every default English variant, built once for the whole run and shared by the xdist workers:
     (out folder, manifest). Tests only read it. The shipped translations are built and read by
-    tests/test_translate.py and tests/test_scripts.py."""
+    tests/commands/test_translate.py and tests/render/test_scripts.py."""
     out = shared_folder(tmp_path_factory, "default-build", lambda folder: build_ok(folder, "--lang", "en-GB"))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["outputs"], "the default build lists no outputs"

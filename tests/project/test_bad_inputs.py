@@ -17,9 +17,9 @@ import yaml
 from leaflets.commands import build as build_module
 
 from tests.helpers.pdf import open_pdf, text
-from tests.helpers.project import copy_project, run
+from tests.helpers.project import REPO, copy_project, run
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = REPO / "tests/bad_inputs"
 DEFAULT_COMMAND = ["build", "milia", "--format", "a4"]
 FIELDS = {"description", "command", "exit", "file", "line", "message", "remove", "edits", "expect_text", "xfail",
           "translations"}

@@ -275,7 +275,7 @@ def test_a_personalised_print_holds_the_note_and_nothing_is_written(page, server
 @pytest.mark.browser
 def test_the_form_sends_the_language_the_page_shows(page, server):
     """The form posts the page's language to personalise (this project has no translation, so
-    another language is refused by name; tests/test_personalise.py renders a Polish one)."""
+    another language is refused by name; tests/commands/test_personalise.py renders a Polish one)."""
     page.goto(f"{server.base}/leaflet/milia?branch=stoke-on-trent&format=large-print")
     assert page.locator("#personal input[name=lang]").get_attribute("value") == "en-GB"
     page.fill("#p-name", NAME)

@@ -2,9 +2,8 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers.project import REPO
 
 
 def test_generate_py_without_the_dependencies_says_how_to_set_up():

@@ -24,6 +24,8 @@ from leaflets.publish.files import Output, sha256, write_manifest
 from leaflets.publish.release import write_release
 from leaflets.serving.guard import Policy
 
+from tests.helpers.project import REPO
+
 HOST = "127.0.0.1:8010"
 NAME = "Zebedee Quartermain"
 
@@ -268,7 +270,7 @@ def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
     from leaflets.publish.catalogue import render
     from leaflets.render.web import web_html
 
-    library = load_library(find_project(Path(__file__).resolve().parents[1]))
+    library = load_library(find_project(REPO))
     branch = library.branches["wolverhampton"]
     assert branch.clinic_placeholder
     today = dt.date(2026, 12, 4)
@@ -312,7 +314,7 @@ def test_the_release_is_shown_first_with_a_switch_to_the_working_build(tmp_path)
 
     out = built_folder(tmp_path / "out")
     write_release(out, shelves(out)["build"].outputs)
-    desk = Desk(Path(__file__).resolve().parents[1], out)
+    desk = Desk(REPO, out)
     try:
         desk._load()
         desk.ready.set()

@@ -1,4 +1,4 @@
-"""The staff catalogue, the thumbnails and the web pages, without a browser (tests/test_browser.py has one)."""
+"""The staff catalogue, the thumbnails and the web pages, without a browser (tests/publish/test_browser.py has one)."""
 
 from __future__ import annotations
 
