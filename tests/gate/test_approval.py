@@ -18,8 +18,8 @@ from leaflets.project.clinical import clinical_text, leaflet_seal
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 
-from conftest import REPO, copy_project, run
-from pdfinfo import open_pdf, text
+from tests.helpers.pdf import open_pdf, text
+from tests.helpers.project import REPO, copy_project, run
 
 NAME, ROLE = "Dr Test Person", "Consultant Dermatologist"
 ONE = ("milia", "--branch", "stoke-on-trent", "--format", "a4", "--today", "2026-11-22")

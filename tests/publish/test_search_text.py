@@ -4,7 +4,7 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.publish.catalogue import search_text
 
-from conftest import REPO
+from tests.helpers.project import REPO
 
 
 def test_search_text_has_headings_and_body_but_no_data_words():
