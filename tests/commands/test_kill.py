@@ -19,9 +19,9 @@ from tests.helpers.project import REPO
 pytestmark = pytest.mark.pdf
 
 ROUNDS = 14  # two sequences of 7, each killed at its own random moments (seeds 9 and 10)
-# Two leaflets, both branches: 8 PDFs and 4 thumbnails, still being made when each kill comes (0.2-3 s).
-BUILD = [sys.executable, "-m", "leaflets", "build", "milia", "chemical-peel", "--jobs", "2", "--format", "a4",
-         "--format", "dl"]
+# Three leaflets (4 variants): 8 PDFs and 4 thumbnails, still being made when each kill comes (0.2-3 s).
+BUILD = [sys.executable, "-m", "leaflets", "build", "milia", "hydrafacial", "microdermabrasion", "--jobs", "2",
+         "--format", "a4", "--format", "dl"]
 
 
 def descendants(pid: int) -> set[int]:
@@ -73,7 +73,7 @@ def kill_rounds(out: Path, seed: int, rounds: int) -> None:
     finished = subprocess.run(BUILD + ["--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert "another build is writing" not in finished.stderr
-    assert len([o for o in manifest(out)["outputs"] if o["kind"] != "thumbnail"]) == 8  # 2 leaflets x 2 branches x 2
+    assert len([o for o in manifest(out)["outputs"] if o["kind"] != "thumbnail"]) == 8  # 4 variants x (a4, dl)
     assert_all_listed_outputs_intact(out)  # also: no temporary file left
     assert not list(out.glob(".release-*"))
 
