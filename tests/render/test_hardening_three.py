@@ -17,15 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project, run
+from tests.helpers.project import REPO, copy_project, run
+from tests.helpers.servers import port_from_log
 
 # --- the preview server: odd paths, log lines, Host ------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def raw_request(port: int, path: bytes, host: bytes | None = None) -> int:
@@ -46,19 +41,14 @@ def preview(tmp_path_factory):
     root = tmp_path_factory.mktemp("preview")
     project = copy_project(root / "project")
     log = root / "server.log"
-    port = free_port()
-    env = {**os.environ, "TMPDIR": str(root), "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "TMPDIR": str(root), "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as stream:
         process = subprocess.Popen(
             [sys.executable, "-m", "leaflets", "--root", str(project), "serve", "milia", "--branch",
-             "stoke-on-trent", "--format", "a4", "--port", str(port), "-j", "1"],
+             "stoke-on-trent", "--format", "a4", "--port", "0", "-j", "1"],
             stdout=stream, stderr=subprocess.STDOUT, env=env, cwd=REPO)
     try:
-        deadline = time.monotonic() + 120
-        while b"serving the preview at" not in log.read_bytes():
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "leaflets serve did not start in time:\n" + log.read_text()
-            time.sleep(0.2)
+        port = port_from_log(log, process, "serving the preview at", seconds=120)  # --port 0: no race for a port
         yield port, log
     finally:
         process.terminate()
