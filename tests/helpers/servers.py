@@ -5,6 +5,7 @@ port from the line the server prints."""
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -23,3 +24,17 @@ def port_from_log(log: Path, process: subprocess.Popen, says: str, seconds: floa
             raise AssertionError(f"the server exited with {process.returncode}:\n{log.read_text()}")
         time.sleep(0.1)
     raise AssertionError(f"the server did not say where it listens within {seconds:.0f} s:\n{log.read_text()}")
+
+
+def wait_listening(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Until a connection to the port is accepted: the server prints its address before it listens."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port} after {seconds:.0f} s")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.project import REPO, copy_project, run
-from tests.helpers.servers import port_from_log
+from tests.helpers.servers import port_from_log, wait_listening
 
 # --- the preview server: odd paths, log lines, Host ------------------------------------------
 
@@ -49,6 +49,7 @@ def preview(tmp_path_factory):
             stdout=stream, stderr=subprocess.STDOUT, env=env, cwd=REPO)
     try:
         port = port_from_log(log, process, "serving the preview at", seconds=120)  # --port 0: no race for a port
+        wait_listening(port, process)
         yield port, log
     finally:
         process.terminate()
