@@ -1,0 +1,1 @@
+"""Tests of leaflets.cli: the command line itself and generate.py."""

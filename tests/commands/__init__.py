@@ -1,0 +1,1 @@
+"""Tests of leaflets.commands: build (incremental, shards, releases, interruptions), personalise, translate."""

@@ -1,0 +1,96 @@
+"""`kill -9` of a build at random moments: no process is left, the manifest matches the files on disk,
+and the next build starts at once (no stale lock) and leaves no temporary file."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.outputs import assert_all_listed_outputs_intact, manifest
+from tests.helpers.project import REPO
+
+pytestmark = pytest.mark.pdf
+
+ROUNDS = 14  # two sequences of 7, each killed at its own random moments (seeds 9 and 10)
+# Three leaflets (4 variants): 8 PDFs and 4 thumbnails, still being made when each kill comes (0.2-3 s).
+BUILD = [sys.executable, "-m", "leaflets", "build", "milia", "hydrafacial", "microdermabrasion", "--jobs", "2",
+         "--format", "a4", "--format", "dl"]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (the fork server and the workers), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
+
+
+def kill_rounds(out: Path, seed: int, rounds: int) -> None:
+    """``rounds`` builds into ``out``, each killed with SIGKILL at a random moment, checking after each."""
+    chance = random.Random(seed)
+    command = BUILD + ["--force", "--out", str(out)]
+    for round_ in range(rounds):
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(chance.uniform(0.2, 3.0))
+        below = descendants(process.pid)
+        process.send_signal(signal.SIGKILL)
+        _, errors = process.communicate(timeout=30)
+        assert "another build is writing" not in errors, f"{out.name} round {round_}: waited for a stale lock"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(p) for p in below):
+            time.sleep(0.1)
+        assert not [p for p in below if alive(p)], f"{out.name} round {round_}: processes outlived the build"
+        if (out / "manifest.json").exists():
+            listed = manifest(out)["outputs"]
+            for output in listed:  # every entry names a whole file with its checksum, right now
+                assert (out / output["path"]).is_file(), f"{out.name} round {round_}: {output['path']} missing"
+            assert_intact_ignoring_temp(out)
+    finished = subprocess.run(BUILD + ["--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert "another build is writing" not in finished.stderr
+    assert len([o for o in manifest(out)["outputs"] if o["kind"] != "thumbnail"]) == 8  # 4 variants x (a4, dl)
+    assert_all_listed_outputs_intact(out)  # also: no temporary file left
+    assert not list(out.glob(".release-*"))
+
+
+@pytest.mark.slow
+def test_kill_9_at_random_moments_keeps_every_promise(tmp_path: Path):
+    # ROUNDS rounds in all, as two sequences into two output folders side by side (half the wait).
+    with ThreadPoolExecutor(2) as pool:
+        sequences = [pool.submit(kill_rounds, tmp_path / f"out-{seed}", seed, ROUNDS // 2) for seed in (9, 10)]
+        for sequence in sequences:
+            sequence.result()
+
+
+def assert_intact_ignoring_temp(out: Path) -> None:
+    """Checksums of every listed file; a killed build may leave temporary files, which the next one removes."""
+    import hashlib
+
+    for output in manifest(out)["outputs"]:
+        data = (out / output["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == output["sha256"], output["path"]

@@ -1,0 +1,1 @@
+"""Tests of leaflets.preview: leaflets serve, in a browser and under load."""
