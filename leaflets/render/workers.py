@@ -28,7 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from leaflets.errors import BuildFailed
+from leaflets.errors import BuildFailed, UserError
 from leaflets.render.job import Job, RenderedFile, make_pdfs
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # per job; a normal leaflet takes under 2 s
@@ -125,7 +125,16 @@ def _context() -> Any:
         from multiprocessing import forkserver
 
         context.set_forkserver_preload(["leaflets.render.warm"])
-        forkserver.ensure_running()  # starts the process and returns; connecting to it waits for the preload
+        try:
+            forkserver.ensure_running()  # starts the process and returns; connecting to it waits for the preload
+        except OSError as error:
+            if "too long" not in str(error):
+                raise
+            import tempfile
+
+            raise UserError(f"the temporary folder {tempfile.gettempdir()} has too long a path for the socket the "
+                            "worker processes are started through (a Unix socket's path holds about 100 "
+                            "characters): set TMPDIR to a shorter folder, e.g. TMPDIR=/tmp") from None
     return context
 
 
