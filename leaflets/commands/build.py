@@ -326,7 +326,7 @@ def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
         format=variant.format,
         bleed_mm=PROFILES[variant.profile].bleed_mm,
         paths=tuple(p for p in expected_paths(variant) if p != variant.thumbnail),
-        headings=tuple(section.heading for section in leaflet.sections),
+        headings=tuple(section.heading for section in leaflet.sections if FORMATS[variant.format].shows(section)),
         title=leaflet.title,
         epoch=int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()),
         base=str(project.root),

@@ -262,11 +262,19 @@ class Strict(BaseModel):
 class Paragraph(Strict):
     kind: ClassVar[str] = "p"
     p: Text
+    keep_with_previous: bool = Field(
+        default=False, description="Printed on the same page, column or panel as the end of the block before it: "
+        "for a warning that qualifies that advice (\"do not use retinol if you are pregnant\")."
+    )
 
 
 class Bullets(Strict):
     kind: ClassVar[str] = "bullets"
     bullets: list[Text] = Field(min_length=1, max_length=30)
+    keep_with_previous: bool = Field(
+        default=False, description="Printed on the same page, column or panel as the end of the block before it: "
+        "for a warning that qualifies that advice (\"do not use retinol if you are pregnant\")."
+    )
 
 
 class CalloutBody(Strict):
@@ -281,6 +289,10 @@ class Callout(Strict):
     kind: ClassVar[str] = "callout"
 
     callout: CalloutBody
+    keep_with_previous: bool = Field(
+        default=False, description="Printed on the same page, column or panel as the end of the block before it: "
+        "for a warning that qualifies that advice (\"do not use retinol if you are pregnant\")."
+    )
 
 
 class TreatmentListBody(Strict):
@@ -334,6 +346,10 @@ Block = Annotated[
 class Section(Strict):
     heading: ShortText
     body: list[Block] = Field(min_length=1, max_length=40)
+    full_version_only: bool = Field(
+        default=False, description="Left out of the short version printed on a DL leaflet, which points to the "
+        "full leaflet instead. Only for a section a clinician agrees is not needed for safety."
+    )
 
 
 class FaqEntry(Strict):
@@ -685,4 +701,8 @@ class Labels(Strict):
     draft_translation: ShortText = Field(
         default="Draft translation, not yet checked by a qualified translator",
         description="Marked on every page of a translation whose record is not approved (translated too).",
+    )
+    short_version: Text = Field(
+        default="This is a shorter version of this leaflet. Ask at reception for the full leaflet.",
+        description="On the back of a DL leaflet that leaves out sections marked full_version_only.",
     )

@@ -158,9 +158,31 @@ class LaidOut:
                     return number, found[0], found[1]
         return None
 
+    def room_overflow_mm(self) -> float:
+        """How far what is in the room for the "For you" box (templates/partials/room.html) runs
+        past the room's bottom, in millimetres (0 when it fits, or when there is no room). A
+        personalised print has the rack copy's pages only if its box stays inside its room."""
+        worst = 0.0
+        for page in self._document.pages:
+            for room in _boxes_with_id(page._page_box, "room"):
+                bottom = room.content_box_y() + room.height
+                for child in getattr(room, "children", ()):
+                    worst = max(worst, child.position_y + child.margin_height() - bottom)
+        return max(0.0, worst) * 25.4 / 96
+
     def pdf(self) -> bytes:
         with _checked(self._fetcher, self._what):
             return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier)
+
+
+def _boxes_with_id(box, element_id: str):
+    """The laid-out boxes of the element with ``element_id`` (one per page or column it is on)."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("id") == element_id and getattr(box, "element_tag", "") != "":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _boxes_with_id(child, element_id)
 
 
 @contextmanager

@@ -295,8 +295,11 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
     labels = library.labels[leaflet.lang]
     fmt = FORMATS[variant.format]
     offered = offered_treatments(library, leaflet, branch)
+    sections = library.sections_for(leaflet, branch)
+    shown = [s for s in sections if fmt.shows(s)]
     return {
-        "sections": library.sections_for(leaflet, branch),
+        "sections": shown,
+        "short_version": len(shown) < len(sections),  # the DL's shorter version points to the full leaflet
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         "version_line": version_text(labels, leaflet),
         "other_formats": other_formats_text(labels, variant.format, built),
