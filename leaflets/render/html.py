@@ -299,7 +299,8 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
     shown = [s for s in sections if fmt.shows(s)]
     return {
         "sections": shown,
-        "short_version": len(shown) < len(sections),  # the DL's shorter version points to the full leaflet
+        # the DL's shorter version (no full_version_only section, no questions) points to the full leaflet
+        "short_version": len(shown) < len(sections) or (fmt.short_version and bool(leaflet.faq)),
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         "version_line": version_text(labels, leaflet),
         "other_formats": other_formats_text(labels, variant.format, built),
