@@ -31,6 +31,7 @@ class Format:
     duplex: str | None = None  # "DuplexFlipLongEdge" or "DuplexFlipShortEdge"
     companion_duplex: str | None = None  # the same for the imposed companion file
     short_version: bool = False  # sections marked full_version_only in the data are left out
+    budget: str = ""  # the page model in a few words, for the message when content does not fit
 
     @property
     def printed(self) -> bool:
@@ -61,19 +62,23 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("a4", "A4, one or two duplex sheets (2 or 4 pages), for printing at reception", "a4.html", "a4.css",
                4, multiple=2, staff_name="A4 (duplex)", thumbnail=True, duplex="DuplexFlipLongEdge",
+               budget="one or two duplex sheets, with room kept for the \"For you\" box",
                printing="Print on A4, double-sided, flip on long edge, actual size (do not shrink)."),
         Format(
             "a5", "A5 booklet, 4, 8 or 12 pages in reading order, plus an imposed A4 file for office printing",
             "a5.html", "a5.css", 12, multiple=4, back_pages=1, booklet_companion=True, logo_height_mm=14,
-            staff_name="A5 booklet", printing="Print on A5 paper, double-sided, flip on long edge.",
+            staff_name="A5 booklet", printing="For a print shop, or a printer with A5 paper: double-sided, "
+                                              "flip on long edge.",
             companion_printing="Print on A4, double-sided, flip on short edge, actual size (do not shrink), "
                                "then fold in half.",
             duplex="DuplexFlipLongEdge", companion_duplex="DuplexFlipShortEdge",
+            budget="cover, content, at least one notes page for the \"For you\" box, back cover",
         ),
         Format(
             "dl", "DL roll-fold leaflet: one A4 landscape sheet, two sides, three panels each",
             "dl.html", "dl.css", 6, multiple=6, back_pages=1, layout="dl", logo_height_mm=14,
             staff_name="Folded DL leaflet", duplex="DuplexFlipShortEdge", short_version=True,
+            budget="front cover, 4 content panels, back cover with room for the \"For you\" box",
             printing="Print on A4, double-sided, flip on short edge, actual size (do not shrink). "
                      "Fold the flap in, then the front cover over it.",
         ),

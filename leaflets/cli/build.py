@@ -140,6 +140,10 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
     if result.removed and not quiet:
         click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: "
                    f"{', '.join(result.removed)}", err=True)
+    if result.stale:  # always said: a person may be about to send one of these to a print shop
+        click.echo(f"out of date (their inputs changed since they were built), moved aside and out of the "
+                   f"manifest and catalogue: {', '.join(result.stale)}; build them again with the same options",
+                   err=True)
     for name in result.released:
         if not quiet:
             click.echo(f"wrote {result.out_dir / name}", err=True)

@@ -19,6 +19,7 @@ from leaflets.errors import UserError
 MANIFEST = "manifest.json"
 LOCK = ".leaflets.lock"
 FAILED = ".failed"  # old outputs of variants that failed, moved aside
+STALE = ".stale"  # outputs not built in this run whose inputs have changed since (another profile's files)
 LOCK_WAIT_SECONDS = 600
 
 
@@ -156,8 +157,9 @@ class Manifest:
             self.entries[output.path] = output
         self.save(sync=False)
 
-    def set_aside(self, paths: list[str]) -> list[str]:
-        """Move the old files of a variant that failed to out/.failed/, unlisted: they must not look current."""
+    def set_aside(self, paths: list[str], folder: str = FAILED) -> list[str]:
+        """Move the old files of a variant that failed to out/.failed/ (or out-of-date files to
+        ``folder``), unlisted: they must not look current."""
         moved = []
         listed = [p for p in paths if p in self.entries]
         for path in listed:
@@ -167,10 +169,10 @@ class Manifest:
         for path in paths:
             source = target_path(self.out_dir, path)
             if source.is_file():
-                aside = target_path(self.out_dir, f"{FAILED}/{path}")
+                aside = target_path(self.out_dir, f"{folder}/{path}")
                 aside.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(source, aside)
-                moved.append(f"{FAILED}/{path}")
+                moved.append(f"{folder}/{path}")
         return moved
 
     def keep_only(self, paths: set[str]) -> None:

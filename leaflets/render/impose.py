@@ -32,6 +32,7 @@ from pypdf.generic import (
     DictionaryObject,
     FloatObject,
     NameObject,
+    NumberObject,
     RectangleObject,
     StreamObject,
     TextStringObject,
@@ -169,7 +170,7 @@ def _num(value: float) -> str:
     return str(FloatObject(value))
 
 
-def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
+def impose_booklet(pdf: bytes, right_to_left: bool = False, duplex: str | None = None) -> bytes:
     """A5 pages in reading order -> A4 landscape sheets, front then back, ready to fold
     (bound on the right for a right-to-left language)."""
     reader = PdfReader(BytesIO(pdf))
@@ -191,10 +192,10 @@ def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
                 dy = (height - (ty1 - ty0)) / 2 - ty0
                 sheet.place(source, dx, dy, (x0, 0.0, x1, height))
             sheet.finish()
-    return _finish(writer, pdf, "booklet-rtl" if right_to_left else "booklet")
+    return _finish(writer, pdf, "booklet-rtl" if right_to_left else "booklet", duplex)
 
 
-def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False) -> bytes:
+def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False, duplex: str | None = None) -> bytes:
     """Six DL panel pages -> two A4 landscape pages (outside, inside) of a roll-fold, mirrored
     for a right-to-left language."""
     if bleed_mm < 0:
@@ -222,7 +223,7 @@ def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False) -
             clip = (0.0 if i == 0 else x0, 0.0, width + 2 * b if i == len(slots) - 1 else x1, height + 2 * b)
             sheet.place(source, dx, dy, clip)
         sheet.finish()
-    return _finish(writer, pdf, f"dl-{bleed_mm}" + ("-rtl" if right_to_left else ""))
+    return _finish(writer, pdf, f"dl-{bleed_mm}" + ("-rtl" if right_to_left else ""), duplex)
 
 
 def _trim(page: PageObject) -> Rect:
@@ -246,8 +247,15 @@ def _new_writer(reader: PdfReader) -> PdfWriter:
     return writer
 
 
-def _finish(writer: PdfWriter, pdf: bytes, kind: str) -> bytes:
-    """Serialise with a file identifier derived from the input, so bytes are reproducible."""
+def _finish(writer: PdfWriter, pdf: bytes, kind: str, duplex: str | None = None) -> bytes:
+    """Serialise with a file identifier derived from the input, so bytes are reproducible; with
+    ``duplex``, the print settings a desk file carries (duplex that way, no scaling, one copy)."""
+    if duplex:
+        writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+            NameObject("/Duplex"): NameObject(f"/{duplex}"),
+            NameObject("/PrintScaling"): NameObject("/None"),
+            NameObject("/NumCopies"): NumberObject(1),
+        })
     digest = hashlib.sha256(kind.encode() + b"\0" + pdf).digest()[:16]
     # pypdf writes no /ID unless asked; it has no public setter, so use its attribute.
     writer._ID = ArrayObject((ByteStringObject(digest), ByteStringObject(digest)))
