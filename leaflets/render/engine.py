@@ -194,7 +194,7 @@ class LaidOut:
             for room in _boxes_with_id(page._page_box, "room"):
                 bottom = room.content_box_y() + room.height
                 for child in getattr(room, "children", ()):
-                    worst = max(worst, child.position_y + child.margin_height() - bottom)
+                    worst = max(worst, child.border_box_y() + child.border_height() - bottom)  # margins may collapse
         return max(0.0, worst) * 25.4 / 96
 
     def pdf(self, duplex: str | None = None) -> bytes:
