@@ -152,11 +152,12 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
 
 def test_a_room_too_small_for_a_note_says_to_leave_the_note_out(project: Path, tmp_path: Path):
     (project / "styles/dl.css").write_text((project / "styles/dl.css").read_text() + "\n.room { height: 24mm; }\n")
+    (tmp_path / "o").mkdir()
     result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "dl",
-                 "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "x.pdf")
+                 "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "o" / "x.pdf")
     assert result.exit_code == 2, result.output
     assert "there is room for the other details but not for a note; leave the note out" in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert list((tmp_path / "o").iterdir()) == []
 
 
 def test_an_a5_box_taller_than_its_notes_page_says_so(project: Path):
