@@ -60,8 +60,8 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.id: f
     for f in (
-        Format("a4", "A4, one or two duplex sheets (2 or 4 pages), for printing at reception", "a4.html", "a4.css",
-               4, multiple=2, staff_name="A4 (duplex)", thumbnail=True, duplex="DuplexFlipLongEdge",
+        Format("a4", "A4, one or two duplex sheets (2 to 4 pages), for printing at reception", "a4.html", "a4.css",
+               4, staff_name="A4 (duplex)", thumbnail=True, duplex="DuplexFlipLongEdge",
                budget="one or two duplex sheets, with room kept for the \"For you\" box",
                printing="Print on A4, double-sided, flip on long edge, actual size (do not shrink)."),
         Format(
