@@ -329,3 +329,45 @@ def test_a_print_shop_file_built_before_a_content_change_is_not_left_as_current(
     assert (out / ".stale" / shop).is_file()
     assert "milia-a4-print-shop.pdf" not in (out / "stoke-on-trent" / "index.html").read_text()
     assert "out of date" in result.output
+
+
+# --- tagging ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_dl_sheet_is_tagged_in_its_panels_reading_order(milia, lang):
+    """The DL sheet carries the panels' structure: /Lang, /MarkInfo, alt text, and every piece
+    of marked content on the sheets referenced from the structure tree (as /MCR in its form)."""
+    import re
+
+    reader = PdfReader(milia / pdf_name("dl", lang))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang and bool(root["/MarkInfo"]["/Marked"])
+    tree = root["/StructTreeRoot"]
+    kinds: Counter = Counter()
+    headings: list[str] = []
+    alts: list[str] = []
+
+    def walk(element) -> None:
+        element = element.get_object()
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            item = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(item, dict) and item.get("/Type") == "/MCR":
+                kinds["MCR"] += 1
+                assert "/Stm" in item and "/Pg" in item
+            elif isinstance(item, dict) and "/S" in item:
+                kinds[item["/S"]] += 1
+                if item["/S"] in ("/H1", "/H2"):
+                    headings.append(item["/S"])
+                if "/Alt" in item:
+                    alts.append(str(item["/Alt"]))
+                walk(kid)
+
+    for kid in tree["/K"]:
+        walk(kid)
+    marked = sum(len(re.findall(rb"/MCID \d+", form.get_object().get_data()))
+                 for page in reader.pages for form in page["/Resources"]["/XObject"].values())
+    assert marked > 100 and kinds["MCR"] == marked
+    assert headings[0] == "/H1" and headings.count("/H2") >= 4  # the title first: the front cover comes first
+    assert any("QR code" in alt for alt in alts) and len(alts) >= 2  # the QR code and the logo

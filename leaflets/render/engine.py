@@ -205,7 +205,9 @@ class LaidOut:
         def print_settings(document, pdf) -> None:
             import pydyf
 
-            pdf.catalog["ViewerPreferences"] = pydyf.Dictionary(viewer_preferences(duplex))
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()  # PDF/UA's DisplayDocTitle kept
+            preferences.update(viewer_preferences(duplex))
+            pdf.catalog["ViewerPreferences"] = preferences
 
         with _checked(self._fetcher, self._what):
             return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier,
