@@ -103,7 +103,7 @@ def test_every_pdf_prints_its_draft_date_and_the_sources_note(texts):
 def test_other_formats_are_the_ones_that_exist(texts):
     for path, content in texts.items():
         if path.endswith("-large-print.pdf"):
-            assert "also available as a 2-page A4 sheet, as an A5 booklet, as a folded leaflet and as a web page" \
+            assert "also available on A4 paper, as an A5 booklet, as a folded leaflet and as a web page" \
                 in content, path
         elif path.endswith("-a4.pdf"):
             assert "also available as an A5 booklet, as a folded leaflet, in large print and as a web page" \
