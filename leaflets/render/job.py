@@ -85,6 +85,7 @@ def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], 
 
 
 def heading_of(anchor: str, headings: tuple[str, ...], title: str) -> str:
+    """The heading a section's id (``section-N`` or ``faq``) stands for."""
     if anchor == "faq":
         return "questions (FAQ)"
     number = int(anchor.removeprefix("section-"))
