@@ -156,7 +156,8 @@ def _cards(
                     card.thumbnail_size = _png_size(target_path(out_dir, output.path)) or card.thumbnail_size
             elif output.profile == "office" and output.kind == "imposed":  # A5: the file that folds from A4
                 card.files.append(_link(output, base, companion=True))
-            elif output.profile == "office" and output.kind in ("pdf", "web") and not FORMATS[output.format].booklet_companion:
+            elif (output.profile == "office" and output.kind in ("pdf", "web")
+                  and not FORMATS[output.format].booklet_companion):
                 card.files.append(_link(output, base))
             elif output.kind in ("pdf", "imposed"):  # print-shop files, and the A5 pages in reading order
                 card.print_shop.append(_link(output, base, companion=output.kind == "imposed"))

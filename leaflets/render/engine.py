@@ -203,9 +203,10 @@ class LaidOut:
         scaling to fit, one copy (/ViewerPreferences, written by WeasyPrint's finisher hook)."""
 
         def print_settings(document, pdf) -> None:
-            import pydyf
-
-            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()  # PDF/UA's DisplayDocTitle kept
+            assert duplex is not None  # only passed with one
+            preferences = pdf.catalog.get("ViewerPreferences")  # PDF/UA's DisplayDocTitle is kept
+            if preferences is None:
+                preferences = type(pdf.catalog)()  # a pydyf Dictionary, like the catalogue
             preferences.update(viewer_preferences(duplex))
             pdf.catalog["ViewerPreferences"] = preferences
 

@@ -328,18 +328,19 @@ def carry_structure(reader: PdfReader, writer: PdfWriter, placed: dict[int, tupl
     root[NameObject("/K")] = top
     nums = ArrayObject()
     key = 0
+    pages: dict[int, Any] = {p.indirect_reference.idnum: p for p in reader.pages if p.indirect_reference}
     for page_number, (_, form) in placed.items():  # each panel's form: its page's MCID -> element table
-        source = next((p for p in reader.pages if p.indirect_reference.idnum == page_number), None)
+        source = pages.get(page_number)
         if source is None or "/StructParents" not in source:
             continue
-        old = parents.get(int(source["/StructParents"]), ArrayObject())
+        old: Any = parents.get(int(source["/StructParents"]), ArrayObject())
         form.get_object()[NameObject("/StructParents")] = NumberObject(key)
         nums += [NumberObject(key), ArrayObject(copies.get(getattr(e, "idnum", -1), NullObject()) for e in old)]
         key += 1
     for old_number, annotation in moved.items():  # each link that moved: its element
-        old_annotation = reader.get_object(old_number)
-        if "/StructParent" in old_annotation:
-            element = parents.get(int(old_annotation["/StructParent"]))
+        old_annotation: Any = reader.get_object(old_number)
+        if old_annotation is not None and "/StructParent" in old_annotation:
+            element: Any = parents.get(int(old_annotation["/StructParent"]))
             if getattr(element, "idnum", None) in copies:
                 annotation.get_object()[NameObject("/StructParent")] = NumberObject(key)
                 nums += [NumberObject(key), copies[element.idnum]]
