@@ -132,7 +132,7 @@ def test_an_overdue_leaflet_is_marked_on_every_page_outside_a_release(project: P
     assert "overdue" not in open_pdf(out / "stoke-on-trent/milia-a4.pdf").pages[0].extract_text().lower()
 
 
-OVERFLOW = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 12
+OVERFLOW = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 10
 
 
 def test_a_failed_variant_leaves_no_current_looking_old_pdf(project: Path, tmp_path: Path):

@@ -107,7 +107,7 @@ def test_outputs_of_a_removed_branch_are_removed(project: Path, tmp_path: Path):
 
 def test_one_failing_variant_does_not_stop_the_others(project: Path, tmp_path: Path):
     path = project / "data/leaflets/hydrafacial.yaml"
-    filler = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 12
+    filler = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 10
     path.write_text(path.read_text().replace("sections:\n", "sections:\n" + filler, 1))
     out = tmp_path / "out"
     result = run("--root", project, "build", "milia", "hydrafacial", "--format", "a4", "--jobs", "2", "--out", out)

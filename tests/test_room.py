@@ -272,7 +272,7 @@ def test_every_leaflet_branch_language_and_format_is_personalised_with_a_300_cha
     note, on the rack copy's pages (large print may grow): laid out in this process, both ways."""
     variants = [v for v in all_variants(library) if v.format == fmt]
     assert len(variants) >= 10 and {v.lang for v in variants} >= set(LANGS)
-    assert {v.leaflet for v in variants} == set(library.leaflets)
+    assert {v.leaflet for v in variants} == {v.leaflet for v in plan_variants(library)}  # every leaflet built
     for variant in variants:
         job = personal_job(library, personal_variant(library, variant.leaflet, variant.branch, variant.format,
                                                      variant.lang), TODAY, details())
@@ -299,6 +299,7 @@ def test_a_personalised_a4_and_dl_show_the_box_in_the_room(library, fmt, tmp_pat
 def test_content_that_takes_the_room_is_refused_naming_format_and_how_much_to_cut(tmp_path):
     project = copy_project(tmp_path / "project")
     leaflet = project / "data" / "leaflets" / "milia.yaml"
+    build_ok(tmp_path / "out", "milia", "--branch", "stoke-on-trent", "--format", "dl", root=project)  # a good build
     extra = " ".join(["Milia are small and harmless and this sentence is here to make the leaflet longer."] * 15)
     leaflet.write_text(leaflet.read_text().replace(
         "  - heading: When to get advice\n    body:\n",
@@ -310,8 +311,24 @@ def test_content_that_takes_the_room_is_refused_naming_format_and_how_much_to_cu
     assert "milia / stoke-on-trent / dl: the content needs" in message
     assert 'back cover with room for the "For you" box' in message  # the budget
     assert "lines (" in message and "mm) too many" in message  # how much to cut
-    assert "the largest section is 'When to get advice'" in message
+    # the section that grew since the last good build, and by how much
+    assert "section 'When to get advice' grew by " in message and " lines since the last good build" in message
+    grown = int(message.split("grew by ")[1].split()[0])
+    assert 20 <= grown <= 80, grown  # two paragraphs of about 1300 characters, at about 38 a line
     assert "full_version_only" in message and "choose another format" in message
+
+
+def test_without_an_earlier_build_the_overflow_names_the_largest_section(tmp_path):
+    project = copy_project(tmp_path / "project")
+    leaflet = project / "data" / "leaflets" / "milia.yaml"
+    extra = " ".join(["Milia are small and harmless and this sentence is here to make the leaflet longer."] * 15)
+    leaflet.write_text(leaflet.read_text().replace(
+        "  - heading: When to get advice\n    body:\n",
+        f"  - heading: When to get advice\n    body:\n      - p: {extra}\n      - p: {extra}\n"))
+    result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--format", "dl",
+                 "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "the largest section is 'When to get advice' (" in " ".join(result.output.split())
 
 
 def test_a_print_shop_file_built_before_a_content_change_is_not_left_as_current(tmp_path):

@@ -21,7 +21,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -234,7 +234,9 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
             result.warnings += low_resolution_images(library, variant)
 
     # Every job's HTML is made and checked before anything is written: an error in it blocks the build.
-    jobs = [prepare(library, variant, today) for variant in todo]
+    # Each job knows its sections' lines at the last good build: an overflow names what grew.
+    jobs = [replace(prepare(library, variant, today), previous=tuple(old[variant.path].sections.items()))
+            if variant.path in old else prepare(library, variant, today) for variant in todo]
     # The same problem in many variants (a character in a branch name) is listed once.
     problems = list(dict.fromkeys(finding for job, variant in zip(jobs, todo, strict=True)
                                   for finding in judge_markup(variant, job.html, library)))
@@ -259,6 +261,7 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
                 sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
                 fingerprint=prints[variant], content_version=f"{record.reference} v{record.version}",
                 reads={read: file_hash(library.project.root / read) for read in file.reads}, kind=file.kind,
+                sections=dict(file.sections),
             ), file.data) for file in files]
             try:
                 manifest.land(landed)

@@ -41,6 +41,7 @@ class Output:
     content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
     reads: dict[str, str] = field(default_factory=dict)  # project file the render read -> its sha256
     kind: str = "pdf"  # "pdf", "imposed" (the A5 booklet for folding), "thumbnail" (PNG of page 1), "web"
+    sections: dict[str, int] = field(default_factory=dict)  # lines per section: what grew, when it stops fitting
 
 
 def target_path(out_dir: Path, relative: str) -> Path:

@@ -40,6 +40,7 @@ class RenderedFile:
     companion_of: str | None
     reads: tuple[str, ...] = ()  # project files the render read, relative to the project
     kind: str = "pdf"  # "pdf", "imposed", "thumbnail" or "web" (see build.outputs.Output)
+    sections: tuple[tuple[str, int], ...] = ()  # (heading, lines) of a printed leaflet: to tell what grew
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Job:
     thumbnail: str | None = None  # where the PNG of page 1 goes, for the staff catalogue
     embedded: tuple[str, ...] = ()  # a web page: the project files its HTML holds (logo), relative
     note: str | None = None  # a personalised print: the note as typed, to tell how much of it fits (render/foryou.py)
+    previous: tuple[tuple[str, int], ...] = ()  # (heading, lines) at the last good build, from the manifest
 
     @property
     def right_to_left(self) -> bool:
@@ -112,10 +114,14 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job, do
         lines, mm = sum(int(v[0]) for v in beyond.values()), sum(v[1] for v in beyond.values())
         if lines:
             excess = f"; about {lines} lines ({mm:.0f} mm) too many"
-        every = document.section_lines()
-        if every:
-            anchor, (count, _) = max(every.items(), key=lambda item: item[1][0])
-            largest = f"; the largest section is {heading_of(anchor, job.headings, job.title)!r} ({int(count)} lines)"
+        every = {heading_of(a, job.headings, job.title): int(v[0]) for a, v in document.section_lines().items()}
+        before = dict(job.previous)
+        grown = max(((h, n - before[h]) for h, n in every.items() if h in before), key=lambda i: i[1], default=None)
+        if grown and grown[1] > 0:  # what changed since the last build that fitted
+            largest = f"; section {grown[0]!r} grew by {grown[1]} lines since the last good build"
+        elif every:
+            heading, count = max(every.items(), key=lambda item: item[1])
+            largest = f"; the largest section is {heading!r} ({count} lines)"
     options = "shorten the content"
     if fmt.short_version:
         options += ", mark a section a clinician agrees is not needed for safety `full_version_only: true`"
@@ -231,7 +237,9 @@ def _pdf_files(job: Job, fmt: Format) -> list[RenderedFile]:
     fonts = [Path(folder).resolve() for folder in job.allowed[1:]]
     reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads
                          if p.is_relative_to(root) and not any(p.is_relative_to(f) for f in fonts)))
-    files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
+    lines = tuple((heading_of(anchor, job.headings, job.title), int(count))
+                  for anchor, (count, _) in document.section_lines().items()) if fmt.max_pages else ()
+    files = [RenderedFile(job.paths[0], pdf, pages, None, reads, sections=lines)]
     if len(job.paths) > 1:
         from leaflets.render.impose import impose_booklet
 
