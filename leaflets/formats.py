@@ -34,11 +34,22 @@ class Format:
     companion_printing: str = ""  # the same for the imposed companion file
     thumbnail: bool = False  # also write a PNG of page 1 for the catalogue
     translation_thumbnail: bool = False  # the same for a translation (not always built in A4), for its card
+    # Print settings written into the PDF (/ViewerPreferences), so the print dialog starts right:
+    # how a duplex printer turns the sheet; None: printed one-sided or not a print file.
+    duplex: str | None = None  # "DuplexFlipLongEdge" or "DuplexFlipShortEdge"
+    companion_duplex: str | None = None  # the same for the imposed companion file
+    short_version: bool = False  # sections marked full_version_only in the data are left out
+    budget: str = ""  # the page model in a few words, for the message when content does not fit
 
     @property
     def printed(self) -> bool:
         """Whether it is a print file (the web page is not: no print-shop profile, no page budget)."""
         return self.layout != "web"
+
+    def shows(self, section: object) -> bool:
+        """Whether a section is printed in this format: a short version leaves out the sections
+        the data marks ``full_version_only``."""
+        return not (self.short_version and getattr(section, "full_version_only", False))
 
     @property
     def extension(self) -> str:
@@ -57,25 +68,34 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.id: f
     for f in (
-        Format("a4", "A4, two pages, for duplex printing at reception", "a4.html", "a4.css", 2,
-               staff_name="A4 (duplex)", printing="Print on A4, double-sided, flip on long edge.", thumbnail=True),
+        Format("a4", "A4, one or two duplex sheets (2 to 4 pages), for printing at reception", "a4.html", "a4.css",
+               4, staff_name="A4 (duplex)", thumbnail=True, duplex="DuplexFlipLongEdge",
+               budget="one or two duplex sheets, with room kept for the \"For you\" box",
+               printing="Print on A4, double-sided, flip on long edge, actual size (do not shrink)."),
         Format(
-            "a5", "A5 booklet, 4 or 8 pages in reading order, plus an imposed A4 file for office printing",
-            "a5.html", "a5.css", 8, multiple=4, back_pages=1, booklet_companion=True, logo_height_mm=14,
-            staff_name="A5 booklet", printing="Print on A5 paper, double-sided, flip on long edge.",
-            companion_printing="Print on A4, double-sided, flip on short edge, then fold in half.",
+            "a5", "A5 booklet, 4, 8 or 12 pages in reading order, plus an imposed A4 file for office printing",
+            "a5.html", "a5.css", 12, multiple=4, back_pages=1, booklet_companion=True, logo_height_mm=14,
+            staff_name="A5 booklet", printing="For a print shop, or a printer with A5 paper: double-sided, "
+                                              "flip on long edge.",
+            companion_printing="Print on A4, double-sided, flip on short edge, actual size (do not shrink), "
+                               "then fold in half.",
+            duplex="DuplexFlipLongEdge", companion_duplex="DuplexFlipShortEdge",
+            budget="cover, content, at least one notes page for the \"For you\" box, back cover",
             translation_thumbnail=True,
         ),
         Format(
             "dl", "DL roll-fold leaflet: one A4 landscape sheet, two sides, three panels each",
             "dl.html", "dl.css", 6, multiple=6, back_pages=1, layout="dl", logo_height_mm=14,
-            staff_name="Folded DL leaflet",
-            printing="Print on A4, double-sided, flip on short edge. Fold the flap in, then the front cover over it.",
+            staff_name="Folded DL leaflet", duplex="DuplexFlipShortEdge", short_version=True,
+            budget="front cover, 4 content panels, back cover with room for the \"For you\" box",
+            printing="Print on A4, double-sided, flip on short edge, actual size (do not shrink). "
+                     "Fold the flap in, then the front cover over it.",
         ),
         Format(
             "large-print", "A4 large print: 18 pt single column, as many pages as needed",
             "large-print.html", "large-print.css", None, logo_height_mm=18,
-            staff_name="Large print", printing="Print on A4 at actual size (do not shrink to fit).",
+            staff_name="Large print", duplex="DuplexFlipLongEdge",
+            printing="Print on A4, double-sided, flip on long edge, actual size (do not shrink to fit).",
         ),
         Format(
             "web", "Web page: the same content as an accessible HTML page, fonts and logo inside, no script",

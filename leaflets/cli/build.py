@@ -107,10 +107,12 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
     An A5 booklet also gets <leaflet>-a5-print.pdf: its pages imposed two-up
     on A4 landscape, to print duplex ("flip on short edge") and fold. With
     --for print-shop, files end in -print-shop.pdf and keep pages in reading
-    order. A leaflet whose content outgrows its format (A4: 2 pages, A5: 8,
-    DL: one sheet) fails with a message naming the section; the others are
-    still built, the failed variant's old files are moved to OUT/.failed/,
-    and the exit status is 1.
+    order. A leaflet whose content outgrows its format (A4: 4 pages, A5: 12,
+    DL: one sheet, each with room kept for the "For you" box) fails with a
+    message saying how much to cut; the others are still built, the failed
+    variant's old files are moved to OUT/.failed/, and the exit status is 1.
+    Files of other variants whose inputs changed since they were built (a
+    print-shop file after a content edit) are moved to OUT/.stale/.
     """
     from leaflets.commands.build import BuildRequest, run
 
@@ -144,6 +146,10 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
     if result.removed and not quiet:
         click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: "
                    f"{', '.join(result.removed)}", err=True)
+    if result.stale:  # always said: a person may be about to send one of these to a print shop
+        click.echo(f"out of date (their inputs changed since they were built), moved aside and out of the "
+                   f"manifest and catalogue: {', '.join(result.stale)}; build them again with the same options",
+                   err=True)
     for name in result.released:
         if not quiet:
             click.echo(f"wrote {result.out_dir / name}", err=True)

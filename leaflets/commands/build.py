@@ -21,7 +21,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,7 @@ from leaflets.publish.changes import (
     record_stamp,
     unchanged_count,
 )
-from leaflets.publish.files import Manifest, Output, is_intact, output_folder, sha256, target_path
+from leaflets.publish.files import STALE, Manifest, Output, is_intact, output_folder, sha256, target_path
 from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
 
 # The data model, the gate and the templates are imported only when a build goes past the
@@ -85,6 +85,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # outputs of variants that no longer exist
     catalogue: list[str] = field(default_factory=list)  # catalogue pages (re)written: index.html files
     set_aside: list[str] = field(default_factory=list)  # old outputs of failed variants, moved to .failed/
+    stale: list[str] = field(default_factory=list)  # files of variants not built now, out of date: moved to .stale/
     warnings: list[str] = field(default_factory=list)
     blockers: list[Finding] = field(default_factory=list)  # what a release would refuse
     drafts: list[str] = field(default_factory=list)
@@ -233,7 +234,9 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
             result.warnings += low_resolution_images(library, variant)
 
     # Every job's HTML is made and checked before anything is written: an error in it blocks the build.
-    jobs = [prepare(library, variant, today) for variant in todo]
+    # Each job knows its sections' lines at the last good build: an overflow names what grew.
+    jobs = [replace(prepare(library, variant, today), previous=tuple(old[variant.path].sections.items()))
+            if variant.path in old else prepare(library, variant, today) for variant in todo]
     # The same problem in many variants (a character in a branch name) is listed once.
     problems = list(dict.fromkeys(finding for job, variant in zip(jobs, todo, strict=True)
                                   for finding in judge_markup(variant, job.html, library)))
@@ -258,6 +261,7 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
                 sha256=sha256(file.data), pages=file.pages, bytes=len(file.data),
                 fingerprint=prints[variant], content_version=f"{record.reference} v{record.version}",
                 reads={read: file_hash(library.project.root / read) for read in file.reads}, kind=file.kind,
+                sections=dict(file.sections),
             ), file.data) for file in files]
             try:
                 manifest.land(landed)
@@ -272,6 +276,7 @@ def build_variants(library: Library, variants: list[Variant], out_dir: Path, poo
         manifest.keep_only({o.path for o in result.written})
         if finished:
             result.removed = _remove_stale(library, out_dir, manifest)
+            result.stale = _set_aside_outdated(library, out_dir, manifest, variants, today)
         try:
             manifest.save()
         except UserError:  # no space left: the manifest on disk is the last one saved, which is true
@@ -326,7 +331,8 @@ def prepare(library: Library, variant: Variant, today: dt.date) -> Job:
         format=variant.format,
         bleed_mm=PROFILES[variant.profile].bleed_mm,
         paths=tuple(p for p in expected_paths(variant) if p != variant.thumbnail),
-        headings=tuple(section.heading for section in leaflet.sections),
+        headings=tuple(section.heading for section in library.sections_for(leaflet, library.branches[variant.branch])
+                       if FORMATS[variant.format].shows(section)),  # as printed: shown_when applied
         title=leaflet.title,
         epoch=int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()),
         base=str(project.root),
@@ -351,6 +357,34 @@ def _remove_stale(library: Library, out_dir: Path, manifest: Manifest) -> list[s
                         and not any(folder.iterdir()):
                     folder.rmdir()
     return removed
+
+
+def _set_aside_outdated(library: Library, out_dir: Path, manifest: Manifest, variants: list[Variant],
+                        today: dt.date) -> list[str]:
+    """Move out of the manifest (to out/.stale/) the files of variants this run did not build, such
+    as a print-shop file when the office files are built, whose inputs have changed since: an older
+    PDF never stands where the current one is expected, whatever its profile."""
+    from leaflets.project.plan import Variant, built_in, expected_paths
+
+    current = {p for v in variants for p in expected_paths(v)}
+    others: dict[Variant, list[str]] = {}
+    for path, output in manifest.entries.items():
+        if path not in current and output.leaflet in library.leaflets and output.branch in library.branches:
+            variant = Variant(output.branch, output.leaflet, output.format, output.lang, output.profile,
+                              marks="-proof" in path)
+            others.setdefault(variant, []).append(path)
+    moved = []
+    for variant, paths in sorted(others.items()):
+        outputs = [manifest.entries[p] for p in paths]
+        try:
+            now = fingerprint(library, variant, today) if built_in(library, variant.leaflet, variant.lang,
+                                                                   variant.format) else None
+        except (KeyError, UserError):  # a language or format no longer built: not current either
+            now = None
+        if now is None or any(o.fingerprint != now or not reads_unchanged(library.project.root, o.reads)
+                              for o in outputs):
+            moved += manifest.set_aside(paths, STALE)
+    return moved
 
 
 def merge(sources: list[Path], out_dir: Path, root: Path | None = None, release: bool = False,

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from leaflets.render.job import Job, RenderedFile
     from leaflets.render.workers import WorkerPool
 
-FOR_YOU_MARKER = "<!-- leaflets:for-you -->"  # in each format's template, where the box goes
+FOR_YOU_MARKER = "<!-- leaflets:for-you -->"  # in each format's template (partials/room.html): the room
+FOR_YOU_END = "<!-- /leaflets:for-you -->"  # kept for the box, which replaces what lies between the two
 PERSONAL_FORMATS = tuple(f.id for f in FORMATS.values() if f.printed)
 
 
@@ -70,7 +71,7 @@ def personal_html(library: Library, variant: Variant, html: str, note: PersonalN
 
     if FOR_YOU_MARKER not in html:
         raise PersonaliseRefused(f"templates/{FORMATS[variant.format].template} has no place for the \"For you\" "
-                                 f"box: add the line {FOR_YOU_MARKER} where it should go (see the A4 template)")
+                                 f"box: include partials/room.html where it should go (see the A4 template)")
     if variant.lang != library.leaflets[variant.leaflet].lang:  # the box's words from the labels' PO file
         from leaflets.project.translations import translated_library
 
@@ -81,7 +82,10 @@ def personal_html(library: Library, variant: Variant, html: str, note: PersonalN
         library, "partials/for-you.html", labels=labels, patient=note.name, note=note.note,
         practitioner=note.practitioner, appointment=when,
     )
-    return html.replace(FOR_YOU_MARKER, box, 1)
+    start = html.index(FOR_YOU_MARKER)
+    end = html.find(FOR_YOU_END, start)
+    end = start + len(FOR_YOU_MARKER) if end < 0 else end + len(FOR_YOU_END)  # a template with the marker alone
+    return html[:start] + box + html[end:]
 
 
 def personal_filename(variant: Variant, imposed: bool = False) -> str:

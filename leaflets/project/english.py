@@ -120,7 +120,8 @@ class Library:
                         body += snippet.body
                 else:
                     body.append(block)
-            sections.append(Section.model_construct(heading=section.heading, body=body))
+            sections.append(Section.model_construct(heading=section.heading, body=body,
+                                                    full_version_only=section.full_version_only))
         return sections
 
     def shown_advice(self, leaflet: Leaflet, branch: Branch | None) -> list[AdviceSnippet]:

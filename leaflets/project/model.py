@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from leaflets.formats import FORMATS
 from leaflets.project.characters import first_unprintable
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -267,11 +268,19 @@ class Strict(BaseModel):
 class Paragraph(Strict):
     kind: ClassVar[str] = "p"
     p: Text
+    keep_with_previous: bool = Field(
+        default=False, description="Printed on the same page, column or panel as the end of the block before it: "
+        "for a warning that qualifies that advice (\"do not use retinol if you are pregnant\")."
+    )
 
 
 class Bullets(Strict):
     kind: ClassVar[str] = "bullets"
     bullets: list[Text] = Field(min_length=1, max_length=30)
+    keep_with_previous: bool = Field(
+        default=False, description="Printed on the same page, column or panel as the end of the block before it: "
+        "for a warning that qualifies that advice (\"do not use retinol if you are pregnant\")."
+    )
 
 
 class CalloutBody(Strict):
@@ -290,6 +299,10 @@ class Callout(Strict):
     kind: ClassVar[str] = "callout"
 
     callout: CalloutBody
+    keep_with_previous: bool = Field(
+        default=False, description="Printed on the same page, column or panel as the end of the block before it: "
+        "for a warning that qualifies that advice (\"do not use retinol if you are pregnant\")."
+    )
 
 
 class TreatmentListBody(Strict):
@@ -365,6 +378,10 @@ class Section(Strict):
     shown_when: ShownWhen | None = Field(
         default=None, description="Print the section only for a branch whose treatments or products match.",
     )
+    full_version_only: bool = Field(
+        default=False, description="Left out of the short version printed on a DL leaflet, which points to the "
+        "full leaflet instead. Only for a section a clinician agrees is not needed for safety."
+    )
 
 
 class FaqEntry(Strict):
@@ -403,6 +420,20 @@ class Record(Strict):
         default_factory=list, max_length=40,
         description="Points the research could not source: the approving clinician confirms each one.",
     )
+    formats: list[str] | None = Field(
+        default=None,
+        description="The formats this leaflet is built in, e.g. [a4, a5, large-print, web]; null: every format. "
+                    "List them only when the content cannot fit a format without leaving out what patients need "
+                    "(say why in a comment); list and build name the formats left out.",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: list[str] | None) -> list[str] | None:
+        unknown = [f for f in value or [] if f not in FORMATS]
+        if unknown:
+            raise ValueError(f"unknown format {', '.join(map(repr, unknown))}; choose from: {', '.join(FORMATS)}")
+        return value
 
     @field_validator("approved")
     @classmethod
@@ -786,4 +817,8 @@ class Labels(Strict):
     approval_line: ShortText = Field(
         default="Version {version}, approved by {name}, {role}, on {date}. Next review {next_review}.",
         description="The printed record of an approved leaflet; {version}, {name}, {role}, {date}, {next_review}.",
+    )
+    short_version: Text = Field(
+        default="This is a shorter version of this leaflet. Ask at reception for the full leaflet.",
+        description="On the back of a DL leaflet that leaves out sections marked full_version_only.",
     )

@@ -120,8 +120,12 @@ def leaflet_languages(library: Library, leaflet_id: str) -> list[str]:
 
 
 def built_in(library: Library, leaflet_id: str, lang: str, format_id: str) -> bool:
-    """Whether the leaflet is built in that format in that language: a translation's record may
-    list the formats it fits (``formats:`` in locale/<lang>/<leaflet>.yaml)."""
+    """Whether the leaflet is built in that format in that language: the leaflet's record may list
+    the formats it is built in (``record.formats``), and a translation's record the formats it fits
+    (``formats:`` in locale/<lang>/<leaflet>.yaml)."""
+    own = library.leaflets[leaflet_id].record.formats
+    if own is not None and format_id not in own:
+        return False
     if lang == library.leaflets[leaflet_id].lang or not library.translations:
         return True
     listed = library.translations.formats(lang, leaflet_id)
@@ -135,10 +139,16 @@ def left_out_formats(library: Library, leaflets: Iterable[str] = (), formats: It
     asked = list(formats) or list(DEFAULT_FORMATS)
     lines = []
     for leaflet_id in sorted(leaflets or library.leaflets):
+        own = library.leaflets[leaflet_id].record.formats
+        if own is not None and (missing := [f for f in asked if f in FORMATS and f not in own]):
+            file = library.files.get(("leaflet", leaflet_id), "its file")
+            lines.append(f"{leaflet_id} as {', '.join(missing)} ({file} lists the formats it is built in: "
+                         f"{', '.join(own)})")
         for lang in leaflet_languages(library, leaflet_id)[1:]:
             if langs and lang not in langs:
                 continue
-            missing = [f for f in asked if f in FORMATS and not built_in(library, leaflet_id, lang, f)]
+            missing = [f for f in asked if f in FORMATS and not built_in(library, leaflet_id, lang, f)
+                       and (own is None or f in own)]
             if missing:
                 listed = ", ".join(library.translations.formats(lang, leaflet_id) or [])
                 lines.append(f"{leaflet_id} in {lang} as {', '.join(missing)} "

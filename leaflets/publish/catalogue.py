@@ -124,8 +124,10 @@ def _link(output: Output, base: str, companion: bool = False) -> FileLink:
     if output.profile != "office":
         name = f"{fmt.staff_name or fmt.id}, print shop" + (" proof with crop marks" if "-proof" in output.path else "")
         printing = profile.printing
-    elif companion:
-        name, printing = f"{fmt.staff_name or fmt.id}, ready to fold", fmt.companion_printing
+    elif companion:  # the file that folds into a booklet from A4: the desk's A5 button
+        name, printing = fmt.staff_name or fmt.id, fmt.companion_printing
+    elif fmt.booklet_companion:  # the booklet's pages one by one, in reading order: for a print shop
+        name, printing = f"{fmt.staff_name or fmt.id}, pages in reading order", fmt.printing
     else:
         name, printing = fmt.staff_name or fmt.id, fmt.printing
     href = quote(output.path.removeprefix(base))
@@ -158,9 +160,12 @@ def _cards(
                 if card.thumbnail is None or output.format == "a4":
                     card.thumbnail = quote(output.path.removeprefix(base))
                     card.thumbnail_size = _png_size(target_path(out_dir, output.path)) or card.thumbnail_size
-            elif output.profile == "office" and output.kind in ("pdf", "web"):
+            elif output.profile == "office" and output.kind == "imposed":  # A5: the file that folds from A4
+                card.files.append(_link(output, base, companion=True))
+            elif (output.profile == "office" and output.kind in ("pdf", "web")
+                  and not FORMATS[output.format].booklet_companion):
                 card.files.append(_link(output, base))
-            elif output.kind in ("pdf", "imposed"):
+            elif output.kind in ("pdf", "imposed"):  # print-shop files, and the A5 pages in reading order
                 card.print_shop.append(_link(output, base, companion=output.kind == "imposed"))
         if card.files or card.print_shop:
             cards.append(card)

@@ -21,6 +21,7 @@ from leaflets.publish.versions import tool_versions
 MANIFEST = "manifest.json"
 LOCK = ".leaflets.lock"
 FAILED = ".failed"  # old outputs of variants that failed, moved aside
+STALE = ".stale"  # outputs not built in this run whose inputs have changed since (another profile's files)
 LOCK_WAIT_SECONDS = 600
 
 
@@ -42,6 +43,7 @@ class Output:
     content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
     reads: dict[str, str] = field(default_factory=dict)  # project file the render read -> its sha256
     kind: OutputKind = "pdf"
+    sections: dict[str, int] = field(default_factory=dict)  # lines per section: what grew, when it stops fitting
 
 
 def target_path(out_dir: Path, relative: str) -> Path:
@@ -184,8 +186,9 @@ class Manifest:
             self.entries[output.path] = output
         self.save(sync=False)
 
-    def set_aside(self, paths: list[str]) -> list[str]:
-        """Move the old files of a variant that failed to out/.failed/, unlisted: they must not look current."""
+    def set_aside(self, paths: list[str], folder: str = FAILED) -> list[str]:
+        """Move the old files of a variant that failed to out/.failed/ (or out-of-date files to
+        ``folder``), unlisted: they must not look current."""
         moved = []
         listed = [p for p in paths if p in self.entries]
         for path in listed:
@@ -195,10 +198,10 @@ class Manifest:
         for path in paths:
             source = target_path(self.out_dir, path)
             if source.is_file():
-                aside = target_path(self.out_dir, f"{FAILED}/{path}")
+                aside = target_path(self.out_dir, f"{folder}/{path}")
                 aside.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(source, aside)
-                moved.append(f"{FAILED}/{path}")
+                moved.append(f"{folder}/{path}")
         return moved
 
     def keep_only(self, paths: set[str]) -> None:

@@ -159,9 +159,77 @@ class LaidOut:
                     return number, found[0], found[1]
         return None
 
-    def pdf(self) -> bytes:
+    def section_lines(self, first_page: int = 0, end_page: int | None = None) -> dict[str, list[float]]:
+        """Lines of text per section (its id: ``section-N`` or ``faq``) on pages ``first_page`` to
+        ``end_page`` (0-based, end excluded): for each, [lines, millimetres of those lines]. For
+        the message when content outgrows its format (only then: it walks every box)."""
+        from weasyprint.formatting_structure import boxes
+
+        found: dict[str, list[float]] = {}
+
+        def walk(box, anchor: str | None) -> None:
+            element = getattr(box, "element", None)
+            element_id = element.get("id") if element is not None else None
+            if element_id and (element_id.startswith("section-") or element_id == "faq"):
+                anchor = element_id
+            if isinstance(box, boxes.LineBox):
+                if anchor is not None and any(isinstance(c, boxes.TextBox) and c.text.strip()
+                                              for c in box.descendants()):
+                    entry = found.setdefault(anchor, [0, 0.0])
+                    entry[0] += 1
+                    entry[1] += box.height * 25.4 / 96
+                return
+            for child in getattr(box, "children", ()):
+                walk(child, anchor)
+
+        for page in self._document.pages[first_page:end_page]:
+            walk(page._page_box, None)
+        return found
+
+    def room_overflow_mm(self) -> float:
+        """How far what is in the room for the "For you" box (templates/partials/room.html) runs
+        past the room's bottom, in millimetres (0 when it fits, or when there is no room). A
+        personalised print has the rack copy's pages only if its box stays inside its room."""
+        worst = 0.0
+        for page in self._document.pages:
+            for room in _boxes_with_id(page._page_box, "room"):
+                bottom = room.content_box_y() + room.height
+                for child in getattr(room, "children", ()):
+                    worst = max(worst, child.border_box_y() + child.border_height() - bottom)  # margins may collapse
+        return max(0.0, worst) * 25.4 / 96
+
+    def pdf(self, duplex: str | None = None) -> bytes:
+        """The tagged PDF (PDF/UA-1); with ``duplex`` ("DuplexFlipLongEdge" or
+        "DuplexFlipShortEdge"), print settings for the viewer's print dialog: duplex that way, no
+        scaling to fit, one copy (/ViewerPreferences, written by WeasyPrint's finisher hook)."""
+
+        def print_settings(document, pdf) -> None:
+            assert duplex is not None  # only passed with one
+            preferences = pdf.catalog.get("ViewerPreferences")  # PDF/UA's DisplayDocTitle is kept
+            if preferences is None:
+                preferences = type(pdf.catalog)()  # a pydyf Dictionary, like the catalogue
+            preferences.update(viewer_preferences(duplex))
+            pdf.catalog["ViewerPreferences"] = preferences
+
         with _checked(self._fetcher, self._what):
-            return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier)
+            return self._document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=self._identifier,
+                                            finisher=print_settings if duplex else None)
+
+
+def viewer_preferences(duplex: str) -> dict[str, object]:
+    """The print settings a desk PDF carries, as PDF names and numbers (pydyf writes a string
+    starting with / as a name)."""
+    return {"Duplex": f"/{duplex}", "PrintScaling": "/None", "NumCopies": 1}
+
+
+def _boxes_with_id(box, element_id: str):
+    """The laid-out boxes of the element with ``element_id`` (one per page or column it is on)."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("id") == element_id and getattr(box, "element_tag", "") != "":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _boxes_with_id(child, element_id)
 
 
 @contextmanager

@@ -1,16 +1,17 @@
-"""A personalised print's layout (runs where the job runs): the "For you" box must fit.
+"""A personalised print's layout (runs where the job runs): the "For you" box must fit its room.
 
-The box uses room the leaflet already has (a notes page, the end of the last
-column or panel), so a personalised leaflet has the same pages as the one on
-the rack. When it does not fit, the message says how many characters of the
-note to cut: found by laying the leaflet out again with shorter notes (only
-on that failure path), so the number is measured, not guessed.
+Every print format keeps room for the box (templates/partials/room.html): on
+the rack copy a notes area, on a personalised print the box, in a room of the
+same size. So the personalised leaflet lays out exactly as the rack copy does
+and has its pages, as long as the box stays inside its room (large print's room
+may grow, and with it the leaflet). When the box runs past its room, the
+message says how many characters of the note to cut: found by laying the
+leaflet out again with shorter notes (only on that failure path), so the number
+is measured, not guessed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from markupsafe import escape
 
 from leaflets.errors import BuildFailed
 from leaflets.formats import Format
-from leaflets.render.job import _FORMAT_GUESS, _PADDING_GUESS, Job, OverBudget, lay_out_padded
+from leaflets.render.job import Job, OverBudget, lay_out_padded
 
 if TYPE_CHECKING:
     from leaflets.render.engine import LaidOut
@@ -26,17 +27,14 @@ if TYPE_CHECKING:
 NOTE_START, NOTE_END = "<!-- leaflets:note -->", "<!-- /leaflets:note -->"
 NOTE_DOES_NOT_FIT = 'the "For you" box does not fit'  # how a pool's caller tells this failure (exit 2)
 STEP = 10  # the answer "cut at least N characters" is rounded up to this
+TOLERANCE_MM = 0.3  # rounding in the layout engine
 #: where the box goes in each format, for the message when it does not fit
 ROOM = {
-    "a4": "the back page of this A4 leaflet",
+    "a4": "the room this A4 leaflet keeps for it",
     "a5": "this A5 booklet's notes page",
-    "dl": "the inside flap of this DL leaflet",
+    "dl": "the room on the back cover of this DL leaflet",
     "large-print": "this large-print leaflet",
 }
-
-#: formats whose box takes a page of its own (styles/for-you.css): when even a box without a
-#: note does not fit, the leaflet has no such page free
-OWN_PAGE = {"a5": "this A5 booklet has no notes page free for it (its content fills every page)"}
 
 
 class NoteDoesNotFit(BuildFailed):
@@ -52,70 +50,31 @@ def with_note(job: Job, text: str) -> str:
     return job.html[:start] + str(escape(text)) + job.html[end:]
 
 
-#: blank pages last added to a personalised print, per (format, leaflet title): the box takes a
-#: notes page of an A5 booklet, so its guess differs from the leaflet's own by one
-_PERSONAL_GUESS: dict[tuple[str, str], int] = {}
-
-
 def lay_out_personal(job: Job, fmt: Format) -> LaidOut:
-    """Lay out a personalised job; raise ``NoteDoesNotFit`` saying what to cut when the box
-    would push the leaflet over its page budget or add a sheet to a booklet."""
-    with _own_padding_guess(job):
-        try:
-            document = lay_out_padded(job, fmt)
-            if not _added_sheet(job, fmt):
-                return document
-        except OverBudget:
-            pass
-        raise NoteDoesNotFit(_what_to_cut(job, fmt))
-
-
-@contextmanager
-def _own_padding_guess(job: Job) -> Iterator[None]:
-    """Personalised prints keep their own padding guesses, so that a warm worker rendering the
-    same leaflet for a preview and for a patient in turn lays each out once, not twice."""
-    key = (job.format, job.title)
-    saved = _PADDING_GUESS.get(key), _FORMAT_GUESS.get(job.format)
-    if key in _PERSONAL_GUESS:
-        _PADDING_GUESS[key] = _PERSONAL_GUESS[key]
+    """Lay out a personalised job; raise ``NoteDoesNotFit`` saying what to cut when the box runs
+    past its room (which would cover what follows it) or the leaflet past its page budget."""
     try:
-        yield
-    finally:
-        if key in _PADDING_GUESS:
-            _PERSONAL_GUESS[key] = _PADDING_GUESS[key]
-        _restore(_PADDING_GUESS, key, saved[0])
-        _restore(_FORMAT_GUESS, job.format, saved[1])
-
-
-def _restore(table: dict, key: object, value: int | None) -> None:
-    if value is None:
-        table.pop(key, None)
-    else:
-        table[key] = value
-
-
-def _added_sheet(job: Job, fmt: Format) -> bool:
-    """Whether the box alone made a booklet grow by a sheet: it takes a notes page (A5), and
-    the layout needed ``multiple - 1`` blank pages, so the leaflet had no notes page free."""
-    return fmt.multiple > 1 and _PADDING_GUESS.get((job.format, job.title)) == fmt.multiple - 1
+        document = lay_out_padded(job, fmt)
+        if document.room_overflow_mm() <= TOLERANCE_MM:
+            return document
+    except OverBudget:
+        pass
+    raise NoteDoesNotFit(_what_to_cut(job, fmt))
 
 
 def _fits(job: Job, fmt: Format, text: str) -> bool:
     trial = replace(job, html=with_note(job, text), note=None)
     try:
-        lay_out_padded(trial, fmt)
+        return lay_out_padded(trial, fmt).room_overflow_mm() <= TOLERANCE_MM
     except OverBudget:
         return False
-    return not _added_sheet(trial, fmt)
 
 
 def _what_to_cut(job: Job, fmt: Format) -> str:
-    room = ROOM.get(job.format, f"this {job.format} leaflet")
+    room = ROOM.get(job.format, f"the room this {job.format} leaflet keeps for it")
     note = job.note or ""
     other = "choose another format (large print has room for any note)"
     if not note or NOTE_START not in job.html or not _fits(job, fmt, ""):
-        if job.format in OWN_PAGE:  # the box has a page of its own: there is no such page free
-            return f"{job.name}: {NOTE_DOES_NOT_FIT}: {OWN_PAGE[job.format]}; {other}"
         without = ", even without the note" if note else ""
         return (f"{job.name}: {NOTE_DOES_NOT_FIT}: {room} has no room for a box with these details{without}; "
                 f"give fewer details or {other}")

@@ -296,8 +296,12 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
     labels = library.labels[leaflet.lang]
     fmt = FORMATS[variant.format]
     offered = offered_treatments(library, leaflet, branch)
+    sections = library.sections_for(leaflet, branch)
+    shown = [s for s in sections if fmt.shows(s)]
     return {
-        "sections": library.sections_for(leaflet, branch),
+        "sections": shown,
+        # the DL's shorter version (no full_version_only section, no questions) points to the full leaflet
+        "short_version": len(shown) < len(sections) or (fmt.short_version and bool(leaflet.faq)),
         "publisher": labels.clinic_to_confirm if branch.clinic_placeholder else branch.clinic,
         "version_line": version_text(labels, leaflet),
         "other_formats": other_formats_text(labels, variant.format, built),

@@ -26,12 +26,15 @@ from typing import Any
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     ByteStringObject,
     ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
+    NullObject,
+    NumberObject,
     RectangleObject,
     StreamObject,
     TextStringObject,
@@ -94,8 +97,9 @@ class _Sheet:
         self.forms = DictionaryObject()
         self.operations: list[str] = []
         self.annotations = ArrayObject()
+        self.moved: dict[int, Any] = {}  # source annotation's object number -> its copy on this sheet
 
-    def place(self, source: PageObject, dx: float, dy: float, clip: Rect) -> None:
+    def place(self, source: PageObject, dx: float, dy: float, clip: Rect) -> Any:
         """Draw ``source`` moved by (dx, dy), clipped to ``clip`` (sheet coordinates).
 
         The visible part is the slot met with the source's own MediaBox (what
@@ -107,13 +111,16 @@ class _Sheet:
         x1 = max(x0, min(clip[2], float(media.right) + dx))
         y1 = max(y0, min(clip[3], float(media.top) + dy))
         name = f"/Page{len(self.forms) + 1}"
-        self.forms[NameObject(name)] = self._form(source, (x0 - dx, y0 - dy, x1 - dx, y1 - dy))
+        form = self.forms[NameObject(name)] = self._form(source, (x0 - dx, y0 - dy, x1 - dx, y1 - dy))
         self.operations.append(
             f"q\n{_num(x0)} {_num(y0)} {_num(x1 - x0)} {_num(y1 - y0)} re\nW\nn\n"
             f"1 0 0 1 {_num(dx)} {_num(dy)} cm\n{name} Do\nQ"
         )
         for annotation in source.get("/Annots", ()):
-            self._move_annotation(annotation.get_object(), dx, dy, (x0, y0, x1, y1))
+            moved = self._move_annotation(annotation.get_object(), dx, dy, (x0, y0, x1, y1))
+            if moved is not None and hasattr(annotation, "idnum"):
+                self.moved[annotation.idnum] = moved
+        return form
 
     def _form(self, source: PageObject, bbox: Rect):
         """The page's content and resources as a Form XObject (an indirect reference in the writer)."""
@@ -137,9 +144,9 @@ class _Sheet:
             form[NameObject("/Group")] = source.raw_get("/Group").clone(self.writer)
         return reference
 
-    def _move_annotation(self, annotation: DictionaryObject, dx: float, dy: float, visible: Rect) -> None:
+    def _move_annotation(self, annotation: DictionaryObject, dx: float, dy: float, visible: Rect) -> Any:
         if annotation.get("/Subtype") == "/Link" and not _links_out(annotation):
-            return  # a jump within the document: its target page and names are not on the sheets
+            return None  # a jump within the document: its target page and names are not on the sheets
         rect = annotation["/Rect"]
         assert isinstance(rect, ArrayObject)  # the PDF specification: an annotation's /Rect is an array
         x0, y0, x1, y1 = (float(v) for v in rect)
@@ -147,10 +154,12 @@ class _Sheet:
         y0, y1 = sorted((y0 + dy, y1 + dy))
         x0, y0, x1, y1 = max(x0, visible[0]), max(y0, visible[1]), min(x1, visible[2]), min(y1, visible[3])
         if x1 <= x0 or y1 <= y0:  # entirely outside the slot: nobody could see what it links
-            return
+            return None
         moved = annotation.clone(self.writer, force_duplicate=True, ignore_fields=_DROPPED_ANNOTATION_KEYS)
         moved[NameObject("/Rect")] = RectangleObject((x0, y0, x1, y1))
-        self.annotations.append(self.writer._add_object(moved))
+        reference = self.writer._add_object(moved)
+        self.annotations.append(reference)
+        return reference
 
     def finish(self) -> None:
         self.page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): self.forms})
@@ -171,7 +180,7 @@ def _num(value: float) -> str:
     return str(FloatObject(value))
 
 
-def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
+def impose_booklet(pdf: bytes, right_to_left: bool = False, duplex: str | None = None) -> bytes:
     """A5 pages in reading order -> A4 landscape sheets, front then back, ready to fold
     (bound on the right for a right-to-left language)."""
     reader = PdfReader(BytesIO(pdf))
@@ -193,10 +202,10 @@ def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
                 dy = (height - (ty1 - ty0)) / 2 - ty0
                 sheet.place(source, dx, dy, (x0, 0.0, x1, height))
             sheet.finish()
-    return _finish(writer, pdf, "booklet-rtl" if right_to_left else "booklet")
+    return _finish(writer, pdf, "booklet-rtl" if right_to_left else "booklet", duplex)
 
 
-def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False) -> bytes:
+def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False, duplex: str | None = None) -> bytes:
     """Six DL panel pages -> two A4 landscape pages (outside, inside) of a roll-fold, mirrored
     for a right-to-left language."""
     if bleed_mm < 0:
@@ -210,6 +219,8 @@ def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False) -
     b = bleed_mm * PT_PER_MM
     width, height = (v * PT_PER_MM for v in SHEET_MM)
     writer = _new_writer(reader)
+    placed: dict[int, tuple[Any, Any]] = {}  # panel page's object number -> (sheet page, its form)
+    moved: dict[int, Any] = {}
     for slots in dl_slots(right_to_left):
         sheet = _Sheet(writer, width + 2 * b, height + 2 * b)
         sheet.page.trimbox = RectangleObject((b, b, b + width, b + height))
@@ -222,9 +233,128 @@ def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False) -
             dy = b + (height - (ty1 - ty0)) / 2 - ty0
             # Backgrounds may run into the bleed only across the sheet's outer edges.
             clip = (0.0 if i == 0 else x0, 0.0, width + 2 * b if i == len(slots) - 1 else x1, height + 2 * b)
-            sheet.place(source, dx, dy, clip)
+            form = sheet.place(source, dx, dy, clip)
+            if source.indirect_reference is not None:
+                placed[source.indirect_reference.idnum] = (sheet.page.indirect_reference, form)
         sheet.finish()
-    return _finish(writer, pdf, f"dl-{bleed_mm}" + ("-rtl" if right_to_left else ""))
+        moved.update(sheet.moved)
+    carry_structure(reader, writer, placed, moved)
+    return _finish(writer, pdf, f"dl-{bleed_mm}" + ("-rtl" if right_to_left else ""), duplex)
+
+
+def _number_tree(node: Any) -> dict[int, Any]:
+    """A PDF number tree (a structure's /ParentTree) as a dict, its /Kids followed."""
+    node = node.get_object()
+    found: dict[int, Any] = {}
+    nums = node.get("/Nums", ())
+    for index in range(0, len(nums) - 1, 2):
+        found[int(nums[index])] = nums[index + 1]
+    for kid in node.get("/Kids", ()):
+        found.update(_number_tree(kid))
+    return found
+
+
+def carry_structure(reader: PdfReader, writer: PdfWriter, placed: dict[int, tuple[Any, Any]],
+                    moved: dict[int, Any]) -> None:
+    """Give the composed sheets the panels' structure tree (tagged PDF: headings, lists, alt text,
+    language), in the panels' reading order. Each panel's marked content now lies in a form
+    XObject on a sheet, so its MCIDs become marked-content references to that form (/MCR with
+    /Stm, PDF 1.7 section 14.7.4.3); each form gets its page's /ParentTree entry, and each link
+    that moved with its panel its object reference. Nothing to do for an untagged input."""
+    tree = reader.root_object.get("/StructTreeRoot")
+    if tree is None:
+        return
+    tree = tree.get_object()
+    parents = _number_tree(tree["/ParentTree"]) if "/ParentTree" in tree else {}
+    copies: dict[int, Any] = {}  # source structure element's object number -> its copy
+
+    def reference_to(kid: Any, page: int | None) -> Any:
+        """The copy of one /K entry: an element, a marked-content or object reference (or None)."""
+        if isinstance(kid, int):  # an MCID on the element's page
+            if page not in placed:
+                return None
+            sheet_page, form = placed[page]
+            return DictionaryObject({NameObject("/Type"): NameObject("/MCR"), NameObject("/Pg"): sheet_page,
+                                     NameObject("/MCID"): NumberObject(kid), NameObject("/Stm"): form})
+        item = kid.get_object()
+        kind = item.get("/Type")
+        if kind == "/MCR":
+            own = item.raw_get("/Pg").idnum if "/Pg" in item else page
+            return reference_to(int(item["/MCID"]), own)
+        if kind == "/OBJR":
+            target = item.raw_get("/Obj")
+            if getattr(target, "idnum", None) not in moved:
+                return None  # a link left out of the sheets (a jump inside the document)
+            annotation = moved[target.idnum]
+            own = item.raw_get("/Pg").idnum if "/Pg" in item else page
+            result = DictionaryObject({NameObject("/Type"): NameObject("/OBJR"), NameObject("/Obj"): annotation})
+            if own in placed:
+                result[NameObject("/Pg")] = placed[own][0]
+            return result
+        return copy(kid, page)
+
+    def copy(reference: Any, page: int | None, parent: Any = None) -> Any:
+        element = reference.get_object()
+        new = DictionaryObject()
+        new_reference = writer._add_object(new)  # pypdf has no public way to add a new object
+        if hasattr(reference, "idnum"):
+            copies[reference.idnum] = new_reference
+        if "/Pg" in element:
+            page = element.raw_get("/Pg").idnum
+            if page in placed:
+                new[NameObject("/Pg")] = placed[page][0]
+        for key in element:
+            if key not in ("/P", "/Pg", "/K"):
+                new[NameObject(key)] = element.raw_get(key).clone(writer)
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, list) else ([] if kids is None else [kids])
+        new_kids = ArrayObject()
+        for kid in kids:
+            copied = reference_to(kid if not isinstance(kid, NumberObject) else int(kid), page)
+            if copied is not None:
+                new_kids.append(copied)
+        for kid in new_kids:
+            target = kid.get_object()
+            if target.get("/Type") == "/StructElem" or "/S" in target:
+                target[NameObject("/P")] = new_reference
+        new[NameObject("/K")] = new_kids
+        return new_reference
+
+    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    root_reference = writer._add_object(root)
+    kids = tree.get("/K")
+    kids = list(kids) if isinstance(kids, list) else ([] if kids is None else [kids])
+    top = ArrayObject(copy(kid, None) for kid in kids)
+    for kid in top:
+        kid.get_object()[NameObject("/P")] = root_reference
+    root[NameObject("/K")] = top
+    nums = ArrayObject()
+    key = 0
+    pages: dict[int, Any] = {p.indirect_reference.idnum: p for p in reader.pages if p.indirect_reference}
+    for page_number, (_, form) in placed.items():  # each panel's form: its page's MCID -> element table
+        source = pages.get(page_number)
+        if source is None or "/StructParents" not in source:
+            continue
+        old: Any = parents.get(int(source["/StructParents"]), ArrayObject())
+        form.get_object()[NameObject("/StructParents")] = NumberObject(key)
+        nums += [NumberObject(key), ArrayObject(copies.get(getattr(e, "idnum", -1), NullObject()) for e in old)]
+        key += 1
+    for old_number, annotation in moved.items():  # each link that moved: its element
+        old_annotation: Any = reader.get_object(old_number)
+        if old_annotation is not None and "/StructParent" in old_annotation:
+            element: Any = parents.get(int(old_annotation["/StructParent"]))
+            if getattr(element, "idnum", None) in copies:
+                annotation.get_object()[NameObject("/StructParent")] = NumberObject(key)
+                nums += [NumberObject(key), copies[element.idnum]]
+                key += 1
+    root[NameObject("/ParentTree")] = writer._add_object(DictionaryObject({NameObject("/Nums"): nums}))
+    root[NameObject("/ParentTreeNextKey")] = NumberObject(key)
+    if "/RoleMap" in tree:
+        root[NameObject("/RoleMap")] = tree.raw_get("/RoleMap").clone(writer)
+    writer.root_object[NameObject("/StructTreeRoot")] = root_reference
+    writer.root_object[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    if "/Metadata" in reader.root_object:  # the XMP that names the PDF/UA part
+        writer.root_object[NameObject("/Metadata")] = reader.root_object.raw_get("/Metadata").clone(writer)
 
 
 def _trim(page: PageObject) -> Rect:
@@ -248,8 +378,16 @@ def _new_writer(reader: PdfReader) -> PdfWriter:
     return writer
 
 
-def _finish(writer: PdfWriter, pdf: bytes, kind: str) -> bytes:
-    """Serialise with a file identifier derived from the input, so bytes are reproducible."""
+def _finish(writer: PdfWriter, pdf: bytes, kind: str, duplex: str | None = None) -> bytes:
+    """Serialise with a file identifier derived from the input, so bytes are reproducible; with
+    ``duplex``, the print settings a desk file carries (duplex that way, no scaling, one copy)."""
+    if duplex:
+        writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+            NameObject("/Duplex"): NameObject(f"/{duplex}"),
+            NameObject("/PrintScaling"): NameObject("/None"),
+            NameObject("/NumCopies"): NumberObject(1),
+            NameObject("/DisplayDocTitle"): BooleanObject(True),
+        })
     digest = hashlib.sha256(kind.encode() + b"\0" + pdf).digest()[:16]
     # pypdf writes no /ID unless asked; it has no public setter (render/compat.py).
     compat.set_identifier(writer, ArrayObject((ByteStringObject(digest), ByteStringObject(digest))))

@@ -40,6 +40,7 @@ class RenderedFile:
     companion_of: str | None
     reads: tuple[str, ...] = ()  # project files the render read, relative to the project
     kind: OutputKind = "pdf"
+    sections: tuple[tuple[str, int], ...] = ()  # (heading, lines) of a printed leaflet: to tell what grew
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Job:
     thumbnail: str | None = None  # where the PNG of page 1 goes, for the staff catalogue
     embedded: tuple[str, ...] = ()  # a web page: the project files its HTML holds (logo), relative
     note: str | None = None  # a personalised print: the note as typed, to tell how much of it fits (render/foryou.py)
+    previous: tuple[tuple[str, int], ...] = ()  # (heading, lines) at the last good build, from the manifest
 
     @property
     def right_to_left(self) -> bool:
@@ -84,8 +86,18 @@ def section_at(anchors: list[list[str]], limit: int, headings: tuple[str, ...], 
     return title
 
 
-def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) -> None:
-    """Fail loudly, naming the section, when the content outgrows the format."""
+def heading_of(anchor: str, headings: tuple[str, ...], title: str) -> str:
+    """The heading a section's id (``section-N`` or ``faq``) stands for."""
+    if anchor == "faq":
+        return "questions (FAQ)"
+    number = int(anchor.removeprefix("section-"))
+    return headings[number - 1] if 0 < number <= len(headings) else title
+
+
+def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job, document: LaidOut | None = None) -> None:
+    """Fail loudly when the content outgrows the format: how much is too much (lines and
+    millimetres, measured in the layout), the format's budget, the largest section and the one
+    that does not fit, and what can be done."""
     if pages > MAX_PAGES:  # large print has no budget, but no leaflet needs more than this
         raise BuildFailed(f"{job.name}: the content needs {pages} pages; at most {MAX_PAGES} are allowed. "
                           "Shorten the content or split it into several leaflets")
@@ -95,9 +107,28 @@ def check_budget(fmt: Format, pages: int, anchors: list[list[str]], job: Job) ->
     limit = fmt.content_page_limit
     assert limit is not None  # set whenever max_pages is, and max_pages is set here (returned above)
     section = section_at(anchors, limit, job.headings, job.title)
+    budget = f"the format allows {fmt.max_pages} {unit}" + (f" ({fmt.budget})" if fmt.budget else "")
+    excess = largest = ""
+    if document is not None:
+        beyond = document.section_lines(limit, pages - fmt.back_pages if fmt.back_pages else None)
+        lines, mm = sum(int(v[0]) for v in beyond.values()), sum(v[1] for v in beyond.values())
+        if lines:
+            excess = f"; about {lines} lines ({mm:.0f} mm) too many"
+        every = {heading_of(a, job.headings, job.title): int(v[0]) for a, v in document.section_lines().items()}
+        before = dict(job.previous)
+        grown = max(((h, n - before[h]) for h, n in every.items() if h in before), key=lambda i: i[1], default=None)
+        if grown and grown[1] > 0:  # what changed since the last build that fitted
+            largest = f"; section {grown[0]!r} grew by {grown[1]} lines since the last good build"
+        elif every:
+            heading, count = max(every.items(), key=lambda item: item[1])
+            largest = f"; the largest section is {heading!r} ({count} lines)"
+    options = "shorten the content"
+    if fmt.short_version:
+        options += ", mark a section a clinician agrees is not needed for safety `full_version_only: true`"
+    options += ", or choose another format"
     raise OverBudget(
-        f"{job.name}: the content needs {pages} {unit} but the format allows {fmt.max_pages}; "
-        f"section {section!r} does not fit. Shorten the content or choose another format"
+        f"{job.name}: the content needs {pages} {unit} but {budget}{excess}; "
+        f"section {section!r} does not fit{largest}. To fix: {options}"
     )
 
 
@@ -128,7 +159,7 @@ def lay_out_padded(job: Job, fmt: Format) -> LaidOut:
     html = pad(job.html, job.blank_page, guess) if guess else job.html  # unpadded HTML kept as it is
     document = lay_out(html, base, allowed, job.name)
     content = document.pages - guess
-    check_budget(fmt, content, document.anchors, job)
+    check_budget(fmt, content, document.anchors, job, document)
     wanted = fmt.padded(content)
     if wanted != document.pages:  # no guess, or a wrong one: lay out again with the right padding
         blank = wanted - content  # no blank page: the HTML as it is (marker kept), as in the one-pass way
@@ -188,11 +219,13 @@ def _pdf_files(job: Job, fmt: Format) -> list[RenderedFile]:
     else:
         document = lay_out_padded(job, fmt)
     check_text_inside(document.escaping_text(), job)
-    pdf, pages = document.pdf(), document.pages
+    desk = not job.bleed_mm  # print settings for the desk's printer; a print shop sets its own
+    duplex = fmt.duplex if desk and fmt.layout != "dl" else None
+    pdf, pages = document.pdf(duplex), document.pages
     if fmt.layout == "dl":
         from leaflets.render.impose import compose_dl
 
-        pdf, pages = compose_dl(pdf, job.bleed_mm, job.right_to_left), 2
+        pdf, pages = compose_dl(pdf, job.bleed_mm, job.right_to_left, fmt.duplex if desk else None), 2
     if MARKS_MARKER in job.html:  # crop marks (and DL fold marks) outside the bleed: render/marks.py
         from leaflets.render.marks import add_marks, dl_folds_mm
 
@@ -204,11 +237,13 @@ def _pdf_files(job: Job, fmt: Format) -> list[RenderedFile]:
     fonts = [Path(folder).resolve() for folder in job.allowed[1:]]
     reads = tuple(sorted(str(p.relative_to(root)) for p in document.reads
                          if p.is_relative_to(root) and not any(p.is_relative_to(f) for f in fonts)))
-    files = [RenderedFile(job.paths[0], pdf, pages, None, reads)]
+    lines = tuple((heading_of(anchor, job.headings, job.title), int(count))
+                  for anchor, (count, _) in document.section_lines().items()) if fmt.max_pages else ()
+    files = [RenderedFile(job.paths[0], pdf, pages, None, reads, sections=lines)]
     if len(job.paths) > 1:
         from leaflets.render.impose import impose_booklet
 
-        imposed = impose_booklet(pdf, job.right_to_left)
+        imposed = impose_booklet(pdf, job.right_to_left, fmt.companion_duplex)
         files.append(RenderedFile(job.paths[1], imposed, pages // 2, job.paths[0], reads, kind="imposed"))
     if job.thumbnail:  # re-rendered exactly when the PDF is
         from leaflets.render.thumbs import thumbnail_png

@@ -28,7 +28,7 @@ def test_list_shows_the_variants_build_would_make():
 
 
 def test_list_selection_by_leaflet_and_branch():
-    result = run("--root", REPO, "list", "milia", "--branch", "wolverhampton", "--format", "a4")
+    result = run("--root", REPO, "list", "milia", "--branch", "wolverhampton", "--format", "a4", "--lang", "en-GB")
     assert result.exit_code == 0, result.output
     assert "wolverhampton/milia-a4.pdf" in result.output
     assert "stoke-on-trent" not in result.output

@@ -19,7 +19,7 @@ from leaflets.project.load import load_library
 from leaflets.project.note import appointment_text
 
 from tests.helpers.pdf import link_uris, positioned_text, size_mm, text
-from tests.helpers.project import REPO, run
+from tests.helpers.project import REPO, copy_project, run
 
 TODAY = dt.date(2026, 11, 30)
 HOSTILE = "Keep it dry.\n<script>alert(1)</script> {{ 7*7 }} {% if x %} 100% &amp;\nSee https://evil.example/x"
@@ -86,13 +86,16 @@ def test_a_draft_keeps_its_mark_on_every_page(personalised, fmt):
 
 @pytest.mark.xdist_group("personalised")
 @pytest.mark.pdf
-def test_the_a5_box_is_on_a_notes_page_and_the_a4_box_on_the_back_page(personalised):
+def test_the_a5_box_is_on_a_notes_page_and_the_a4_box_before_the_contact_details(personalised):
+    """The box takes the room the rack copy keeps for it after the content
+    (templates/partials/room.html): the room's notes area is gone from that page."""
     a5 = [" ".join(p.extract_text().split()) for p in personalised["a5"].pages]
     page = next(i for i, t in enumerate(a5) if "For you" in t)
-    assert "Notes and questions for your appointment" in a5[page]
-    assert page == len(a5) - 2  # the last notes page before the back cover
+    assert "Notes and questions for your appointment" not in a5[page]
+    assert 0 < page < len(a5) - 1  # after the content, before the back cover
     a4 = [" ".join(p.extract_text().split()) for p in personalised["a4"].pages]
-    assert "For you" in a4[1] and "For you" not in a4[0]
+    page = next(i for i, t in enumerate(a4) if "For you" in t)
+    assert page > 0 and "Contact us" in " ".join(a4[page:page + 2])
 
 
 @pytest.mark.xdist_group("personalised")
@@ -154,7 +157,7 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
     result = run("--root", project, "personalise", "hydrafacial", "--branch", "stoke-on-trent", "--format", "dl",
                  "--note", note, "-o", project / "sam.pdf")
     assert result.exit_code == 2, result.output
-    assert 'the "For you" box does not fit the inside flap' in result.stderr
+    assert 'the "For you" box does not fit the room on the back cover of this DL leaflet' in result.stderr
     assert f"the note has {len(note.strip())} characters" in result.stderr and "cut at least" in result.stderr
     cut = int(result.stderr.split("cut at least ")[1].split()[0])
     assert 0 < cut < len(note)
@@ -165,22 +168,24 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
 
 
 @pytest.mark.pdf
-def test_a_full_leaflet_says_to_leave_the_note_out(tmp_path: Path):
-    result = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "dl",
-                 "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "x.pdf")
+def test_a_room_too_small_for_a_note_says_to_leave_the_note_out(project: Path, tmp_path: Path):
+    (project / "styles/dl.css").write_text((project / "styles/dl.css").read_text() + "\n.room { height: 24mm; }\n")
+    (tmp_path / "o").mkdir()
+    result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "dl",
+                 "--name", "Sam", "--note", "a\nb\nc\nd\ne\nf\ng", "-o", tmp_path / "o" / "x.pdf")
     assert result.exit_code == 2, result.output
     assert "there is room for the other details but not for a note; leave the note out" in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert list((tmp_path / "o").iterdir()) == []
 
 
 @pytest.mark.pdf
-def test_an_a5_booklet_without_a_free_notes_page_says_so(project: Path):
-    (project / "styles/for-you.css").write_text(  # a box taller than a page needs two notes pages; milia has one
+def test_an_a5_box_taller_than_its_notes_page_says_so(project: Path):
+    (project / "styles/for-you.css").write_text(  # a box taller than the notes page the booklet keeps for it
         (project / "styles/for-you.css").read_text() + "\n.format-a5 .for-you { min-height: 190mm; }\n")
     result = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a5",
                  "--name", "Sam", "--note", "Keep dry.", "-o", project / "sam.pdf")
     assert result.exit_code == 2, result.output
-    assert "this A5 booklet has no notes page free for it" in result.stderr
+    assert "this A5 booklet's notes page has no room for a box with these details" in result.stderr
     assert not (project / "sam.pdf").exists()
 
 
@@ -304,7 +309,11 @@ def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
     assert "Dla Ciebie" in box and "Następna wizyta" in box
     assert "czwartek, 10 grudnia 2026, godz. 14:30" in " ".join(box.split())
     assert not any("For you" in page or "Next appointment" in page for page in pages)
-    refused = run("--root", REPO, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
+    # A translation's record may still limit its formats (locale/<lang>/<leaflet>.yaml, formats:).
+    project = copy_project(tmp_path / "project", translations=True)
+    record = project / "locale" / "pl" / "milia.yaml"
+    record.write_text(record.read_text() + "formats: [a5, large-print, web]\n")
+    refused = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
                   "--lang", "pl", "--name", "Anna", "-o", tmp_path / "a4.pdf")
     assert refused.exit_code == 2
     assert "not built: milia in pl as a4" in refused.stderr and not (tmp_path / "a4.pdf").exists()

@@ -163,9 +163,12 @@ async def request(app, method: str, path: str, body: bytes = b"", headers: dict[
     return answer["status"], answer["headers"], answer["body"]
 
 
+NEXT_WEEK = (dt.date.today() + dt.timedelta(days=7)).isoformat()  # an appointment in the past is refused
+
+
 def form(**fields: str) -> bytes:
     base = {"leaflet": "hydrafacial", "branch": "stoke-on-trent", "shelf": "build", "format": "a4", "lang": "en-GB",
-            "name": NAME, "note": "Keep it dry.", "appointment_date": "2026-12-10", "appointment_time": "14:30",
+            "name": NAME, "note": "Keep it dry.", "appointment_date": NEXT_WEEK, "appointment_time": "14:30",
             "practitioner": "Dr Jo Bloggs"}
     return urlencode({**base, **fields}).encode()
 

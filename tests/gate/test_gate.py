@@ -143,7 +143,7 @@ def test_an_overdue_leaflet_is_marked_on_every_page_outside_a_release(project: P
     assert "overdue" not in open_pdf(out / "stoke-on-trent/milia-a4.pdf").pages[0].extract_text().lower()
 
 
-OVERFLOW = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 4
+OVERFLOW = ("  - heading: Filler\n    body:\n" + "      - p: Some more words to fill the page up again.\n" * 30) * 10
 
 
 @pytest.mark.pdf

@@ -46,7 +46,7 @@ def test_treatment_leaflet_is_built_for_exactly_the_branches_offering_it(default
     a4s = [o for o in manifest["outputs"] if o["leaflet"] == leaflet and o["format"] == "a4" and o["kind"] == "pdf"]
     assert len(a4s) == len(built)  # one A4 for each branch it is built for
     for item in a4s:
-        assert item["pages"] == 2
+        assert 2 <= item["pages"] <= 4  # one or two duplex sheets (docs/print-formats.md)
 
 
 @pytest.mark.pdf

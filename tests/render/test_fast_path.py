@@ -29,9 +29,9 @@ from tests.helpers.project import REPO, copy_project, run
 
 @pytest.fixture(scope="module")
 def a5_jobs():
-    """The milia A5 job for both default branches."""
+    """An A5 job that needs a blank page (chemical peels) for both default branches."""
     library = load_library(find_project(REPO))
-    variants = plan_variants(library, ["milia"], [], ["a5"], langs=["en-GB"])
+    variants = plan_variants(library, ["chemical-peel"], [], ["a5"], langs=["en-GB"])
     return [prepare(library, v, dt.date(2026, 11, 22)) for v in variants]
 
 
@@ -57,7 +57,7 @@ def test_padding_guessed_from_the_branch_before_is_one_pass_and_the_same_bytes(a
     fmt = FORMATS["a5"]
     two_pass = job_module.lay_out_padded(first, fmt)
     padding = job_module._PADDING_GUESS[("a5", first.title)]
-    assert padding > 0, "the milia A5 needs blank pages; this test needs a padded leaflet"
+    assert padding > 0, "the chemical-peel A5 needs blank pages; this test needs a padded leaflet"
     assert counted_layouts == [1, 0]  # no guess yet: learn the count, then pad
     counted_layouts.clear()
     one_pass = job_module.lay_out_padded(second, fmt)
@@ -210,7 +210,8 @@ def test_a_switch_of_subsetter_changes_every_fingerprint_and_the_manifest(tmp_pa
     from leaflets.render import subsetter
 
     out = tmp_path / "out"
-    args = ("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "-j", "1", "--out", out)
+    args = ("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--lang", "en-GB",
+            "-j", "1", "--out", out)
     assert run(*args).exit_code == 0
     before = json.loads((out / "manifest.json").read_text())
     assert before["tool"]["font-subsetter"] == subsetter.font_subsetter()
@@ -396,8 +397,8 @@ def test_making_a_pdf_leaves_the_environment_as_it_was(a5_jobs, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     seen = []
     real = engine.LaidOut.pdf
-    monkeypatch.setattr(engine.LaidOut, "pdf", lambda self: seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
-                        or real(self))
+    monkeypatch.setattr(engine.LaidOut, "pdf", lambda self, *args: seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
+                        or real(self, *args))
     job_module.make_pdfs(a5_jobs[0])
     assert seen == [str(a5_jobs[0].epoch)]
     assert "SOURCE_DATE_EPOCH" not in os.environ
