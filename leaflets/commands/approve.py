@@ -25,10 +25,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from leaflets.errors import UserError
+from leaflets.gate.checks import check_library
 from leaflets.project.approvals import (
     Approval,
     read_approvals,
     seal_state,
+    translation_seal,
+    translation_state,
+    translation_text,
     version_key,
     write_approval,
     write_text_atomic,
@@ -36,6 +40,7 @@ from leaflets.project.approvals import (
 from leaflets.project.clinical import PartChange, clinical_parts, clinical_text, compare, seal_of
 from leaflets.project.folder import find_project
 from leaflets.project.load import Library, load_library
+from leaflets.project.messages import LABELS, SHARED
 from leaflets.project.model import REVIEW_PERIOD_YEARS, Approver
 
 
@@ -157,8 +162,6 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 def _refuse_gate_errors(library: Library, leaflet_id: str, today: dt.date) -> None:
-    from leaflets.gate.checks import check_library
-
     report = check_library(library, today, leaflets=[leaflet_id], markup=False)
     errors = [f for f in report.findings if f.level == "error" and f.leaflet in (None, leaflet_id)]
     if errors:
@@ -271,8 +274,6 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
                         translator: str | None = None, date: dt.date | None = None) -> TranslationApproved:
     """Seal ``locale/LANG/NAME.po`` (a leaflet's or the labels') as checked by ``by`` (``role``), with the
     seal of the English it was made from; the English must be approved and the translation complete."""
-    from leaflets.project.approvals import translation_seal, translation_state, translation_text
-    from leaflets.project.messages import LABELS, SHARED
 
     project = find_project(root)
     library = load_library(project)

@@ -15,11 +15,18 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from leaflets.errors import UserError
+from leaflets.gate.checks import LONG_SENTENCE_WORDS, MAX_GRADE, MIN_FLESCH, body_text
+from leaflets.gate.rules.readability import score
 from leaflets.project.approvals import read_approvals, seal_state
 from leaflets.project.clinical import clinical_parts, compare, part_file
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
+from leaflets.publish.files import write_atomic
+from leaflets.render.fonts import font_face_css, font_folders
+from leaflets.render.html import render_template
 
 TEMPLATE = "review.html"
 
@@ -41,13 +48,6 @@ def _long(day: dt.date) -> str:
 
 def review(leaflet_id: str, output: Path, root: Path | None = None, branch: str | None = None,
            today: dt.date | None = None) -> Reviewed:
-    from markupsafe import Markup
-
-    from leaflets.gate.checks import LONG_SENTENCE_WORDS, MAX_GRADE, MIN_FLESCH, body_text
-    from leaflets.gate.rules.readability import score
-    from leaflets.render.fonts import font_face_css
-    from leaflets.render.html import render_template
-
     project = find_project(root)
     library = load_library(project)
     if leaflet_id not in library.leaflets:
@@ -105,13 +105,11 @@ def review(leaflet_id: str, output: Path, root: Path | None = None, branch: str 
     if output.suffix.lower() in (".html", ".htm"):
         data = html.encode("utf-8")
     else:
-        from leaflets.render.engine import lay_out
-        from leaflets.render.fonts import font_folders
+        from leaflets.render.engine import lay_out  # noqa: PLC0415  WeasyPrint: 0.58 s (importtime), PDF only
 
         laid = lay_out(html, project.root, [project.root, *font_folders()], f"review copy of {leaflet_id}")
         pages = laid.pages
         data = laid.pdf()
-    from leaflets.publish.files import write_atomic
 
     write_atomic(output, data)
     return Reviewed(output, summary, pages)

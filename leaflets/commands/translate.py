@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
+from babel import Locale
+from babel.messages.plurals import get_plural
 
-from leaflets.errors import UserError
+from leaflets.errors import UserError, display_path
 from leaflets.project.files import writable_inside
 from leaflets.project.load import Library
 from leaflets.project.messages import (
@@ -43,6 +45,7 @@ from leaflets.project.messages import (
     label_messages,
     own_messages,
 )
+from leaflets.project.plan import _pick
 from leaflets.project.pofiles import (
     SOURCE_LANG,
     WRAP,
@@ -52,6 +55,7 @@ from leaflets.project.pofiles import (
     record_path,
     template_path,
 )
+from leaflets.publish.files import write_atomic
 
 
 def _entry(message: Message) -> polib.POEntry:
@@ -116,7 +120,6 @@ def names(library: Library) -> list[str]:
 
 def extract(library: Library) -> list[Path]:
     """Write ``locale/templates/*.pot``; only files whose bytes change. Returns the paths written."""
-    from leaflets.publish.files import write_atomic
 
     written = []
     wanted = {template_path(library.project, name): str(template(library, name)).encode("utf-8") + b"\n"
@@ -222,7 +225,6 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str, others: list[p
 def _metadata(pot: polib.POFile, old: polib.POFile | None, lang: str, revised: dt.date | None) -> dict[str, str]:
     """The PO header: the template's, the old file's translator fields, and the standard fields a
     PO file needs (``msgfmt -c``), filled in where missing, without inventing a translator."""
-    from babel import Locale
 
     metadata = dict(old.metadata) if old is not None else {}
     metadata.update(pot.metadata)
@@ -268,8 +270,6 @@ def _carry(old: polib.POEntry, new: polib.POEntry) -> None:
 
 
 def _plural_forms(lang: str) -> str:
-    from babel.messages.plurals import get_plural
-
     try:
         return str(get_plural(lang.replace("-", "_")))
     except (ValueError, LookupError):
@@ -295,9 +295,6 @@ def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) 
     labels, and a draft record beside each new one. With no leaflet named, the leaflets that already
     have a PO file in that language are merged (a new PO file makes the language part of every build,
     so starting one is asked for by name). Returns what was done to each file."""
-    from leaflets.errors import display_path
-    from leaflets.project.plan import _pick
-    from leaflets.publish.files import write_atomic
 
     check_lang(lang)
     names(library)  # refuses a leaflet called "labels" or "shared"

@@ -15,15 +15,19 @@ import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from leaflets.desk.password import verify
 from leaflets.desk.state import Desk
 from leaflets.errors import UserError
 from leaflets.formats import FORMATS
+from leaflets.publish.catalogue import language_name
+from leaflets.render.foryou import NOTE_DOES_NOT_FIT
 from leaflets.serving.csp import build_csp
 from leaflets.serving.guard import COOKIE, Guard, Policy
 from leaflets.serving.prints import NO_STORE, Refused, Renders, note_of, pdf_response, plain, read_form
@@ -48,7 +52,6 @@ def _environment() -> Environment:
 def field_problems(message: str) -> dict[str, list[str]]:
     """Each line of a refusal beside the field it is about ("" for the form as a whole), in plain
     words: "note: 650 characters; ..." becomes "650 characters; ..." beside the note."""
-    from leaflets.render.foryou import NOTE_DOES_NOT_FIT
 
     problems: dict[str, list[str]] = {}
     for line in filter(None, (line.strip() for line in message.splitlines())):
@@ -87,7 +90,6 @@ class DeskApp:
         kind = request.path_params["shelf"]
         if kind not in SHELVES:
             return plain("not found", 404)
-        import anyio
 
         try:
             data = await anyio.to_thread.run_sync(self.desk.catalogue, kind, ACTION)
@@ -105,7 +107,6 @@ class DeskApp:
         shelf = self.desk.shelf(kind) if kind in SHELVES else None
         if shelf is None:
             return plain("not found", 404)
-        import anyio
 
         data = await anyio.to_thread.run_sync(shelf.read, path)
         if data is None:
@@ -188,8 +189,6 @@ class DeskApp:
 
     def form_again(self, kind: str, fields: dict[str, str], formats: list[str],
                    problems: dict[str, list[str]]) -> Response:
-        from leaflets.publish.catalogue import language_name
-
         desk = self.desk
         library = desk.library
         leaflet = library.leaflets.get(fields.get("leaflet", "")) if library else None
@@ -216,9 +215,6 @@ class DeskApp:
             fields = await read_form(request, self.policy.posts)
         except Refused as refused:
             return refused.response
-        import anyio
-
-        from leaflets.desk.password import verify
 
         if not await anyio.to_thread.run_sync(verify, fields.get("password", ""), self.password):
             return self.page("login.html", 401, action=LOGIN, problem="That is not the desk password. Try again.")

@@ -18,6 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import uvicorn
+
+from leaflets.desk.app import LOGIN, create_app
+from leaflets.desk.password import default_file, read_stored
 from leaflets.desk.state import DESK_TIMEOUT_SECONDS, Desk
 from leaflets.errors import UserError
 from leaflets.serving.guard import LOOPBACK_NAMES, Policy, is_loopback, new_token
@@ -44,7 +48,6 @@ class DeskOptions:
 def access(options: DeskOptions) -> tuple[str | None, str | None]:
     """(the token requests must carry, the stored password hash); refuses an open address
     with neither."""
-    from leaflets.desk.password import default_file, read_stored
 
     if options.token is not None and len(options.token) < MIN_TOKEN_LENGTH:
         raise UserError(f"--token: use at least {MIN_TOKEN_LENGTH} characters (or --new-token to have one made)")
@@ -86,10 +89,6 @@ def host_names(options: DeskOptions) -> frozenset[str] | None:
 
 
 def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
-    import uvicorn
-
-    from leaflets.desk.app import LOGIN, create_app
-
     token, password = access(options)
     sock = bind(options.host, options.port)
     desk = None

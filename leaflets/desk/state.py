@@ -26,14 +26,20 @@ from typing import TYPE_CHECKING
 
 from leaflets.desk.shelf import Shelf, shelves
 from leaflets.errors import UserError, error_message
+from leaflets.formats import FORMATS
+from leaflets.gate.gate import judge
 from leaflets.project.folder import find_project
+from leaflets.project.load import load_library
+from leaflets.project.note import PersonalNote
+from leaflets.project.plan import Variant
+from leaflets.publish.catalogue import Served, render
 from leaflets.publish.files import MANIFEST
 from leaflets.publish.release import RELEASE, RELEASE_MANIFEST
 from leaflets.render.workers import WorkerPool
+from leaflets.serving.prints import render_for_patient
 
 if TYPE_CHECKING:
     from leaflets.project.load import Library
-    from leaflets.project.note import PersonalNote
 
 DESK_TIMEOUT_SECONDS = 30.0  # per personalised print: one takes under 2 s
 READY_SECONDS = 60.0  # how long a page waits for the data while the desk starts
@@ -86,7 +92,6 @@ class Desk:
 
     def _warm_render(self) -> None:
         """One personalised A4 with a made-up name, so the first patient's print is quick."""
-        from leaflets.project.note import PersonalNote
 
         library = self.library
         assert library is not None
@@ -100,8 +105,6 @@ class Desk:
                 return
 
     def _load(self) -> None:
-        from leaflets.project.load import load_library
-
         try:
             library = load_library(self.project)
         except UserError as error:
@@ -162,9 +165,6 @@ class Desk:
             page = self._pages.get(key)
         if page is not None:
             return page
-        from leaflets.gate.gate import judge
-        from leaflets.project.plan import Variant
-        from leaflets.publish.catalogue import Served, render
 
         outputs = [o for o in shelf.outputs if o.leaflet in library.leaflets and o.branch in library.branches]
         variants = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
@@ -200,7 +200,6 @@ class Desk:
                  lang: str | None = None) -> tuple[bytes, str]:
         """A personalised PDF rendered by a warm worker, in memory: its bytes and a file name
         without patient detail. Raises ``UserError`` with the reason."""
-        from leaflets.serving.prints import render_for_patient
 
         self.ready.wait(READY_SECONDS)
         if self.library is None:
@@ -209,7 +208,6 @@ class Desk:
 
     def formats_of(self, kind: str, leaflet: str, branch: str, lang: str) -> list[str]:
         """The printed formats a shelf holds for one leaflet at one branch in one language, A4 first."""
-        from leaflets.formats import FORMATS
 
         shelf = self.shelf(kind)
         have = {o.format for o in (shelf.outputs if shelf else ()) if o.leaflet == leaflet and o.branch == branch

@@ -15,13 +15,19 @@ from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 
 from leaflets.gate.findings import Finding, Level
+from leaflets.gate.rules.content import check_content
 from leaflets.gate.rules.contrast import contrast_findings
+from leaflets.gate.rules.coverage import coverage_findings
+from leaflets.gate.rules.devices import laser_type_findings
 from leaflets.gate.rules.fidelity import drift_findings, gloss_findings
 from leaflets.gate.rules.readability import Scores, score
-from leaflets.gate.rules.translations import TranslationRow
+from leaflets.gate.rules.seals import seal_findings, shared_findings
+from leaflets.gate.rules.translations import TranslationRow, failure, rows, translation_findings
 from leaflets.project.load import Library
 from leaflets.project.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
 from leaflets.project.plan import Variant, plan_variants
+from leaflets.project.translations import translated_library
+from leaflets.render.html import leaflet_html
 
 MIN_FLESCH = 60.0
 MAX_GRADE = 8.0
@@ -166,11 +172,8 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
             add(Finding("info", file, leaflet.id,
                         f"review due on {due.isoformat()}, within {REVIEW_WARNING_DAYS} days", leaflet=leaflet.id))
         # Seals (leaflets/gate/rules/seals.py): approved content changed since approval, or approved by hand.
-        from leaflets.gate.rules.seals import seal_findings
 
         report.findings += seal_findings(library, leaflet.id)
-
-    from leaflets.gate.rules.seals import shared_findings  # which approved leaflets an edit to shared content unseals
 
     report.findings += shared_findings(library)
 
@@ -186,12 +189,10 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
                         branch=branch.id))
 
     # Laser leaflets (leaflets/gate/rules/devices.py): a release needs the branch laser's type.
-    from leaflets.gate.rules.devices import laser_type_findings
 
     report.findings += laser_type_findings(library, variants)
 
     # Translations (leaflets/gate/translations.py): completeness, draft, English version; sentence lengths.
-    from leaflets.gate.rules.translations import rows, translation_findings
 
     report.translations = rows(library, variants)
     report.findings += translation_findings(library, variants)
@@ -200,10 +201,6 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
     report.readability += _translated_readability(library, variants)
 
     if markup:
-        from leaflets.gate.rules.coverage import coverage_findings  # a cycle at import time: coverage imports Finding
-        from leaflets.gate.rules.translations import failure
-        from leaflets.render.html import leaflet_html  # Jinja2 only; no PDF engine
-
         for variant in variants:
             if failure(library, variant) is None:  # an incomplete translation is never rendered
                 html = leaflet_html(library, variant, today)
@@ -212,7 +209,6 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
     # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
     # shared advice written by hand, unsupported sources, points to confirm with a clinician.
-    from leaflets.gate.rules.content import check_content
 
     for finding in check_content(library):
         scoped = _scope_by_file(finding, library)
@@ -225,8 +221,6 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
 def _translated_readability(library: Library, variants: list[Variant]) -> list[ReadabilityRow]:
     """Sentence lengths of each complete translation, per branch (the formulas are not used)."""
-    from leaflets.gate.rules.translations import failure
-    from leaflets.project.translations import translated_library
 
     found = []
     for leaflet_id, branch_id, lang in sorted({(v.leaflet, v.branch, v.lang) for v in variants}):

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from leaflets.errors import UserError
 from leaflets.gate.checks import Report, check_library, markup_findings
 from leaflets.gate.findings import Finding
+from leaflets.gate.rules.coverage import coverage_findings
+from leaflets.gate.rules.seals import NOT_FOR_PATIENTS, next_step, seal_state
+from leaflets.gate.rules.translations import failure, is_draft
+from leaflets.project.approvals import translation_state
 from leaflets.project.load import Library
 from leaflets.project.plan import Variant
 
@@ -87,13 +91,11 @@ class Verdict:
         """Why this variant may not be built although the selection may (an incomplete
         translation: every entry named with its PO file and line), or None. The build fails
         just that variant; the English and the other languages are built."""
-        from leaflets.gate.rules.translations import failure
 
         return failure(self.library, variant)
 
     def draft_translation(self, variant: Variant) -> bool:
         """Whether a translated variant is marked "Draft translation" on every page."""
-        from leaflets.gate.rules.translations import is_draft
 
         return variant.lang != self.library.leaflets[variant.leaflet].lang and is_draft(
             self.library, variant.lang, variant.leaflet)
@@ -112,13 +114,10 @@ class Verdict:
         record = self.library.leaflets[variant.leaflet].record
         mine = self.findings(variant)
         blockers = tuple(f"{f.file}: {f.subject}: {f.message}" for f in mine if f.level in ("error", "warning"))
-        from leaflets.gate.rules.seals import seal_state
 
         state = seal_state(self.library, variant.leaflet).state
         status = {"approved": "approved", "changed": "changed"}.get(state, "draft")
         if variant.lang != self.library.leaflets[variant.leaflet].lang and status != "draft":
-            from leaflets.project.approvals import translation_state
-
             translated = translation_state(self.library, variant.lang, variant.leaflet)
             status = "out of date" if translated == "out of date" else "draft" if translated == "draft" else status
         return Status(status, record.approved, record.review_due, record.overdue_since(self.today),
@@ -142,7 +141,6 @@ class Verdict:
     def _next_steps(self, refused: list[Finding]) -> str:
         """Per leaflet not yet approved (or changed since), the one command that moves it forward; and
         which leaflets a release could hold alone."""
-        from leaflets.gate.rules.seals import NOT_FOR_PATIENTS, next_step, seal_state
 
         leaflets = sorted({v.leaflet for v in self.variants})
         waiting = [leaflet for leaflet in leaflets if seal_state(self.library, leaflet).state in NOT_FOR_PATIENTS]
@@ -173,7 +171,5 @@ def judge_markup(variant: Variant, html: str, library: Library | None = None) ->
     library, also that every character it draws is in its fonts (``coverage.py``)."""
     findings = markup_findings(variant, html)
     if library is not None:
-        from leaflets.gate.rules.coverage import coverage_findings
-
         findings += coverage_findings(library, variant, html)
     return findings

@@ -20,6 +20,7 @@ from leaflets.errors import UserError
 from leaflets.formats import FORMATS
 from leaflets.preview.pages import PageImages
 from leaflets.preview.state import Preview
+from leaflets.project.note import MAX_NAME, MAX_NOTE
 from leaflets.serving.csp import build_csp
 from leaflets.serving.guard import Guard, Policy
 from leaflets.serving.prints import MAX_RENDERS, Refused, Renders, note_of, pdf_response, plain, read_form
@@ -174,8 +175,6 @@ class PreviewApp:
 
 
 def _note_limits() -> dict[str, int]:
-    from leaflets.project.note import MAX_NAME, MAX_NOTE
-
     return {"name": MAX_NAME, "note": MAX_NOTE}
 
 

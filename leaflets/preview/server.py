@@ -11,8 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import uvicorn
+
 from leaflets.errors import UserError
+from leaflets.preview.app import create_app
 from leaflets.preview.state import SERVE_TIMEOUT_SECONDS, Preview, Selection
+from leaflets.preview.watch import Watcher
 from leaflets.serving.guard import Policy, is_loopback, new_token
 from leaflets.serving.listen import Stopped, bind, stop_signal
 
@@ -47,11 +51,6 @@ def access_token(options: ServeOptions) -> str | None:
 
 
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
-    import uvicorn
-
-    from leaflets.preview.app import create_app
-    from leaflets.preview.watch import Watcher
-
     token = access_token(options)
     sock = bind(options.host, options.port)
     preview = None

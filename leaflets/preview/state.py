@@ -29,9 +29,12 @@ from typing import TYPE_CHECKING
 
 from leaflets.commands.build import BuildRequest, run
 from leaflets.errors import UserError, error_message
+from leaflets.gate.rules.seals import shared_findings
 from leaflets.project.folder import find_project
+from leaflets.publish.catalogue import english_language_name
 from leaflets.publish.files import FAILED, Output, read_manifest
 from leaflets.render.workers import WorkerPool
+from leaflets.serving.prints import render_for_patient
 
 if TYPE_CHECKING:
     from leaflets.commands.personalise import PersonalNote
@@ -79,8 +82,6 @@ class Snapshot:
 def approval_notes(library, variants: list[Variant]) -> list[str]:
     """For the writer: which approved leaflets an edit to shared content unseals, and one plain line per
     language with strings translated from an earlier English ("Polish: 1 sentence out of date: ...")."""
-    from leaflets.gate.rules.seals import shared_findings
-    from leaflets.publish.catalogue import english_language_name
 
     notes = [f"note: {f.file}: {f.subject}: {f.message}" for f in shared_findings(library)]
     translations = library.translations
@@ -268,7 +269,6 @@ class Preview:
                  imposed: bool = False, lang: str | None = None) -> tuple[bytes, str]:
         """A personalised PDF of the last good build's data, rendered by a warm worker, in memory:
         its bytes and a file name without patient detail. Raises ``UserError`` with the reason."""
-        from leaflets.serving.prints import render_for_patient
 
         if self.snapshot.library is None:
             raise UserError("the preview has not built this project yet; fix the problems in the banner first")

@@ -7,6 +7,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from watchfiles import watch
+
 WATCHED = ("data", "templates", "styles", "assets", "locale")
 
 
@@ -26,8 +28,6 @@ class Watcher:
         self._thread.start()
 
     def _run(self) -> None:
-        from watchfiles import watch
-
         # step: the quiet time (ms) that ends a batch of changes, so one save is one rebuild
         for _changes in watch(*watched_folders(self.root), stop_event=self._stop, step=30, debounce=400,
                               rust_timeout=200, yield_on_timeout=False, raise_interrupt=False):

@@ -16,6 +16,8 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from babel.dates import format_date, format_time
+
 from leaflets.errors import UserError
 from leaflets.project.characters import unprintable
 
@@ -154,8 +156,6 @@ def appointment_text(when: dt.datetime, at_label: str, lang: str = "en-GB") -> s
     midday, midnight). ``at_label`` holds {date} and {time}. In another language, the date and
     time as that language writes them (Babel, CLDR): "czwartek, 3 grudnia 2026", "14:30"."""
     if not lang.startswith("en"):
-        from babel.dates import format_date, format_time
-
         locale = lang.replace("-", "_")
         date, time = format_date(when, format="full", locale=locale), format_time(when, format="short", locale=locale)
         return at_label.replace("{date}", date).replace("{time}", time)

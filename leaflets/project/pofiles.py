@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import polib
+from babel import Locale, UnknownLocaleError
 
 from leaflets.errors import DataProblems, Problem, UserError
 from leaflets.project.files import UnsafeFile, read_regular_file, resolve_inside
@@ -46,7 +47,6 @@ def record_path(project: Project, lang: str, name: str) -> Path:
 
 def check_lang(lang: str) -> str:
     """A BCP 47 language tag Babel knows (``pl``, ``ur``, ``pt-BR``), or a UserError."""
-    from babel import Locale, UnknownLocaleError
 
     if not LANG_RE.fullmatch(lang):
         raise UserError(f"{lang!r} is not a language code this tool accepts: write a BCP 47 tag such as pl, ur "

@@ -23,7 +23,9 @@ from leaflets.publish.files import is_intact, read_manifest, write_atomic
 from leaflets.publish.versions import file_hash, tool_versions
 from leaflets.render.fonts import font_files
 
-if TYPE_CHECKING:  # the data model is imported only when a build goes past the no-op check
+# The data model (pydantic) is imported only when a build goes past the no-op check: importing it
+# here would make importing this module 0.20 s instead of 0.05 s (-X importtime).
+if TYPE_CHECKING:
     from leaflets.project.load import Library
     from leaflets.project.plan import Variant
 
@@ -122,7 +124,7 @@ def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
         "versions": tool_versions(),
     }
     if variant.lang != leaflet.lang:  # its PO files and records: editing one re-renders only that language
-        from leaflets.project.translations import translation_files
+        from leaflets.project.translations import translation_files  # noqa: PLC0415  see the note on the imports
 
         inputs["translation"] = {str(p.relative_to(project.root)): file_hash(p)
                                  for p in translation_files(library, variant.lang, variant.leaflet)}
@@ -131,7 +133,7 @@ def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
 
 def _seal_state(library: Library, leaflet_id: str) -> list[str]:
     """What the marks and the printed record depend on: the seal's state and the approval it names."""
-    from leaflets.project.approvals import seal_state
+    from leaflets.project.approvals import seal_state  # noqa: PLC0415  see the note on the imports
 
     state = seal_state(library, leaflet_id)
     approval = state.approval

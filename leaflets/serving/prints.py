@@ -17,12 +17,18 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from leaflets.commands.personalise import (
+    PersonalNote,
+    personal_filename,
+    personal_job,
+    personal_variant,
+    render_in_pool,
+)
 from leaflets.errors import UserError
 from leaflets.formats import FORMATS
 from leaflets.serving.guard import RateLimit
 
 if TYPE_CHECKING:
-    from leaflets.commands.personalise import PersonalNote
     from leaflets.project.load import Library
     from leaflets.render.workers import WorkerPool
 
@@ -68,7 +74,6 @@ async def read_form(request: Request, posts: RateLimit) -> dict[str, str]:
 def note_of(fields: dict[str, str], today: Callable[[], dt.date] = dt.date.today) -> PersonalNote:
     """The "For you" box from the form's fields; raises ``UserError`` listing every problem (an
     appointment before ``today()`` or years ahead among them)."""
-    from leaflets.commands.personalise import PersonalNote
 
     appointment = fields.get("appointment", "")
     return PersonalNote.from_form(name=fields.get("name", ""), note=fields.get("note", ""), appointment=appointment,
@@ -114,7 +119,6 @@ def render_for_patient(pool: WorkerPool, library: Library | None, today: dt.date
                        lang: str | None = None) -> tuple[bytes, str]:
     """A personalised PDF of ``library``'s leaflet, rendered by a warm worker, in memory: its bytes
     and a file name without patient detail. Raises ``UserError`` with the reason."""
-    from leaflets.commands.personalise import personal_filename, personal_job, personal_variant, render_in_pool
 
     if library is None:
         raise UserError("the project's data is not loaded; fix the problems the server printed first")
