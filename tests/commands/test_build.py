@@ -93,7 +93,7 @@ def test_logo_and_qr_code_have_alt_text(default_build):
 def test_draft_leaflet_carries_the_draft_mark(default_build):
     out, manifest = default_build
     reader = open_pdf(out / entry(manifest, "milia", "stoke-on-trent")["path"])
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 3  # milia A4 is 3 pages (docs/print-formats.md)
     for page in reader.pages:
         assert "DRAFT - not for patient use" in " ".join(page.extract_text().split())
 
@@ -102,10 +102,13 @@ def test_milia_leaflet_lists_only_the_branch_treatments(default_build):
     out, manifest = default_build
     stoke = text(open_pdf(out / entry(manifest, "milia", "stoke-on-trent")["path"]))
     wolves = text(open_pdf(out / entry(manifest, "milia", "wolverhampton")["path"]))
-    assert "Resurface" in stoke and "HydraFacial" in stoke
-    assert "Resurface" not in wolves and "HydraFacial" not in wolves
-    assert "Diamond Tip Microdermabrasion" in wolves
-    assert "Diamond Tip" not in stoke
+    # Only a peel or laser is listed for milia ("Neither is a proven treatment for milia"), and only
+    # where the branch offers it: Stoke-on-Trent's Resurface laser; never HydraFacial or microdermabrasion.
+    assert "Neither is a proven treatment for milia" in stoke and "Neither is a proven treatment for milia" in wolves
+    assert "Resurface" in stoke
+    assert "Resurface" not in wolves
+    for content in (stoke, wolves):
+        assert "HydraFacial" not in content and "Diamond Tip" not in content
 
 
 def test_manifest_records_every_output_with_its_checksum(default_build):

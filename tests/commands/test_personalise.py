@@ -312,7 +312,10 @@ def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
     # A translation's record may still limit its formats (locale/<lang>/<leaflet>.yaml, formats:).
     project = copy_project(tmp_path / "project", translations=True)
     record = project / "locale" / "pl" / "milia.yaml"
-    record.write_text(record.read_text() + "formats: [a5, large-print, web]\n")
+    lines = record.read_text().splitlines(keepends=True)
+    assert sum(line.startswith("formats:") for line in lines) == 1, "the record has no formats: line to replace"
+    record.write_text("".join("formats: [a5, large-print, web]\n" if line.startswith("formats:") else line
+                              for line in lines))
     refused = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
                   "--lang", "pl", "--name", "Anna", "-o", tmp_path / "a4.pdf")
     assert refused.exit_code == 2

@@ -130,8 +130,11 @@ def test_extract_writes_every_string_with_context_and_line_and_is_deterministic(
     safety = next(e for c, e in shared.items() if c.startswith("advice[safety-net]") and "NHS 111" in e.msgid)
     assert "free NHS phone line" in safety.comment and "family doctor" in safety.comment  # NHS 111 and GP
     # Where each string is printed, in words (for a shared string: in every leaflet that prints it).
+    # The section has two bullet lists (the retinoid warning is its own list), so each bullet names its list.
     assert entries["sections[5].body[3].bullets[1]"].comment == \
-        "Milia leaflet, section 'Looking after your skin', bullet 2"
+        "Milia leaflet, section 'Looking after your skin', list 1, bullet 2"
+    assert entries["sections[5].body[4].bullets[0]"].comment == \
+        "Milia leaflet, section 'Looking after your skin', list 2, bullet 1"
     assert "Milia leaflet, section 'When to get advice', box 'When to get help', text" in safety.comment
     sunscreen = shared["advice[sunscreen].body[0].p"].comment  # printed by several leaflets: one line each
     assert "Milia leaflet, section 'Looking after your skin', paragraph" in sunscreen

@@ -99,9 +99,9 @@ def test_medium_depth_peels_have_their_own_content_only_where_offered(pdfs):
     wolverhampton, stoke = pdfs["wolverhampton/chemical-peel"], pdfs["stoke-on-trent/chemical-peel"]
     # Wolverhampton offers Jessner's and TCA 25%: the medium-depth section, with its healing and course.
     for words in ("Medium-depth peels", "into the middle layer of skin (medium-depth peels)",
-                  "Jessner's solution (3 mixed peel acids) and TCA (trichloroacetic acid, a strong acid)",
+                  "Jessner's solution (a mix of three peel chemicals) and TCA (trichloroacetic acid, a strong acid)",
                   "It can take up to 6 weeks for your skin to heal.", "repeated every 6 to 12 months",
-                  "ask us who will do your peel and who oversees it"):
+                  "Ask us who will do your peel and who oversees it."):
         assert words in wolverhampton, words
     # Stoke-on-Trent offers light peels only; the light-peel text says it is about light peels.
     assert "medium-depth" not in stoke.lower() and "6 weeks" not in stoke
@@ -167,10 +167,10 @@ def test_review_fixes_in_the_built_leaflets(pdfs):
     assert "1 in 4" not in peel and "1 in 4" not in milia
     assert "It is used to improve fine lines, acne scars, sun damage and uneven skin tone." in laser
     # Acids explained where the branch offers them.
-    assert "pyruvic acid, an acid found in fruit, which has had very little research" in peel
+    assert "Some peels use pyruvic acid (an acid the body also makes), which has had very little research." in peel
     assert "mandelic acid, a mild acid from almonds" in peel
     # Milia: removal is not an NHS service; no HydraFacial or microdermabrasion in its treatment list.
-    assert "The NHS does not usually remove them either, as they are harmless." in milia
+    assert "The NHS does not usually remove them, as they are harmless." in milia
     assert "ask your GP where you can have them removed" not in milia
     assert "HydraFacial" not in milia and "icrodermabrasion" not in milia
 
@@ -192,5 +192,5 @@ def test_leaflets_not_built_by_default_carry_the_fixes_too():
         assert "Where can I get more information?" in content
     assert "thought to suit all skin types" not in mda
     assert "Dark or pale marks are more likely on brown and black skin." in removal
-    assert "Freezing (cryotherapy) can leave a pale mark that does not go away." in removal
+    assert "Freezing (cryotherapy) can leave a pale mark that may be permanent." in removal
     assert "is not known" not in removal.split("Dark or pale marks")[0][-200:]
