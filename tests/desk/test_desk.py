@@ -185,8 +185,8 @@ def test_make_pdf_answers_inline_with_no_store_and_logs_nothing_typed(desk_app):
     assert status == 200 and body.startswith(b"%PDF")
     assert headers["cache-control"] == "no-store" and headers["content-type"] == "application/pdf"
     assert headers["content-disposition"] == 'inline; filename="hydrafacial-a4-for-you.pdf"'
-    assert desk.asked == [("hydrafacial", "stoke-on-trent", "a4", "en-GB", NAME, dt.datetime(2026, 12, 10, 14, 30),
-                           False)]
+    assert desk.asked == [("hydrafacial", "stoke-on-trent", "a4", "en-GB", NAME,
+                           dt.datetime.fromisoformat(f"{NEXT_WEEK} 14:30"), False)]
     assert lines == ["POST /for-you 200"]
 
 

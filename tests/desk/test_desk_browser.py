@@ -36,6 +36,7 @@ NAME = "Zebedee Quartermain"  # looked for everywhere afterwards: it must be in 
 NOTE = "Keep the area dry for two days."
 LEAFLET = "fractional-resurfacing"  # its A4 back page has room for a "For you" box
 CARD = f"li.card:has(h3#{BRANCH}--{LEAFLET}--en-gb)"
+LONGEST_NOTE = ("Keep the area clean and dry. " * 21)[:599] + "."  # 600 characters: the most the desk takes
 
 
 class Desk:
@@ -159,7 +160,7 @@ def test_search_finds_what_reception_types_and_sets_the_filters(page):
     card = page.locator("li.card:visible")
     assert card.locator(".lang").inner_text() == "Polski (Polish)"
     thumb = card.locator("img.thumb")
-    assert thumb.get_attribute("src").endswith("thumbs/milia-a5.pl.png")
+    assert thumb.get_attribute("src").endswith("thumbs/milia-a4.pl.png")  # A4's page is the thumbnail
     assert thumb.evaluate("img => img.complete && img.naturalWidth > 100")  # served by the desk
     page.fill("#search", "")
     assert page.locator("#language").input_value() == ""  # the name went, so did its choice
@@ -229,10 +230,13 @@ def test_a_past_appointment_and_a_note_too_long_are_answered_beside_the_field(pa
     expect(page.locator("#appointment-problem")).to_have_text("That date and time has passed: give the next "
                                                              "appointment.")
     assert page.get_by_label("Patient's name").input_value() == NAME  # kept, to correct and send again
-    # Milia's A4 back page has no room for a box: large print is offered, and one click makes it.
+    # A note at the full 600 characters overflows the room milia's A4 keeps for the box (about 380
+    # fit): large print, which grows with the box, is offered, and one click makes it.
     page.get_by_label("Date").fill(next_week())
+    page.get_by_label("Note").fill(LONGEST_NOTE)
     page.get_by_role("button", name="Make PDF").click()
     expect(page.locator("#note-problem")).to_contain_text('The "For you" box does not fit')
+    expect(page.locator("#note-problem")).to_contain_text("the note has 600 characters")
     screenshot(page, shots, "desk-problem-1280")
     offer = page.get_by_role("button", name="Make it in Large print instead")
     answers = Answers(page)
