@@ -268,9 +268,10 @@ def test_list_shows_every_file_a_build_writes():
 
 
 def test_format_names_are_case_insensitive(tmp_path: Path):
-    result = run("--root", REPO, "list", "milia", "--branch", "stoke-on-trent", "--format", "A4")
+    result = run("--root", REPO, "list", "milia", "--branch", "stoke-on-trent", "--format", "A4", "--lang", "en-GB")
     assert result.exit_code == 0, result.output
     assert "1 variant, 2 files" in result.output  # the A4 PDF and its catalogue thumbnail
+    assert "milia-a4.pdf" in result.output
 
 
 @pytest.mark.pdf

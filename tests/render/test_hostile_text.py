@@ -79,7 +79,7 @@ def test_any_text_is_printed_literally_or_refused_cleanly(summary):
         html = leaflet_html(library, plan_variants(library, ["milia"], ["stoke-on-trent"], ["a4"])[0], dt.date.today())
         assert str(escape(stored)) in html, "the text was not placed in the page as escaped text"
         reader = open_pdf(out / "stoke-on-trent/milia-a4.pdf")
-        assert len(reader.pages) == 2
+        assert 2 <= len(reader.pages) <= 4  # the A4 page model: one or two duplex sheets
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -138,7 +138,7 @@ def test_large_print_text_is_16_pt_or_more(default_build):
 @pytest.fixture(scope="module")
 def proofs(tmp_path_factory) -> Path:
     out = shared_folder(tmp_path_factory, "proofs", lambda folder: build_ok(
-        folder, "chemical-peel", "--branch", "wolverhampton", "--format", "dl", "--format", "a4", "--for", "print-shop",
+        folder, "milia", "--branch", "wolverhampton", "--format", "dl", "--format", "a4", "--for", "print-shop",
         "--marks"))
     return out / "wolverhampton"
 
@@ -158,7 +158,7 @@ def mark_lines(page) -> list[tuple[tuple[float, float], tuple[float, float], boo
     return lines
 
 
-@pytest.mark.parametrize("name", ["chemical-peel-dl-print-shop-proof.pdf", "chemical-peel-a4-print-shop-proof.pdf"])
+@pytest.mark.parametrize("name", ["milia-dl-print-shop-proof.pdf", "milia-a4-print-shop-proof.pdf"])
 def test_crop_marks_lie_outside_the_bleed_on_a_slug(proofs, name):
     reader = open_pdf(proofs / name)
     assert reader.pages
@@ -183,7 +183,7 @@ def test_crop_marks_lie_outside_the_bleed_on_a_slug(proofs, name):
 
 
 def test_dl_proof_has_fold_marks_at_the_folds(proofs):
-    reader = open_pdf(proofs / "chemical-peel-dl-print-shop-proof.pdf")
+    reader = open_pdf(proofs / "milia-dl-print-shop-proof.pdf")
     for index, slots in enumerate((DL_OUTSIDE, DL_INSIDE)):
         page = reader.pages[index]
         trim = box_mm(page.trimbox)
@@ -193,5 +193,5 @@ def test_dl_proof_has_fold_marks_at_the_folds(proofs):
 
 def test_office_files_have_no_marks_and_no_slug(default_build):
     out, _ = default_build
-    page = open_pdf(out / "wolverhampton/chemical-peel-dl.pdf").pages[0]
+    page = open_pdf(out / "wolverhampton/milia-dl.pdf").pages[0]
     assert box_mm(page.mediabox) == pytest.approx((0, 0, 297, 210), abs=0.01)
