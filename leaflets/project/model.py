@@ -400,6 +400,14 @@ class Change(Strict):
     note: Text
 
 
+def known_formats(value: list[str] | None) -> list[str] | None:
+    """A record's ``formats`` list: every id a format of this tool (a leaflet's or a translation's)."""
+    unknown = [f for f in value or [] if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {', '.join(map(repr, unknown))}; choose from: {', '.join(FORMATS)}")
+    return value
+
+
 class Record(Strict):
     """The governance record a health information standard expects."""
 
@@ -430,10 +438,7 @@ class Record(Strict):
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value: list[str] | None) -> list[str] | None:
-        unknown = [f for f in value or [] if f not in FORMATS]
-        if unknown:
-            raise ValueError(f"unknown format {', '.join(map(repr, unknown))}; choose from: {', '.join(FORMATS)}")
-        return value
+        return known_formats(value)
 
     @field_validator("approved")
     @classmethod

@@ -13,8 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from leaflets.formats import FORMATS
-from leaflets.project.model import Approver, Date, Lang, ShortText, Strict, Text, Version
+from leaflets.project.model import Approver, Date, Lang, ShortText, Strict, Text, Version, known_formats
 
 NOT_APPLICABLE = "not-applicable"  # a PO translator comment "# not-applicable: why"
 
@@ -47,10 +46,7 @@ class TranslationRecord(Strict):
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value: list[str] | None) -> list[str] | None:
-        unknown = [f for f in value or [] if f not in FORMATS]
-        if unknown:
-            raise ValueError(f"unknown format {', '.join(map(repr, unknown))}; choose from: {', '.join(FORMATS)}")
-        return value
+        return known_formats(value)
 
     @model_validator(mode="after")
     def _approval_is_complete(self) -> TranslationRecord:
