@@ -16,7 +16,6 @@ Content with gate errors is refused, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import Library, load_library
 from leaflets.project.messages import LABELS, SHARED
 from leaflets.project.model import REVIEW_PERIOD_YEARS, Approver
+from leaflets.project.plan import pick
 
 
 @dataclass
@@ -92,25 +92,14 @@ def approve(leaflet_id: str, by: str, role: str, root: Path | None = None, date:
     """Seal the leaflet's clinical text as approved by ``by`` (``role``) on ``date`` (default today)."""
     project = find_project(root)
     library = load_library(project)
-    if leaflet_id not in library.leaflets:
-        close = difflib.get_close_matches(leaflet_id, list(library.leaflets), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"choose from: {', '.join(sorted(library.leaflets))}"
-        raise UserError(f"unknown leaflet {leaflet_id!r}; {hint}")
-    try:
-        approver = Approver(name=by, role=role)
-    except ValidationError as error:
-        problems = "; ".join(f"--{'by' if e['loc'][0] == 'name' else 'role'}: {e['msg']}" for e in error.errors())
-        raise UserError(f"approve refused: {problems}") from None
-    today = dt.date.today()
-    date = date or today
-    if date > today:
-        raise UserError(f"approve refused: --date {date.isoformat()} is in the future; give the day the clinician "
-                        "approved the leaflet (today or earlier)")
+    pick("leaflet", [leaflet_id], library.leaflets)  # an unknown id: "did you mean ...?"
+    approver, date = _who_and_when(by, role, date, "approve refused",
+                                   "; give the day the clinician approved the leaflet (today or earlier)")
     due = next_review or _years_later(date, REVIEW_PERIOD_YEARS)
     if due <= date:
         raise UserError(f"approve refused: --next-review {due.isoformat()} must be after the approval date "
                         f"{date.isoformat()}")
-    _refuse_gate_errors(library, leaflet_id, today)
+    _refuse_gate_errors(library, leaflet_id, dt.date.today())
 
     approvals = read_approvals(project.root, leaflet_id)
     previous = approvals[-1] if approvals else None
@@ -282,15 +271,7 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
     if translation is None:
         raise UserError(f"translate approve refused: there is no locale/{lang}/{name}.po; run leaflets translate "
                         f"update {lang} {'' if name in (LABELS, SHARED) else name}".rstrip())
-    try:
-        checker = Approver(name=by, role=role)
-    except ValidationError as error:
-        problems = "; ".join(f"--{'by' if e['loc'][0] == 'name' else 'role'}: {e['msg']}" for e in error.errors())
-        raise UserError(f"translate approve refused: {problems}") from None
-    today = dt.date.today()
-    date = date or today
-    if date > today:
-        raise UserError(f"translate approve refused: --date {date.isoformat()} is in the future")
+    checker, date = _who_and_when(by, role, date, "translate approve refused")
     cover = translation.coverage
     if not cover.complete:
         raise UserError(f"translate approve refused: {translation.file} is not complete and current "
@@ -347,3 +328,19 @@ def approve_translation(lang: str, name: str, by: str, role: str, root: Path | N
         kept.unlink(missing_ok=True)
         raise
     return TranslationApproved(approval, translation.record_file)
+
+
+def _who_and_when(by: str, role: str, date: dt.date | None, refused: str, future_hint: str = "") -> tuple[
+        Approver, dt.date]:
+    """The person approving (--by, --role) and the day (--date, default today, never in the future),
+    or a UserError beginning with ``refused``."""
+    try:
+        approver = Approver(name=by, role=role)
+    except ValidationError as error:
+        problems = "; ".join(f"--{'by' if e['loc'][0] == 'name' else 'role'}: {e['msg']}" for e in error.errors())
+        raise UserError(f"{refused}: {problems}") from None
+    today = dt.date.today()
+    day = date or today
+    if day > today:
+        raise UserError(f"{refused}: --date {day.isoformat()} is in the future{future_hint}")
+    return approver, day

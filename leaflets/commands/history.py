@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaflets.errors import UserError
 from leaflets.project.approvals import Approval, read_approvals, seal_state
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
+from leaflets.project.plan import pick
 
 
 @dataclass
@@ -36,10 +35,7 @@ class History:
 def history(leaflet_id: str, root: Path | None = None) -> History:
     project = find_project(root)
     library = load_library(project)
-    if leaflet_id not in library.leaflets:
-        close = difflib.get_close_matches(leaflet_id, list(library.leaflets), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"choose from: {', '.join(sorted(library.leaflets))}"
-        raise UserError(f"unknown leaflet {leaflet_id!r}; {hint}")
+    pick("leaflet", [leaflet_id], library.leaflets)  # an unknown id: "did you mean ...?"
     approvals = read_approvals(project.root, leaflet_id)
     state = seal_state(library, leaflet_id)
     step = f"run leaflets review {leaflet_id} -o {leaflet_id}-review.pdf, then leaflets approve {leaflet_id}"

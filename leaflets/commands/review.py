@@ -11,7 +11,6 @@ readability figures. A PDF through the project's WeasyPrint engine and fonts
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from leaflets.project.approvals import read_approvals, seal_state
 from leaflets.project.clinical import clinical_parts, compare, part_file
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
+from leaflets.project.plan import pick
 from leaflets.publish.files import write_atomic
 from leaflets.render.fonts import font_face_css, font_folders
 from leaflets.render.html import render_template
@@ -50,10 +50,7 @@ def review(leaflet_id: str, output: Path, root: Path | None = None, branch: str 
            today: dt.date | None = None) -> Reviewed:
     project = find_project(root)
     library = load_library(project)
-    if leaflet_id not in library.leaflets:
-        close = difflib.get_close_matches(leaflet_id, list(library.leaflets), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"choose from: {', '.join(sorted(library.leaflets))}"
-        raise UserError(f"unknown leaflet {leaflet_id!r}; {hint}")
+    pick("leaflet", [leaflet_id], library.leaflets)  # an unknown id: "did you mean ...?"
     if branch is not None and branch not in library.branches:
         raise UserError(f"unknown branch {branch!r}; choose from: {', '.join(sorted(library.branches))}")
     leaflet = library.leaflets[leaflet_id]
