@@ -179,9 +179,11 @@ def test_milia_leaflet_has_every_added_section(texts):
         "Treating milia",
     )
     # The DL leaflet is the short version (docs/print-formats.md): sections marked full_version_only
-    # (types, causes, family history, diagnosis, treatments, more information) are left to the full one.
+    # (what milia are, types, causes, family history, diagnosis, treatments, more information) are left
+    # to the full one.
     full_version_only = {"nhs.uk", "dermnetnz.org", "British Association of Dermatologists", "skinhealthinfo.org.uk",
                          "Primary Care Dermatology Society", "pcds.org.uk", "Do milia run in families?",
+                         "Milia are not acne", "no opening on the surface of the skin",
                          "How are milia diagnosed?", "milia en plaque", "eruptive milia", "Treatments at this clinic",
                          "Treating milia"}
     for branch in BRANCHES:

@@ -78,9 +78,8 @@ def test_print_shop_and_imposed_files_are_apart_from_what_reception_prints(defau
             in reception
         assert shop.count("(DRAFT)") == shop.count("<a href=")
         buttons += reception.count("(DRAFT)")
-    # Seven cards of A4, A5 (imposed), DL, large print and web, but chemical-peel (at both branches)
-    # is not built as DL (data/leaflets/chemical-peel.yaml lists its formats).
-    assert buttons == 7 * 5 - 2, "every reception button of a draft says so"
+    # Seven cards of A4, A5 (imposed), DL, large print and web (chemical-peel's DL included).
+    assert buttons == 7 * 5, "every reception button of a draft says so"
     assert text.count("DRAFT: not for patient use") == 7
 
 

@@ -29,14 +29,11 @@ from tests.helpers.project import REPO, build_ok, copy_project, run
 
 PRINTED = ("a4", "a5", "dl", "large-print")
 LANGS = ("en-GB", "pl", "ur")
-#: milia in pl and ur is not built as DL (locale/<lang>/milia.yaml formats: a4, a5, large-print, web)
-NO_DL = ("pl", "ur")
 
 
 def with_formats(formats, langs=LANGS) -> list:
-    """(format, lang) pairs, without the DL in the languages milia is not built in as DL."""
-    return [pytest.param(fmt, lang, id=f"{lang}-{fmt}") for fmt in formats for lang in langs
-            if not (fmt == "dl" and lang in NO_DL)]
+    """(format, lang) pairs: every translation is built in every format, the DL included."""
+    return [pytest.param(fmt, lang, id=f"{lang}-{fmt}") for fmt in formats for lang in langs]
 TODAY = dt.date(2026, 12, 4)
 #: a practitioner's note of exactly 300 characters, the least every format has room for
 NOTE = ("Apply the cream twice a day for two weeks, then once a day. Keep the treated area out of the sun and use "
@@ -113,9 +110,7 @@ def places(path: Path, *needles: str) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_translation_is_built_in_every_print_format_within_its_page_model(milia, lang):
-    if lang in NO_DL:
-        assert not (milia / pdf_name("dl", lang)).exists()
-    for fmt in [f for f in PRINTED if not (f == "dl" and lang in NO_DL)]:
+    for fmt in PRINTED:
         reader = PdfReader(milia / pdf_name(fmt, lang))
         pages = len(reader.pages)
         if fmt == "a4":
@@ -128,18 +123,14 @@ def test_every_translation_is_built_in_every_print_format_within_its_page_model(
         assert reader.trailer["/Root"]["/Lang"] == lang
 
 
-def test_the_only_format_a_translation_leaves_out_is_the_dl_and_it_says_why():
-    restricting = []
-    for record in sorted((REPO / "locale").glob("*/*.yaml")):
-        lines = record.read_text().splitlines()
-        found = [i for i, line in enumerate(lines) if line.startswith("formats:")]
-        if not found:
-            continue
-        restricting.append(record)
-        listed = {f.strip() for f in lines[found[0]].split("[", 1)[1].split("]", 1)[0].split(",")}
-        assert set(FORMATS) - listed == {"dl"}, (record, listed)
-        assert lines[found[0] - 1].startswith("#") and "DL" in lines[found[0] - 1] + lines[found[0] - 2], record
-    assert {r.relative_to(REPO).as_posix() for r in restricting} == {"locale/pl/milia.yaml", "locale/ur/milia.yaml"}
+def test_no_translation_or_leaflet_leaves_out_a_format():
+    # Every translation in every format the English has (the DL's short version included); a
+    # formats: list stays possible for a writer who asks for it, but none ships.
+    records = sorted((REPO / "locale").glob("*/*.yaml")) + sorted((REPO / "data" / "leaflets").glob("*.yaml"))
+    assert len(records) >= 8
+    restricting = [r for r in records if any(line.lstrip().startswith("formats:")
+                                             for line in r.read_text().splitlines())]
+    assert restricting == []
 
 
 def test_the_dl_is_a_short_version_that_says_so_and_the_a4_is_the_full_one(milia):
@@ -287,12 +278,8 @@ def test_every_leaflet_branch_language_and_format_is_personalised_with_a_300_cha
     note, on the rack copy's pages (large print may grow): laid out in this process, both ways."""
     variants = [v for v in all_variants(library) if v.format == fmt]
     every = {v.leaflet for v in plan_variants(library)}
-    if fmt == "dl":  # chemical-peel, and milia in pl and ur, are not built as DL
-        assert len(variants) >= 4 and {v.lang for v in variants} == {"en-GB"}
-        assert {v.leaflet for v in variants} == every - {"chemical-peel"}
-    else:
-        assert len(variants) >= 10 and {v.lang for v in variants} >= set(LANGS)
-        assert {v.leaflet for v in variants} == every  # every leaflet built
+    assert len(variants) >= 10 and {v.lang for v in variants} >= set(LANGS)
+    assert {v.leaflet for v in variants} == every  # every leaflet built, chemical-peel's DL included
     for variant in variants:
         job = personal_job(library, personal_variant(library, variant.leaflet, variant.branch, variant.format,
                                                      variant.lang), TODAY, details())
@@ -373,7 +360,7 @@ def test_a_print_shop_file_built_before_a_content_change_is_not_left_as_current(
 # --- tagging ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang not in NO_DL])
+@pytest.mark.parametrize("lang", LANGS)
 def test_the_dl_sheet_is_tagged_in_its_panels_reading_order(milia, lang):
     """The DL sheet carries the panels' structure: /Lang, /MarkInfo, alt text, and every piece
     of marked content on the sheets referenced from the structure tree (as /MCR in its form)."""

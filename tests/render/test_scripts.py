@@ -309,12 +309,12 @@ def test_english_pages_are_unchanged_by_scripts():
 
 @pytest.mark.pdf
 def test_formats_a_translation_leaves_out_are_named_by_list_and_build(tmp_path):
-    # The shipped pl record leaves out the DL only; a writer may limit it further.
+    # The shipped pl record is built in every format; a writer may limit it.
     project = copy_project(tmp_path / "project", translations=True)
     record = project / "locale" / "pl" / "milia.yaml"
     shipped = record.read_text()
-    assert "\nformats: [a4, a5, large-print, web]\n" in shipped
-    record.write_text(shipped.replace("\nformats: [a4, a5, large-print, web]\n", "\nformats: [a5, large-print, web]\n"))
+    assert "formats:" not in shipped and '\nmade_from: "0.3"\n' in shipped
+    record.write_text(shipped.replace('\nmade_from: "0.3"\n', '\nmade_from: "0.3"\nformats: [a5, large-print, web]\n'))
     listed = run("--root", project, "list", "milia", "--lang", "pl")
     assert listed.exit_code == 0, listed.output
     assert ("not built: milia in pl as a4, dl (locale/pl/milia.yaml lists the formats it fits: "
