@@ -87,7 +87,8 @@ FORMATS: dict[str, Format] = {
             "dl", "DL roll-fold leaflet: one A4 landscape sheet, two sides, three panels each",
             "dl.html", "dl.css", 6, multiple=6, back_pages=1, layout="dl", logo_height_mm=14,
             staff_name="Folded DL leaflet", duplex="DuplexFlipShortEdge", short_version=True,
-            budget="front cover, 4 content panels, back cover with room for the \"For you\" box",
+            budget="front cover, 4 content panels (the last is the back cover), contact panel on the flap "
+                   "with room for the \"For you\" box",
             printing="Print on A4, double-sided, flip on short edge, actual size (do not shrink). "
                      "Fold the flap in, then the front cover over it.",
         ),

@@ -22,7 +22,7 @@ Examples:
 @click.option("--branch", required=True, metavar="ID", help="The branch whose details the leaflet carries.")
 @click.option("--format", "format_id", required=True, type=click.Choice(list(FORMATS), case_sensitive=False),
               metavar="FORMAT", help="a4, a5 (the box in the room kept for it after the content), dl (on the "
-              "back cover) or large-print (after the content, at 18 pt).")
+              "fold-in flap, inside the folded leaflet) or large-print (after the content, at 18 pt).")
 @click.option("--name", default=None, help="The patient's name (one line, up to 80 characters).")
 @click.option("--note", default=None, help="The note, plain text up to 600 characters and 15 lines; line breaks "
               "are kept.")

@@ -32,7 +32,7 @@ TOLERANCE_MM = 0.3  # rounding in the layout engine
 ROOM = {
     "a4": "the room this A4 leaflet keeps for it",
     "a5": "this A5 booklet's notes page",
-    "dl": "the room on the back cover of this DL leaflet",
+    "dl": "the room on the fold-in flap of this DL leaflet",
     "large-print": "this large-print leaflet",
 }
 

@@ -49,9 +49,13 @@ SHEET_MM = (297.0, 210.0)  # A4 landscape, the sheet everything is printed on
 A5_MM = (148.0, 210.0)
 TOLERANCE_PT = 0.5 * PT_PER_MM
 # DL roll-fold slots, left to right: (x0 mm, x1 mm, index of the panel page).
-# Panel pages arrive as [front, content 1, content 2, content 3, content 4, back].
-DL_OUTSIDE = ((0.0, 97.0, 2), (97.0, 197.0, 5), (197.0, 297.0, 0))
-DL_INSIDE = ((0.0, 100.0, 1), (100.0, 200.0, 3), (200.0, 297.0, 4))
+# Panel pages arrive as [front, content 1, content 2, content 3, content 4, contact panel].
+# Outside: the fold-in flap (the contact panel: contact details, the room for the "For you" box,
+# the record; inside the folded leaflet, so a patient's name is not on show), the back cover
+# (content 4: the end of the content) and the front cover. Inside: content 1 to 3, left to right,
+# the third on the flap's other side.
+DL_OUTSIDE = ((0.0, 97.0, 5), (97.0, 197.0, 4), (197.0, 297.0, 0))
+DL_INSIDE = ((0.0, 100.0, 1), (100.0, 200.0, 2), (200.0, 297.0, 3))
 
 
 def dl_slots(right_to_left: bool = False) -> tuple[tuple[tuple[float, float, int], ...], ...]:
@@ -214,7 +218,7 @@ def compose_dl(pdf: bytes, bleed_mm: float = 0.0, right_to_left: bool = False, d
     if len(reader.pages) != 6:
         raise ValueError(
             f"a DL roll-fold needs exactly 6 panel pages "
-            f"(front, content 1-4, back), got {len(reader.pages)}"
+            f"(front, content 1-4, contact panel), got {len(reader.pages)}"
         )
     b = bleed_mm * PT_PER_MM
     width, height = (v * PT_PER_MM for v in SHEET_MM)

@@ -157,7 +157,7 @@ def test_a_note_that_does_not_fit_says_how_many_characters_to_cut(project: Path)
     result = run("--root", project, "personalise", "hydrafacial", "--branch", "stoke-on-trent", "--format", "dl",
                  "--note", note, "-o", project / "sam.pdf")
     assert result.exit_code == 2, result.output
-    assert 'the "For you" box does not fit the room on the back cover of this DL leaflet' in result.stderr
+    assert 'the "For you" box does not fit the room on the fold-in flap of this DL leaflet' in result.stderr
     assert f"the note has {len(note.strip())} characters" in result.stderr and "cut at least" in result.stderr
     cut = int(result.stderr.split("cut at least ")[1].split()[0])
     assert 0 < cut < len(note)
@@ -313,9 +313,8 @@ def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
     project = copy_project(tmp_path / "project", translations=True)
     record = project / "locale" / "pl" / "milia.yaml"
     lines = record.read_text().splitlines(keepends=True)
-    assert sum(line.startswith("formats:") for line in lines) == 1, "the record has no formats: line to replace"
-    record.write_text("".join("formats: [a5, large-print, web]\n" if line.startswith("formats:") else line
-                              for line in lines))
+    assert not any(line.startswith("formats:") for line in lines), "the shipped record is built in every format"
+    record.write_text("".join(lines) + "formats: [a5, large-print, web]\n")
     refused = run("--root", project, "personalise", "milia", "--branch", "stoke-on-trent", "--format", "a4",
                   "--lang", "pl", "--name", "Anna", "-o", tmp_path / "a4.pdf")
     assert refused.exit_code == 2

@@ -114,9 +114,12 @@ def test_dl_panels_are_where_the_fold_puts_them(default_build):
     xs = {content: x for content, x, _, _ in runs}
     outside_edges = (0, 97, 197, 297)
     assert panel_of(xs["Milia"], outside_edges) == 2, "front cover is the right-hand outside panel"
-    assert panel_of(xs["Contact us"], outside_edges) == 1, "back cover is the middle outside panel"
-    flap = [content for content, x, _, _ in runs if x < 97]
-    assert flap and "Contact us" not in flap and "Milia" not in flap
+    # the contact panel, with the room for the "For you" box, is the fold-in flap: inside the folded leaflet
+    assert panel_of(xs["Contact us"], outside_edges) == 0, "the contact panel is the fold-in flap"
+    room = [x for content, x, _, _ in runs if content.startswith("Notes and questions")]
+    assert room and all(panel_of(x, outside_edges) == 0 for x in room[:1]), room
+    back = [content for content, x, _, _ in runs if 97 <= x < 197]
+    assert back and "Contact us" not in back and "Milia" not in back
     inside_runs = positioned_text(inside)
     inside_edges = (0, 100, 200, 297)
     assert {panel_of(x, inside_edges) for content, x, _, _ in inside_runs if "DRAFT" not in content} == {0, 1, 2}
@@ -187,7 +190,7 @@ def test_dl_overflow_names_the_section(project: Path, tmp_path: Path):
     assert marker in content
     extra = (
         "  - heading: A very long extra section\n    body:\n"
-        + "      - p: More words that will not fit on the panels of a folded leaflet.\n" * 30
+        + "      - p: More words that will not fit on the panels of a folded leaflet, however it is folded.\n" * 40
     )
     path.write_text(content.replace(marker, extra + marker, 1))
     out = tmp_path / "out"

@@ -14,7 +14,7 @@ from weasyprint import HTML
 from leaflets.render.impose import DL_INSIDE, DL_OUTSIDE, booklet_sheets, compose_dl, impose_booklet, page_boxes_mm
 
 PT_PER_MM = 72 / 25.4
-DL_LABELS = ["FRONT", "CA", "CB", "CC", "CD", "BACK"]  # front, content 1-4, back
+DL_LABELS = ["FRONT", "CA", "CB", "CC", "CD", "BACK"]  # front, content 1-4, the contact panel (the flap)
 DL_COLOURS = ["#ff0000", "#00ff00", "#0000ff", "#ffff00", "#00ffff", "#ff00ff"]
 META = "<title>Milia</title><meta name=author content='Skin Team'><meta name=description content='About milia'>"
 
@@ -34,14 +34,15 @@ def booklet_pdf(n: int, bleed: bool = False) -> bytes:
 
 
 def dl_pdf(bleed_mm: float = 0, wide_flap: bool = False, leak: bool = False) -> bytes:
-    """Six coloured panels; content 2 and 4 are 97 mm flaps unless ``wide_flap`` makes content 4 100 mm."""
+    """Six coloured panels; content 3 and the contact panel are 97 mm flaps unless ``wide_flap`` makes
+    content 3 100 mm."""
     css = [f"@page {{ margin: 10mm; bleed: {bleed_mm}mm }} div {{ font-size: 30pt }}"]
     body = []
     for i, (label, colour) in enumerate(zip(DL_LABELS, DL_COLOURS, strict=True)):
-        width = 97 if i == 2 or (i == 4 and not wide_flap) else 100
+        width = 97 if i == 5 or (i == 3 and not wide_flap) else 100
         css.append(f"@page p{i} {{ size: {width}mm 210mm; background: {colour} }} .p{i} {{ page: p{i} }}")
         extra = ""
-        if leak and i == 4:  # a black bar and text sticking 45 mm out to the left of the panel
+        if leak and i == 3:  # a black bar and text sticking 45 mm out to the left of the panel
             extra = "<p style='margin-left:-55mm;width:50mm;height:60mm;background:#000;color:#fff'>LEAK</p>"
         body.append(f"<div class=p{i}>{label}{extra}</div>")
     return render(f"<html lang=en-GB><head>{META}<style>{''.join(css)}</style></head>"
@@ -213,12 +214,12 @@ def test_compose_dl_panel_positions_and_pixels(dl):
     for page in out.pages:
         width, height = size_mm(page.mediabox)
         assert abs(width - 297) < 0.5 and abs(height - 210) < 0.5
-    assert text_between(composed, 0, 0, 97) == "CB"
-    assert text_between(composed, 0, 97, 197) == "BACK"
+    assert text_between(composed, 0, 0, 97) == "BACK"  # the contact panel, on the fold-in flap
+    assert text_between(composed, 0, 97, 197) == "CD"  # content 4 on the back cover
     assert text_between(composed, 0, 197, 297) == "FRONT"
     assert text_between(composed, 1, 0, 100) == "CA"
-    assert text_between(composed, 1, 100, 200) == "CC"
-    assert text_between(composed, 1, 200, 297) == "CD"
+    assert text_between(composed, 1, 100, 200) == "CB"
+    assert text_between(composed, 1, 200, 297) == "CC"
     for sheet, slots in enumerate((DL_OUTSIDE, DL_INSIDE)):
         placed = [(index, x0, x0, x1) for x0, x1, index in slots]
         actual = raster(composed, sheet)
@@ -239,10 +240,10 @@ def test_compose_dl_with_bleed():
         for inner, outer in ((tx0, mx0), (ty0, my0), (mx1, tx1), (my1, ty1)):
             assert abs(inner - outer - 3) < 0.01
         assert "/ArtBox" not in page
-    assert text_between(composed, 0, 0, 97, origin=3) == "CB"
-    assert text_between(composed, 0, 97, 197, origin=3) == "BACK"
+    assert text_between(composed, 0, 0, 97, origin=3) == "BACK"
+    assert text_between(composed, 0, 97, 197, origin=3) == "CD"
     assert text_between(composed, 0, 197, 297, origin=3) == "FRONT"
-    assert text_between(composed, 1, 200, 297, origin=3) == "CD"
+    assert text_between(composed, 1, 200, 297, origin=3) == "CC"
 
 
 def colour_at(image: Image.Image, x_mm: float, y_mm: float) -> str:
@@ -252,27 +253,27 @@ def colour_at(image: Image.Image, x_mm: float, y_mm: float) -> str:
 
 @pytest.mark.pdf
 def test_compose_dl_clips_each_panel_to_its_slot():
-    """Content 4 is a 100 mm page in the 97 mm flap, with a black bar reaching 45 mm into content 3."""
+    """Content 3 is a 100 mm page in the 97 mm flap, with a black bar reaching 45 mm into content 2."""
     out = compose_dl(dl_pdf(wide_flap=True, leak=True))
     # Text extraction ignores clipping: the leaked word is in the stream but must not be visible.
     assert any(t == "LEAK" and 150 < x < 200 for x, t in labels_by_x(out, 1))
     image = raster(out, 1)
-    content3, content4 = DL_COLOURS[3], DL_COLOURS[4]
+    content2, content3 = DL_COLOURS[2], DL_COLOURS[3]
     for x in (160, 175, 190, 199, 199.5):  # the bar and the flap's extra 1.5 mm would land here
-        assert colour_at(image, x, 60) == content3, x
-    assert colour_at(image, 201, 150) == content4
+        assert colour_at(image, x, 60) == content2, x
+    assert colour_at(image, 201, 150) == content3
     # and the flap is centred: its own 1.5 mm past 297 mm is simply off the sheet
-    assert colour_at(image, 296, 150) == content4
+    assert colour_at(image, 296, 150) == content3
 
 
 @pytest.mark.pdf
 def test_compose_dl_bleed_reaches_only_outer_edges():
-    image = raster(compose_dl(dl_pdf(bleed_mm=3), bleed_mm=3), 1)  # inside: CA | CC | CD, 303 x 216 mm
+    image = raster(compose_dl(dl_pdf(bleed_mm=3), bleed_mm=3), 1)  # inside: CA | CB | CC, 303 x 216 mm
     assert colour_at(image, 0.5, 100) == DL_COLOURS[1]  # left bleed: content 1
-    assert colour_at(image, 302, 100) == DL_COLOURS[4]  # right bleed: content 4
-    assert colour_at(image, 150, 0.5) == DL_COLOURS[3]  # top bleed over content 3
+    assert colour_at(image, 302, 100) == DL_COLOURS[3]  # right bleed: content 3
+    assert colour_at(image, 150, 0.5) == DL_COLOURS[2]  # top bleed over content 2
     assert colour_at(image, 3 + 99, 100) == DL_COLOURS[1]
-    assert colour_at(image, 3 + 101, 100) == DL_COLOURS[3]  # no bleed across the fold
+    assert colour_at(image, 3 + 101, 100) == DL_COLOURS[2]  # no bleed across the fold
 
 
 @pytest.mark.pdf

@@ -300,7 +300,23 @@ def test_a_personalised_a4_and_dl_show_the_box_in_the_room(library, fmt, tmp_pat
     words = next(page for page in pages if "For you" in page)
     assert "Alexandra Wiśniewska" in words and "Dr Jo Bloggs" in words
     assert "Bring this leaflet" in words  # the end of the 300-character note, not cut off
-    assert "Notes and questions for your appointment" not in words  # the box took the room's place
+    # the box took the room's place (a DL sheet side may also hold a notes panel padding the content)
+    rack = tmp_path / "rack.pdf"
+    rack.write_bytes(make_pdfs(prepare(library, personal_variant(library, "milia", "stoke-on-trent", fmt), TODAY))[0].data)
+    notes = "Notes and questions for your appointment"
+    on_rack = [" ".join(p.extract_text().split()).count(notes) for p in PdfReader(rack).pages]
+    on_personal = [page.count(notes) for page in pages]
+    assert sum(on_personal) == sum(on_rack) - 1 and len(on_personal) == len(on_rack), (on_rack, on_personal)
+
+
+@pytest.mark.parametrize("lang, flap", (("en-GB", 0), ("ur", 2)))
+def test_a_personalised_dl_keeps_the_name_inside_the_folded_leaflet(library, lang, flap, tmp_path):
+    """The box is on the fold-in flap (the outside sheet's left panel, the right one in Urdu), which
+    folds inside: the front and back covers, on show, carry no name."""
+    job = personal_job(library, personal_variant(library, "milia", "stoke-on-trent", "dl", lang), TODAY, details())
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(make_pdfs(job)[0].data)
+    assert places(pdf, "Alexandra Wiśniewska", "Dr Jo Bloggs") == [(0, flap), (0, flap)]
 
 
 def test_content_that_takes_the_room_is_refused_naming_format_and_how_much_to_cut(tmp_path):
@@ -316,7 +332,7 @@ def test_content_that_takes_the_room_is_refused_naming_format_and_how_much_to_cu
     assert result.exit_code == 1
     message = " ".join(result.output.split())
     assert "milia / stoke-on-trent / dl: the content needs" in message
-    assert 'back cover with room for the "For you" box' in message  # the budget
+    assert 'contact panel on the flap with room for the "For you" box' in message  # the budget
     assert "lines (" in message and "mm) too many" in message  # how much to cut
     # the section that grew since the last good build, and by how much
     assert "section 'When to get advice' grew by " in message and " lines since the last good build" in message

@@ -230,16 +230,18 @@ def test_urdu_a4_columns_run_right_to_left(urdu_sheets):
 
 @pytest.mark.pdf
 def test_urdu_dl_panels_mirrored(urdu_sheets):
-    """Outside of the sheet: front cover on the left, fold-in flap on the right."""
+    """Outside of the sheet: front cover on the left, the back cover in the middle, the fold-in flap
+    (the contact panel) on the right."""
     pdf = pdfium.PdfDocument(urdu_sheets / "milia-dl.ur.pdf")
     width, height = pdf[0].get_size()
     textpage = pdf[0].get_textpage()
     left = textpage.get_text_bounded(0, 0, 100 * PT_PER_MM, height)
     middle = textpage.get_text_bounded(100 * PT_PER_MM, 0, 200 * PT_PER_MM, height)
     assert "ملیا" in left and "01782" in left  # the front cover: title and phone
-    assert "ہم سے رابطہ" in middle  # the back cover
+    right = textpage.get_text_bounded(200 * PT_PER_MM, 0, width, height)
+    assert "ہم سے رابطہ" in right and "ہم سے رابطہ" not in middle  # the contact panel is the flap
     outside, inside = dl_slots(right_to_left=True)
-    assert [slot[2] for slot in outside] == [0, 5, 2] and [slot[2] for slot in inside] == [4, 3, 1]
+    assert [slot[2] for slot in outside] == [0, 4, 5] and [slot[2] for slot in inside] == [3, 2, 1]
 
 
 # --- Polish -------------------------------------------------------------------------------------
