@@ -131,7 +131,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
     out = request.out_dir if request.out_dir is not None else project.root / "out"
     result = BuildResult(out)
     with _sigterm_interrupts(), output_folder(out, say or _silent), contextlib.ExitStack() as stack:
-        key = _inputs_if_unchanged(request, project, out, result)
+        key = _answer_from_stamp(request, project, out, result)
         if result.noop:
             result.seconds = time.perf_counter() - started
             return result
@@ -142,7 +142,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
         key = key or inputs_key(project.root, _options(request))  # the inputs before anything is read (the stamp)
         from leaflets.commands import steps  # noqa: PLC0415  data model, gate, templates: +0.27 s CPU a no-op skips
 
-        manifest = steps.Manifest(out)  # read once: every step below shares it
+        manifest = steps.open_manifest(out)  # read once: every step below shares it
         library, variants = steps.plan(project, request)
         verdict = steps.ask_gate(library, variants, request)
         pool.start()  # the first worker starts and answers its probe while the HTML is made
@@ -171,7 +171,7 @@ def _options(request: BuildRequest) -> dict[str, object]:
             "shard": request.shard, "today": request.day.isoformat()}  # overdue marks depend on the day
 
 
-def _inputs_if_unchanged(request: BuildRequest, project: Project, out: Path,
+def _answer_from_stamp(request: BuildRequest, project: Project, out: Path,
                          result: BuildResult) -> tuple[str, str] | None:
     """Answer a no-op rebuild from the build stamp (``result.noop``: nothing changed since the last
     good build with these options, every file it wrote still whole). Returns the inputs' key when it

@@ -7,9 +7,10 @@ module imports the data model, the gate and the templates, which a no-op rebuild
 
 Each step's work has its home elsewhere: the plan in ``project.plan``, the gate's verdict in
 ``gate.gate`` (and the print-shop logo warning in ``gate.rules.images``), a variant's HTML in
-``render.prepare``, what a variant depends on in ``publish.fingerprints``, the outputs left behind in ``publish.outdated``, the catalogue in
-``publish.catalogue``, the stamp in ``publish.changes``, the release in ``publish.release``.
-``merge-manifests`` (``commands.merge``) shares the catalogue and release steps.
+``render.prepare``, what a variant depends on in ``publish.fingerprints``, the outputs left
+behind in ``publish.outdated``, the catalogue in ``publish.catalogue``, the stamp in
+``publish.changes``, the release in ``publish.release``. ``merge-manifests``
+(``commands.merge``) ends with the same catalogue and release calls.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from leaflets.publish.release import release_folder
 from leaflets.publish.versions import file_hash
 from leaflets.render.prepare import prepare
 from leaflets.render.workers import WorkerPool
+
+
+def open_manifest(out_dir: Path) -> Manifest:
+    """The manifest as the last build left it, read once: every step of this build shares it."""
+    return Manifest(out_dir)
 
 
 def plan(project: Project, request: BuildRequest) -> tuple[Library, list[Variant]]:

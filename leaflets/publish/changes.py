@@ -50,7 +50,7 @@ class StampEntry:
     def parse(cls, raw: object) -> StampEntry | None:
         """The entry as ``record_stamp`` wrote it, else None (damaged, or another version's). A
         small typed reader rather than a pydantic model: a no-op rebuild reads it, and importing
-        pydantic would cost it 0.12 s CPU (docs/benchmarks.md)."""
+        pydantic would cost it 0.08 to 0.1 s CPU (docs/benchmarks.md)."""
         if not isinstance(raw, dict) or set(raw) != {f.name for f in fields(cls)}:
             return None
         entry = cls(**raw)
