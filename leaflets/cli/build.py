@@ -187,7 +187,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
 @friendly_errors
 def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool, today) -> None:
     """Join build folders (one per CI shard) into one, checking every file against its checksum."""
-    from leaflets.commands.build import merge
+    from leaflets.commands.merge import merge
 
     outputs, released = merge(list(sources), out_dir, obj.root, release, as_date(today),
                               lambda message: click.echo(f"note: {message}", err=True))

@@ -1,6 +1,6 @@
 """A leaflet personalised for one patient, made in memory and handed back as bytes.
 
-``personal_job`` makes the job (the leaflet's own HTML from ``build.run.prepare``
+``personal_job`` makes the job (the leaflet's own HTML from ``render.prepare``
 with the "For you" box where the format's template marks its place); a
 worker pool renders it like any job (``pdf.job.make_pdfs``), or
 ``render_personal`` renders it in this process. Nothing is written: no
@@ -21,17 +21,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from leaflets.errors import UserError
 from leaflets.formats import FORMATS
+from leaflets.gate.gate import judge, judge_markup
+from leaflets.gate.rules.coverage import describe, missing_characters
+from leaflets.project.folder import find_project
+from leaflets.project.load import Library, load_library
 from leaflets.project.note import MAX_NOTE, PersonalNote, appointment_text
-
-if TYPE_CHECKING:
-    from leaflets.project.load import Library
-    from leaflets.project.plan import Variant
-    from leaflets.render.job import Job, RenderedFile
-    from leaflets.render.workers import WorkerPool
+from leaflets.project.plan import Variant, left_out_formats, plan_variants
+from leaflets.project.translations import translated_library
+from leaflets.publish.files import replace_file
+from leaflets.render.foryou import NOTE_DOES_NOT_FIT
+from leaflets.render.html import render_template
+from leaflets.render.job import Job, RenderedFile, make_pdfs
+from leaflets.render.prepare import prepare
+from leaflets.render.workers import WorkerPool
 
 FOR_YOU_MARKER = "<!-- leaflets:for-you -->"  # in each format's template (partials/room.html): the room
 FOR_YOU_END = "<!-- /leaflets:for-you -->"  # kept for the box, which replaces what lies between the two
@@ -47,8 +53,6 @@ def personal_variant(library: Library, leaflet: str, branch: str, format: str, l
     the leaflet's own language; unknown ids: a message with the closest match; the web page, a
     treatment the branch does not offer and a format the translation is not built in are
     refused)."""
-    from leaflets.project.plan import left_out_formats, plan_variants
-
     if format == "web" or (format in FORMATS and not FORMATS[format].printed):
         raise PersonaliseRefused(f"--format {format}: a personalised leaflet is printed; choose one of: "
                                  + ", ".join(PERSONAL_FORMATS))
@@ -67,14 +71,10 @@ def personal_variant(library: Library, leaflet: str, branch: str, format: str, l
 
 def personal_html(library: Library, variant: Variant, html: str, note: PersonalNote) -> str:
     """The leaflet's HTML with the box rendered into its place (every value escaped)."""
-    from leaflets.render.html import render_template
-
     if FOR_YOU_MARKER not in html:
         raise PersonaliseRefused(f"templates/{FORMATS[variant.format].template} has no place for the \"For you\" "
                                  f"box: include partials/room.html where it should go (see the A4 template)")
     if variant.lang != library.leaflets[variant.leaflet].lang:  # the box's words from the labels' PO file
-        from leaflets.project.translations import translated_library
-
         library = translated_library(library, variant.lang, variant.leaflet)
     labels = library.labels[library.leaflets[variant.leaflet].lang]
     when = appointment_text(note.appointment, labels.appointment_at, variant.lang) if note.appointment else ""
@@ -100,9 +100,6 @@ def personal_job(library: Library, variant: Variant, today: dt.date, note: Perso
     leaflet the gate has errors for. Its files, when rendered: the PDF, then for A5 the
     booklet imposed on A4 sheets; never a thumbnail.
     """
-    from leaflets.commands.build import prepare
-    from leaflets.gate.gate import judge, judge_markup
-
     fmt = FORMATS[variant.format]
     if not fmt.printed:
         raise PersonaliseRefused(f"--format {variant.format}: a personalised leaflet is printed; choose one of: "
@@ -135,8 +132,6 @@ def _undrawable(note: PersonalNote, lang: str) -> list[str]:
     """A message for each character of the note that the leaflet's fonts cannot draw (the
     build never lets WeasyPrint fall back to a font of the machine). It names the character and
     where it stands, never the text around it: that is the patient's."""
-    from leaflets.gate.rules.coverage import describe, missing_characters
-
     problems = []
     for field in ("name", "note", "practitioner"):
         value = getattr(note, field)
@@ -169,8 +164,6 @@ def render_personal(library: Library, variant: Variant, today: dt.date, note: Pe
     temporary folder elsewhere while it runs: for one render at a time (the command line); a
     server renders in its worker pool (``personal_job`` and ``render_in_pool``).
     """
-    from leaflets.render.job import make_pdfs
-
     if imposed and not FORMATS[variant.format].booklet_companion:
         raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")
     job = personal_job(library, variant, today, note)
@@ -181,8 +174,6 @@ def render_personal(library: Library, variant: Variant, today: dt.date, note: Pe
 def render_in_pool(pool: WorkerPool, job: Job, imposed: bool = False) -> bytes:
     """Render a personalised job in a warm worker pool (the pool's workers keep their temporary
     files in the pool's own scratch folder). Raises ``UserError`` as ``render_personal`` does."""
-    from leaflets.render.foryou import NOTE_DOES_NOT_FIT
-
     for _, files, error in pool.run([job]):
         if files is None:
             message = error or "failed"
@@ -195,7 +186,7 @@ def render_in_pool(pool: WorkerPool, job: Job, imposed: bool = False) -> bytes:
 def _private_temp() -> Iterator[None]:
     """Send this process's temporary files (WeasyPrint's font folder) to a private folder and
     remove it, and what is in it, afterwards."""
-    from leaflets.render import engine
+    from leaflets.render import engine  # noqa: PLC0415  WeasyPrint: +0.5 s CPU a server would pay at start
 
     previous = tempfile.tempdir
     with tempfile.TemporaryDirectory(prefix="leaflets-personal-") as scratch:
@@ -236,11 +227,6 @@ class PersonaliseRequest:
 
 def personalise(request: PersonaliseRequest, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> str:
     """Do what ``leaflets personalise`` asks; returns where the PDF went, for the message."""
-    from leaflets.commands.personalise import personal_variant, render_personal
-    from leaflets.project.folder import find_project
-    from leaflets.project.load import load_library
-    from leaflets.publish.files import replace_file
-
     if request.note is not None and request.note_file is not None:
         raise UserError("give the note with --note or with --note-file, not both")
     stdin = stdin or sys.stdin.buffer

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
 from leaflets.errors import UserError
@@ -28,7 +29,8 @@ from leaflets.gate.rules.contrast import contrast_ratio
 from leaflets.project.load import Library
 from leaflets.project.model import Leaflet
 from leaflets.project.plan import Variant
-from leaflets.publish.files import Output, read_manifest, target_path, write_atomic
+from leaflets.project.translations import translated_library
+from leaflets.publish.files import Output, target_path, write_atomic
 from leaflets.render.html import render_template, text_direction
 from leaflets.render.web import project_file, web_stylesheet
 
@@ -208,8 +210,6 @@ def _in_language(library: Library, leaflet_id: str, lang: str) -> Leaflet | None
     """The leaflet as translated into ``lang``, when that translation can be built, else None."""
     if lang == library.leaflets[leaflet_id].lang:
         return None
-    from leaflets.project.translations import translated_library
-
     try:
         return translated_library(library, lang, leaflet_id).leaflets[leaflet_id]
     except UserError:
@@ -267,8 +267,6 @@ def language_name(lang: str) -> str:
     known = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES.get(lang.split("-")[0]))
     if known:
         return known
-    from babel import Locale, UnknownLocaleError
-
     try:
         locale = Locale.parse(lang, sep="-")
     except (UnknownLocaleError, ValueError):
@@ -311,10 +309,9 @@ def pages(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Pa
     return result
 
 
-def write_catalogue(library: Library, verdict: Verdict, out_dir: Path) -> list[str]:
-    """Write the catalogue for everything the manifest lists; only pages whose bytes changed.
+def write_catalogue(library: Library, verdict: Verdict, out_dir: Path, outputs: list[Output]) -> list[str]:
+    """Write the catalogue for ``outputs``, everything the manifest lists; only pages whose bytes changed.
     Removes the index of a branch folder the manifest no longer has. Returns the paths written."""
-    outputs = read_manifest(out_dir)
     wanted = pages(library, verdict, outputs, out_dir)
     written = []
     for relative, data in wanted.items():

@@ -1,36 +1,29 @@
-"""Change detection: has anything a build reads changed since the last build?
+"""Change detection for the whole build: the build stamp.
 
-Two levels in one module. ``fingerprint`` covers what one variant reads (its
-leaflet, branch, treatments, labels, templates, stylesheets, logo, fonts,
-tool versions and options): editing one branch's phone number changes only
-that branch's fingerprints; a shared template changes them all. The build
-stamp records, per set of build options, a hash of every input file of the
-project; when it still matches and every output in the manifest is intact, a
-rebuild is a no-op that need not even parse the data.
+The stamp records, per set of build options, a hash of every input file of
+the project (and every other file the renders read); when it still matches
+and every output in the manifest is intact, a rebuild is a no-op that need
+not even parse the data. A no-op reads only this module, ``folder`` and
+``versions``: no data model, no pydantic. Change detection per variant (its
+fingerprint) is in ``fingerprints``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from leaflets.formats import FORMATS
-from leaflets.publish.files import is_intact, read_manifest, write_atomic
+from leaflets.publish.folder import intact, listed, write_atomic
 from leaflets.publish.versions import file_hash, tool_versions
 from leaflets.render.fonts import font_files
 
-# The data model (pydantic) is imported only when a build goes past the no-op check: importing it
-# here would make importing this module 0.20 s instead of 0.05 s (-X importtime).
-if TYPE_CHECKING:
-    from leaflets.project.load import Library
-    from leaflets.project.plan import Variant
-
 STAMP = ".leaflets-stamp.json"
 INPUT_FOLDERS = ("data", "templates", "styles", "assets", "locale", "records")
+
+
 def inputs_key(root: Path, options: dict[str, Any]) -> tuple[str, str]:
     """(key of the build options, hash of every input file and tool version)."""
     files = {}
@@ -44,31 +37,52 @@ def inputs_key(root: Path, options: dict[str, Any]) -> tuple[str, str]:
     return options_key, inputs
 
 
-def _read(out_dir: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StampEntry:
+    """What the stamp keeps of the last good build with one set of options (the key it is filed under)."""
+
+    inputs: str  # the hash of every input file and tool version (``inputs_key``)
+    variants: int
+    paths: list[str]  # every file that build wrote (never empty)
+    reads: dict[str, str]  # every project file its renders read -> its sha256
+
+    @classmethod
+    def parse(cls, raw: object) -> StampEntry | None:
+        """The entry as ``record_stamp`` wrote it, else None (damaged, or another version's). A
+        small typed reader rather than a pydantic model: a no-op rebuild reads it, and importing
+        pydantic would cost it 0.08 to 0.1 s CPU (docs/benchmarks.md)."""
+        if not isinstance(raw, dict) or set(raw) != {f.name for f in fields(cls)}:
+            return None
+        entry = cls(**raw)
+        if (isinstance(entry.inputs, str) and type(entry.variants) is int and isinstance(entry.paths, list)
+                and entry.paths and all(isinstance(p, str) for p in entry.paths) and isinstance(entry.reads, dict)
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in entry.reads.items())):
+            return entry
+        return None
+
+
+def _read(out_dir: Path) -> dict[str, object]:
+    """The stamp file: one entry per set of build options, by its key; unreadable: empty."""
     try:
-        data = json.loads((out_dir / STAMP).read_text("utf-8"))
-        return data if isinstance(data, dict) else {}
+        data = json.loads((out_dir / STAMP).read_bytes())
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def unchanged_count(out_dir: Path, key: tuple[str, str], root: Path) -> int | None:
     """The number of variants, if the last good build with these options had the same inputs
     (the project's input folders and every other file its renders read) and every file it
     wrote is still listed in the manifest and intact; else None."""
-    entry = _read(out_dir).get(key[0])
-    if not isinstance(entry, dict) or entry.get("inputs") != key[1]:
+    entry = StampEntry.parse(_read(out_dir).get(key[0]))
+    if entry is None or entry.inputs != key[1] or not reads_unchanged(root, entry.reads):
         return None
-    reads = entry.get("reads")
-    if not isinstance(reads, dict) or not reads_unchanged(root, reads):
+    files = listed(out_dir)
+    if any(p not in files for p in entry.paths):
         return None
-    listed = {output.path: output for output in read_manifest(out_dir)}
-    paths = entry.get("paths")
-    if not isinstance(paths, list) or not paths or any(p not in listed for p in paths):
+    if not all(intact(out_dir, p, files[p].bytes, files[p].sha256) for p in entry.paths):
         return None
-    if not all(is_intact(out_dir, listed[p]) for p in paths):
-        return None
-    return entry.get("variants")
+    return entry.variants
 
 
 def reads_unchanged(root: Path, reads: dict[str, str]) -> bool:
@@ -88,53 +102,6 @@ def record_stamp(out_dir: Path, key: tuple[str, str], variants: int, paths: list
     """Remember that a build with these options and inputs completed without failures, and which
     project files its renders read (a logo outside assets/, a stylesheet reached by @import)."""
     data = _read(out_dir)
-    data[key[0]] = {"inputs": key[1], "variants": variants, "paths": sorted(paths),
-                    "reads": {read: file_hash(root / read) for read in reads if (root / read).is_file()}}
+    data[key[0]] = asdict(StampEntry(key[1], variants, sorted(paths),
+                                     {read: file_hash(root / read) for read in reads if (root / read).is_file()}))
     write_atomic(out_dir / STAMP, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
-
-
-def _folder_hashes(folder: Path, names: list[str]) -> dict[str, str]:
-    return {name: file_hash(folder / name) for name in names if (folder / name).is_file()}
-
-
-def fingerprint(library: Library, variant: Variant, today: dt.date) -> str:
-    """sha256 over everything that can change this variant's PDF bytes (as of ``today``,
-    which decides whether a leaflet past its review date is marked so)."""
-    project = library.project
-    leaflet = library.leaflets[variant.leaflet]
-    branch = library.branches[variant.branch]
-    fmt = FORMATS[variant.format]
-    treatment_ids = sorted({*leaflet.treatments, *filter(None, [leaflet.treatment])})
-    templates = ["base.html", fmt.template] + sorted(
-        str(p.relative_to(project.templates)) for p in (project.templates / "partials").glob("*.html")
-    )
-    inputs = {
-        "variant": asdict(variant),
-        "overdue_since": str(leaflet.record.overdue_since(today)),
-        "seal": _seal_state(library, variant.leaflet),  # an edit elsewhere (shared advice) can unseal it
-        "leaflet": leaflet.model_dump(mode="json"),
-        "branch": branch.model_dump(mode="json"),
-        "treatments": [library.treatments[t].model_dump(mode="json") for t in treatment_ids if t in library.treatments],
-        "advice": [s.model_dump(mode="json") for s in library.shown_advice(leaflet, branch)],  # data/advice.yaml
-        "labels": library.labels[leaflet.lang].model_dump(mode="json"),
-        "templates": _folder_hashes(project.templates, templates),
-        "styles": _folder_hashes(project.styles, ["base.css", fmt.stylesheet]),
-        "logo": file_hash(project.root / branch.brand.logo),
-        "fonts": [file_hash(path) for _, _, path in font_files()],
-        "versions": tool_versions(),
-    }
-    if variant.lang != leaflet.lang:  # its PO files and records: editing one re-renders only that language
-        from leaflets.project.translations import translation_files  # noqa: PLC0415  see the note on the imports
-
-        inputs["translation"] = {str(p.relative_to(project.root)): file_hash(p)
-                                 for p in translation_files(library, variant.lang, variant.leaflet)}
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _seal_state(library: Library, leaflet_id: str) -> list[str]:
-    """What the marks and the printed record depend on: the seal's state and the approval it names."""
-    from leaflets.project.approvals import seal_state  # noqa: PLC0415  see the note on the imports
-
-    state = seal_state(library, leaflet_id)
-    approval = state.approval
-    return [state.state, state.seal, approval.file if approval else "", approval.line if approval else ""]

@@ -1,33 +1,40 @@
-"""Writing outputs: atomically, inside the output folder, with a manifest."""
+"""The manifest: every output a build wrote, kept true on disk at every moment.
+
+Its entries (``Output``) and the file itself (``ManifestFile``) are pydantic models, read
+strictly. The output folder's lock and atomic writes are in ``folder`` (imported here too, for
+the modules that write outputs): a no-op rebuild needs only those, never pydantic.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leaflets.errors import UserError
 from leaflets.formats import OutputKind
+from leaflets.publish.folder import FAILED as FAILED
+from leaflets.publish.folder import MANIFEST as MANIFEST
+from leaflets.publish.folder import STALE as STALE
+from leaflets.publish.folder import intact
+from leaflets.publish.folder import output_folder as output_folder
+from leaflets.publish.folder import replace_file as replace_file
+from leaflets.publish.folder import sha256 as sha256
+from leaflets.publish.folder import target_path as target_path
+from leaflets.publish.folder import write_atomic as write_atomic
 from leaflets.publish.versions import tool_versions
 
-MANIFEST = "manifest.json"
-LOCK = ".leaflets.lock"
-FAILED = ".failed"  # old outputs of variants that failed, moved aside
-STALE = ".stale"  # outputs not built in this run whose inputs have changed since (another profile's files)
-LOCK_WAIT_SECONDS = 600
 
+class Output(BaseModel):
+    """One manifest entry: a file that was written (a PDF, its thumbnail, a web page), and what it is.
 
-@dataclass(frozen=True)
-class Output:
-    """One manifest entry: a file that was written (a PDF, its thumbnail, a web page), and what it is."""
+    Its fields, in this order, are the keys of each entry of manifest.json and release.json. Read
+    strictly: an unknown or missing key, or a value of another JSON type, is not an entry."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
 
     leaflet: str
     branch: str
@@ -41,81 +48,30 @@ class Output:
     bytes: int
     fingerprint: str  # of the inputs it was built from: unchanged inputs are not rebuilt
     content_version: str  # the leaflet's reference and version, e.g. "MIL-01 v1.0"
-    reads: dict[str, str] = field(default_factory=dict)  # project file the render read -> its sha256
+    reads: dict[str, str] = Field(default_factory=dict)  # project file the render read -> its sha256
     kind: OutputKind = "pdf"
-    sections: dict[str, int] = field(default_factory=dict)  # lines per section: what grew, when it stops fitting
+    sections: dict[str, int] = Field(default_factory=dict)  # lines per section: what grew, when it stops fitting
 
 
-def target_path(out_dir: Path, relative: str) -> Path:
-    """The file ``relative`` names, refusing anything that would leave ``out_dir``."""
-    root = out_dir.resolve()
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root) or target == root:
-        raise UserError(f"refusing to write {relative!r}: it is outside the output folder {root}")
-    return target
+class ManifestFile(BaseModel):
+    """manifest.json (and a release's release.json): the tool versions, then every output by path."""
 
+    model_config = ConfigDict(strict=True)
 
-def replace_file(target: Path, data: bytes, sync: bool = True, mode: int = 0o644) -> None:
-    """Write ``data`` to a temporary file beside ``target`` (``mode``), then rename it over
-    ``target``: never half-written, nothing left behind. Errors are raised as they are."""
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            if sync:
-                os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
-    """Write to a temporary file beside ``target``, then rename: never half-written.
-
-    ``sync`` forces the bytes to disk first (outputs); the manifest's updates
-    during a build skip it, as a crash of the process cannot tear a rename.
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(target, data, sync)
-    except OSError as error:
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise UserError(f"no space left on {_device(target.parent)} while writing {target}; "
-                            "free some space and build again (earlier outputs are unchanged)", exit_code=1) from None
-        raise
-
-
-def _device(folder: Path) -> str:
-    """The mount point holding ``folder``, to name the full disk."""
-    folder = folder.resolve()
-    device = folder.stat().st_dev
-    while folder.parent != folder and folder.parent.stat().st_dev == device:
-        folder = folder.parent
-    return str(folder)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    tool: dict[str, str] = Field(default_factory=dict)
+    outputs: list[Output]
 
 
 def is_intact(out_dir: Path, output: Output) -> bool:
     """Whether the file a manifest entry lists is there, whole, with its checksum."""
-    path = out_dir / output.path
-    try:
-        return path.stat().st_size == output.bytes and sha256(path.read_bytes()) == output.sha256
-    except OSError:
-        return False
+    return intact(out_dir, output.path, output.bytes, output.sha256)
 
 
 def read_manifest(out_dir: Path) -> list[Output]:
     """The outputs an earlier build recorded; an unreadable manifest counts as empty."""
     try:
-        entries = json.loads((out_dir / MANIFEST).read_text("utf-8"))["outputs"]
-        return [Output(**entry) for entry in entries]
-    except (OSError, ValueError, KeyError, TypeError):
+        return ManifestFile.model_validate_json((out_dir / MANIFEST).read_bytes()).outputs
+    except (OSError, ValidationError):
         return []
 
 
@@ -132,26 +88,24 @@ def read_shard_manifest(folder: Path) -> list[Output]:
         raise UserError(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); "
                         "build that shard again") from None
     try:
-        entries = json.loads(text)["outputs"]
-        if not isinstance(entries, list):
-            raise TypeError("'outputs' is not a list")
-        outputs = [Output(**entry) for entry in entries]
-    except (ValueError, KeyError, TypeError) as error:
-        detail = error.args[0] if isinstance(error, KeyError) and error.args else error
-        raise UserError(f"{path}: not a manifest leaflets wrote ({detail}); build that shard again") from None
-    for output in outputs:
-        if not all(isinstance(getattr(output, name), str) for name in ("path", "sha256", "leaflet", "branch",
-                                                                       "format", "lang", "profile")):
-            raise UserError(f"{path}: not a manifest leaflets wrote (an entry's fields are not text); "
-                            "build that shard again")
-    return outputs
+        return ManifestFile.model_validate_json(text).outputs
+    except ValidationError as error:
+        raise UserError(f"{path}: not a manifest leaflets wrote ({_first_problem(error)}); "
+                        "build that shard again") from None
+
+
+def _first_problem(error: ValidationError) -> str:
+    """Where the first problem of a manifest is, and what it is: "outputs.3.pagez: Extra inputs are not permitted"."""
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def write_manifest(out_dir: Path, outputs: list[Output], sync: bool = True) -> Path:
     """Record ``outputs`` (sorted by path) as out/manifest.json, with the tool versions."""
     ordered = sorted(outputs, key=lambda o: o.path)
     versions = {k: v for k, v in tool_versions().items() if k != "leaflets-code"}
-    text = json.dumps({"tool": versions, "outputs": [asdict(o) for o in ordered]}, indent=2) + "\n"
+    text = json.dumps({"tool": versions, "outputs": [o.model_dump() for o in ordered]}, indent=2) + "\n"
     target = out_dir / MANIFEST
     write_atomic(target, text.encode("utf-8"), sync=sync)
     return target
@@ -168,6 +122,11 @@ class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.entries = {o.path: o for o in read_manifest(out_dir)}
+
+    @property
+    def outputs(self) -> list[Output]:
+        """The entries in the order the file lists them (by path)."""
+        return sorted(self.entries.values(), key=lambda o: o.path)
 
     def land(self, files: list[tuple[Output, bytes]]) -> None:
         """Write each file atomically and list it."""
@@ -212,50 +171,3 @@ class Manifest:
         write_manifest(self.out_dir, list(self.entries.values()), sync=sync)
 
 
-def _refuse_symlink(path: Path) -> None:
-    if path.is_symlink():
-        raise UserError(f"{path} is a symbolic link; the output folder's own files must be plain files: remove it")
-
-
-@contextmanager
-def output_folder(out_dir: Path, say: Callable[[str], None]) -> Iterator[Path]:
-    """Create and lock the output folder for one build; another build waits its turn.
-
-    While locked, temporary files and staging folders left by a build that
-    was killed are removed. The lock is an ``flock`` on a file descriptor no
-    worker inherits, so it ends with the process that holds it.
-    """
-    from filelock import FileLock, Timeout
-
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserError(
-            f"cannot create the output folder {out_dir}: {error.strerror}; choose another with --out"
-        ) from None
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write to the output folder {out_dir} (permission denied); choose another with --out")
-    for name in (LOCK, MANIFEST):
-        _refuse_symlink(out_dir / name)
-    lock = FileLock(out_dir / LOCK)
-    try:
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            say(f"another build is writing to {out_dir}; waiting for it to finish")
-            lock.acquire(timeout=LOCK_WAIT_SECONDS)
-    except Timeout:
-        raise UserError(
-            f"another build has been writing to {out_dir} for {LOCK_WAIT_SECONDS // 60} minutes; "
-            "try again when it has finished", exit_code=1,
-        ) from None
-    except OSError as error:
-        raise UserError(f"cannot lock the output folder {out_dir}: {error.strerror}") from None
-    try:
-        for leftover in out_dir.rglob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
-        for staging in out_dir.glob(".release-*"):
-            shutil.rmtree(staging, ignore_errors=True)
-        yield out_dir
-    finally:
-        lock.release()

@@ -24,11 +24,13 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import asdict
 from pathlib import Path
 
 from leaflets.errors import BuildFailed, UserError
+from leaflets.gate.gate import Verdict
+from leaflets.project.load import Library
 from leaflets.project.plan import Variant, expected_paths
+from leaflets.publish.catalogue import pages
 from leaflets.publish.files import (
     MANIFEST,
     Output,
@@ -112,7 +114,7 @@ def write_release(out_dir: Path, outputs: list[Output], extra: dict[str, bytes] 
             _write(staging / name, data)
             sums[name] = sha256(data)
         versions = {k: v for k, v in tool_versions().items() if k != "leaflets-code"}
-        record = {"tool": versions, "outputs": [asdict(o) for o in sorted(outputs, key=lambda o: o.path)]}
+        record = {"tool": versions, "outputs": [o.model_dump() for o in sorted(outputs, key=lambda o: o.path)]}
         data = (json.dumps(record, indent=2) + "\n").encode()
         _write(staging / RELEASE_MANIFEST, data)
         sums[RELEASE_MANIFEST] = sha256(data)
@@ -131,6 +133,12 @@ def write_release(out_dir: Path, outputs: list[Output], extra: dict[str, bytes] 
         raise
     _remove_legacy(out_dir)
     return [f"{RELEASE}/{name}" for name in sorted(sums)] + [f"{RELEASE}/{SUMS}"]
+
+
+def release_folder(library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path) -> list[str]:
+    """The release folder from exactly ``outputs``, each branch's zip with its own catalogue page
+    (``<branch>/index.html``): ``leaflets build --release`` and ``merge-manifests --release`` alike."""
+    return write_release(out_dir, outputs, pages(library, verdict, outputs, out_dir, overall=False))
 
 
 def _remove_legacy(out_dir: Path) -> None:
@@ -184,11 +192,11 @@ def shard_problems(shards: dict[Path, list[Output]]) -> list[str]:
     return problems
 
 
-def merge_manifests(sources: list[Path], out_dir: Path) -> list[Output]:
-    """Join the outputs of several build folders (CI shards) into ``out_dir``, checking every file."""
+def merge_manifests(shards: dict[Path, list[Output]], out_dir: Path) -> list[Output]:
+    """Join the outputs of several build folders (CI shards, as ``read_shards`` read them) into
+    ``out_dir``, checking every file."""
     merged: dict[str, Output] = {}
     problems = []
-    shards = read_shards(sources)  # a damaged or padded shard stops the merge
     for source, outputs in shards.items():
         for output in outputs:
             data_path = source / output.path

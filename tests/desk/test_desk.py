@@ -36,8 +36,9 @@ def built_folder(out: Path) -> Path:
     (out / "stoke-on-trent").mkdir(parents=True)
     (out / "stoke-on-trent" / "milia-a4.pdf").write_bytes(data)
     (out / "stoke-on-trent" / "secret.txt").write_text("not listed")
-    output = Output("milia", "stoke-on-trent", "a4", "en-GB", "office", None, "stoke-on-trent/milia-a4.pdf",
-                    sha256(data), 2, len(data), "f" * 64, "MIL-01 v1.0")
+    output = Output(leaflet="milia", branch="stoke-on-trent", format="a4", lang="en-GB", profile="office",
+                    companion_of=None, path="stoke-on-trent/milia-a4.pdf", sha256=sha256(data), pages=2,
+                    bytes=len(data), fingerprint="f" * 64, content_version="MIL-01 v1.0")
     write_manifest(out, [output])
     return out
 
@@ -281,8 +282,9 @@ def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
     html, _reads = web_html(library, variant, today)
     assert "Clinic name to be confirmed" in html and branch.clinic not in html
     assert 'class="logo"' not in html
-    output = Output("milia", "wolverhampton", "web", "en-GB", "office", None, "wolverhampton/milia.html", "0" * 64,
-                    0, 100, "f" * 64, "MIL-01 v1.0", kind="web")
+    output = Output(leaflet="milia", branch="wolverhampton", format="web", lang="en-GB", profile="office",
+                    companion_of=None, path="wolverhampton/milia.html", sha256="0" * 64, pages=0, bytes=100,
+                    fingerprint="f" * 64, content_version="MIL-01 v1.0", kind="web")
     page = render(library, judge(library, [variant], today, markup=False), [output], Path("/nonexistent")).decode()
     assert "Clinic name to be confirmed, Wolverhampton" in page and branch.clinic not in page
 

@@ -125,7 +125,7 @@ def test_an_edit_of_shared_advice_re_renders_the_leaflets_that_show_it(project):
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
     from leaflets.project.plan import plan_variants
-    from leaflets.publish.changes import fingerprint
+    from leaflets.publish.fingerprints import fingerprint
 
     def prints() -> dict:
         library = load_library(find_project(project))

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from leaflets.commands.build import prepare
 from leaflets.formats import FORMATS
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render import engine
 from leaflets.render import job as job_module
+from leaflets.render.prepare import prepare
 
 from tests.helpers.project import REPO, copy_project, run
 

@@ -558,11 +558,11 @@ def test_treatment_descriptions_cannot_blow_up_a_leaflet(project):
 
 @pytest.mark.pdf
 def test_the_logo_checked_is_the_logo_drawn_whatever_its_name_holds(project):
-    from leaflets.commands.build import prepare
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
     from leaflets.project.plan import plan_variants
     from leaflets.render.engine import lay_out
+    from leaflets.render.prepare import prepare
 
     logos = project / "assets/logos"
     shutil.copyfile(logos / "stoke-on-trent.svg", logos / "logo%41 #1?.svg")  # the file named in the data

@@ -16,7 +16,6 @@ import pypdfium2.raw as pdfium
 import pytest
 from pypdf import PdfReader
 
-from leaflets.commands.build import prepare
 from leaflets.commands.personalise import PersonalNote, personal_job, personal_variant
 from leaflets.formats import FORMATS
 from leaflets.project.folder import find_project
@@ -24,6 +23,7 @@ from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render.engine import lay_out
 from leaflets.render.job import make_pdfs
+from leaflets.render.prepare import prepare
 
 from tests.helpers.project import REPO, build_ok, copy_project, run
 
