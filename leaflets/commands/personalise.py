@@ -169,7 +169,7 @@ def render_personal(library: Library, variant: Variant, today: dt.date, note: Pe
     temporary folder elsewhere while it runs: for one render at a time (the command line); a
     server renders in its worker pool (``personal_job`` and ``render_in_pool``).
     """
-    from leaflets.render.job import make_pdfs
+    from leaflets.render.pdfs import make_pdfs
 
     if imposed and not FORMATS[variant.format].booklet_companion:
         raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")

@@ -23,7 +23,7 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render.engine import lay_out
-from leaflets.render.job import make_pdfs
+from leaflets.render.pdfs import make_pdfs
 
 from tests.helpers.project import REPO, build_ok, copy_project, run
 
