@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from leaflets.cli.base import Context, friendly_errors, main
+from leaflets.project.folder import find_project
 
 
 @main.command(epilog="\b\nExamples:\n  leaflets schema\n  leaflets schema --out /tmp/schema")
@@ -20,9 +21,8 @@ def schema(obj: Context, out_dir: Path | None) -> None:
     Data files point at them with a first line such as
     `# yaml-language-server: $schema=../../schema/leaflet.schema.json`.
     """
-    from leaflets.project.folder import find_project
-    from leaflets.project.schema import schema_files
-    from leaflets.publish.files import write_atomic
+    from leaflets.project.schema import schema_files  # noqa: PLC0415 -- 7 ms, not for --help
+    from leaflets.publish.files import write_atomic  # noqa: PLC0415 -- 24 ms, not for --help
 
     folder = out_dir if out_dir is not None else find_project(obj.root).root / "schema"
     for name, text in schema_files().items():
