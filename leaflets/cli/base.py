@@ -13,7 +13,6 @@ import click
 from leaflets import __version__
 from leaflets.errors import UserError, error_message
 from leaflets.formats import FORMATS, PROFILES
-from leaflets.project.folder import find_project
 
 
 class Context:
@@ -22,6 +21,7 @@ class Context:
         self.debug = debug
 
     def library(self):
+        from leaflets.project.folder import find_project  # noqa: PLC0415 -- 1.2 ms, not for --help
         from leaflets.project.load import load_library  # noqa: PLC0415 -- 40 ms (YAML, PO files), not for --help
 
         return load_library(find_project(self.root))

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from leaflets.cli.base import Context, friendly_errors, main
-from leaflets.project.folder import find_project
 
 
 @main.command(epilog="\b\nExamples:\n  leaflets schema\n  leaflets schema --out /tmp/schema")
@@ -21,6 +20,7 @@ def schema(obj: Context, out_dir: Path | None) -> None:
     Data files point at them with a first line such as
     `# yaml-language-server: $schema=../../schema/leaflet.schema.json`.
     """
+    from leaflets.project.folder import find_project  # noqa: PLC0415 -- 1.2 ms, not for --help
     from leaflets.project.schema import schema_files  # noqa: PLC0415 -- 7 ms, not for --help
     from leaflets.publish.files import write_atomic  # noqa: PLC0415 -- 24 ms, not for --help
 

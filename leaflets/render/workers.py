@@ -18,7 +18,6 @@ job's HTML, so the worker is answering by the time the job is ready.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import shutil
@@ -51,6 +50,8 @@ def _die_with_parent() -> None:
     """Ask Linux to kill this process when its parent (the fork server) dies; no-op elsewhere."""
     if not sys.platform.startswith("linux"):
         return
+    import ctypes  # noqa: PLC0415 -- 1.8 ms, only in a worker; `leaflets --help` imports this module
+
     parent = os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
