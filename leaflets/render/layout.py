@@ -65,7 +65,7 @@ def lay_out_padded(job: Job, fmt: Format) -> LaidOut:
     ``P`` pages had ``P - k`` pages of content; the guess was right when
     ``P`` is that count padded. Then the bytes are those of the two-pass way.
     """
-    from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.40 s, only when a job is laid out
+    from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.4-0.8 s, only when a job is laid out
 
     base, allowed = Path(job.base), [Path(a) for a in job.allowed]
     guess = GUESSES.guess(job.format, job.title) if fmt.multiple > 1 else 0

@@ -30,7 +30,7 @@ import warnings
 def import_weasyprint() -> None:
     """Import WeasyPrint, skipping the library search where plain names load (Linux only)."""
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        # the point of this function (and WeasyPrint's 0.40 s); elsewhere find_library starts no process
+        # the point of this function (and WeasyPrint's 0.4-0.8 s); elsewhere find_library starts no process
         import weasyprint  # noqa: F401, PLC0415
 
         return

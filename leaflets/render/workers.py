@@ -71,7 +71,7 @@ def _worker_init(scratch: str) -> None:
 def _stop(signum: int, frame: object) -> None:
     """SIGTERM: delete what WeasyPrint keeps in the temp folder for this process, then exit at once."""
     try:
-        from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.40 s, only in a worker
+        from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.4-0.8 s, only in a worker
 
         engine.release_resources()
     finally:
@@ -80,7 +80,7 @@ def _stop(signum: int, frame: object) -> None:
 
 def probe() -> str:
     """Import the PDF engine in a worker; its version, or the exception that stops it."""
-    from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.40 s, only in a worker
+    from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.4-0.8 s, only in a worker
 
     return engine.engine_version()
 
@@ -89,7 +89,7 @@ def run_job(job: Job) -> Outcome:
     """Run one job in a worker: files, or a failure message (never an exception)."""
     # pypdf and pypdfium2: only in a worker, where the fork server has preloaded them (render/warm.py);
     # `leaflets --help` imports this module (cli/build.py: DEFAULT_TIMEOUT_SECONDS).
-    from leaflets.render.pdfs import make_pdfs  # noqa: PLC0415 -- 75 ms, only in a worker
+    from leaflets.render.pdfs import make_pdfs  # noqa: PLC0415 -- 0.12 s, only in a worker
 
     try:
         return make_pdfs(job), None
@@ -124,7 +124,7 @@ def _context() -> Any:
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"  # spawn: macOS and Windows
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        from multiprocessing import forkserver  # noqa: PLC0415 -- 8 ms, not for --help or a no-op build
+        from multiprocessing import forkserver  # noqa: PLC0415 -- 4-7 ms, not for --help or a no-op build
 
         context.set_forkserver_preload(["leaflets.render.warm"])
         try:
@@ -169,7 +169,7 @@ class WorkerPool:
 
     def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         context = _context()  # first: the fork server's imports start now
-        from pebble import ProcessPool  # noqa: PLC0415 -- 23 ms, not for --help or a no-op build
+        from pebble import ProcessPool  # noqa: PLC0415 -- 37 ms, not for --help or a no-op build
 
         self.jobs = jobs
         self.timeout = timeout
