@@ -42,7 +42,7 @@ def main() -> None:
     from leaflets.commands.personalise import PersonalNote, personal_job, personal_variant, render_in_pool
     from leaflets.project.folder import find_project
     from leaflets.project.load import load_library
-    from leaflets.render.job import make_pdfs
+    from leaflets.render.pdfs import make_pdfs
     from leaflets.render.workers import WorkerPool
 
     library = load_library(find_project(REPO))

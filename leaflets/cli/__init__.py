@@ -6,7 +6,10 @@ Each module registers its command on the group in ``base``; importing this packa
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import threading
 
 from leaflets.cli import (  # noqa: F401  (registers)
     approval,
@@ -38,10 +41,6 @@ def entry_point() -> None:
     is closed (and renamed into place) before the command returns. Tests call ``main``
     (the click group), which exits the usual way.
     """
-    import contextlib
-    import os
-    import threading
-
     try:
         main(prog_name="leaflets")
         code: int = 0

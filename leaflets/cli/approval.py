@@ -36,7 +36,7 @@ def approve(obj: Context, leaflet_id: str, by: str, role: str, date, next_review
     approval" and a release refuses it until it is approved again. Content with gate errors
     is refused.
     """
-    from leaflets.commands.approve import approve as seal
+    from leaflets.commands.approve import approve as seal  # noqa: PLC0415 -- 0.28 s, not for --help
 
     done = seal(leaflet_id, by, role, root=obj.root, date=date.date() if date else None,
                 next_review=next_review.date() if next_review else None, major=major)
@@ -50,7 +50,7 @@ def approve(obj: Context, leaflet_id: str, by: str, role: str, date, next_review
 @friendly_errors
 def history(obj: Context, leaflet_id: str) -> None:
     """List every approved version of LEAFLET: date, approver, role, seal and what changed; then its state now."""
-    from leaflets.commands.history import history as read
+    from leaflets.commands.history import history as read  # noqa: PLC0415 -- 0.23 s, not for --help
 
     for line in read(leaflet_id, obj.root).lines():
         click.echo(line)
@@ -74,7 +74,7 @@ def review(obj: Context, leaflet_id: str, branch_id: str | None, output: Path) -
     approved, a redline of every change since: words removed struck through, words added
     marked, part by part, with a summary at the top.
     """
-    from leaflets.commands.review import review as write
+    from leaflets.commands.review import review as write  # noqa: PLC0415 -- 0.35 s, not for --help
 
     done = write(leaflet_id, output, root=obj.root, branch=branch_id)
     for line in done.lines():
@@ -102,7 +102,7 @@ def translate_approve(obj: Context, lang: str, name: str, by: str, role: str, tr
     built, marked "Translation of an earlier version - not for patient use" on every page, refused
     by a release until it is updated and approved again.
     """
-    from leaflets.commands.approve import approve_translation
+    from leaflets.commands.approve import approve_translation  # noqa: PLC0415 -- 0.28 s, not for --help
 
     done = approve_translation(lang, name, by, role, root=obj.root, translator=translator,
                                date=date.date() if date else None)

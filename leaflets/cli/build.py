@@ -114,7 +114,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
     Files of other variants whose inputs changed since they were built (a
     print-shop file after a content edit) are moved to OUT/.stale/.
     """
-    from leaflets.commands.build import BuildRequest, run
+    from leaflets.commands.build import BuildRequest, run  # noqa: PLC0415 -- 28 ms, not for --help
 
     request = BuildRequest(
         root=obj.root, out_dir=out_dir, leaflets=tuple(leaflet_ids), branches=tuple(branch_ids),
@@ -187,7 +187,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str
 @friendly_errors
 def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Path, release: bool, today) -> None:
     """Join build folders (one per CI shard) into one, checking every file against its checksum."""
-    from leaflets.commands.merge import merge
+    from leaflets.commands.merge import merge  # noqa: PLC0415 -- 28 ms, not for --help
 
     outputs, released = merge(list(sources), out_dir, obj.root, release, as_date(today),
                               lambda message: click.echo(f"note: {message}", err=True))

@@ -56,9 +56,9 @@ def desk(obj: Context, out_dir: Path | None, host: str, port: int, names: tuple[
     address staff sign in with the practice's password (or use a token), and
     the docs (docs/desk.md) say how to put it behind HTTPS.
     """
-    from leaflets.desk.password import default_file
-    from leaflets.desk.password import set_password as store
-    from leaflets.desk.server import DeskOptions, serve
+    from leaflets.desk.password import default_file  # noqa: PLC0415 -- 15 ms, not for --help
+    from leaflets.desk.password import set_password as store  # noqa: PLC0415 -- as above
+    from leaflets.desk.server import DeskOptions, serve  # noqa: PLC0415 -- 0.51 s (Starlette, uvicorn), as above
 
     if set_password:
         path = password_file or default_file()

@@ -27,7 +27,7 @@ def sources(obj: Context, leaflet_id: str, branch_id: str | None) -> None:
     The leaflet's own sources, then those of the shared advice and the treatment summaries it shows
     for that branch: the list a patient gets on request.
     """
-    from leaflets.commands.sources import leaflet_sources
+    from leaflets.commands.sources import leaflet_sources  # noqa: PLC0415 -- 0.19 s, not for --help
 
     for line in leaflet_sources(obj.library(), leaflet_id, branch_id).lines():
         click.echo(line)

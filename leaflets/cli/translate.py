@@ -38,7 +38,7 @@ def translate() -> None:
 @friendly_errors
 def translate_extract(obj: Context) -> None:
     """Write a PO template per leaflet, one for the shared text and one for the labels into locale/templates/."""
-    from leaflets.commands.translate import extract, names
+    from leaflets.commands.translate import extract, names  # noqa: PLC0415 -- 0.17 s, not for --help
 
     library = obj.library()
     written = extract(library)
@@ -68,7 +68,7 @@ def translate_update(obj: Context, lang: str, leaflet_ids, today) -> None:
     merged; name a leaflet to start its translation (from then on it is
     built in LANG, and the build fails until every entry is translated).
     """
-    from leaflets.commands.translate import check_lang, update
+    from leaflets.commands.translate import check_lang, update  # noqa: PLC0415 -- 0.17 s, not for --help
 
     check_lang(lang)
     library = obj.library()

@@ -2,7 +2,7 @@
 
 ``personal_job`` makes the job (the leaflet's own HTML from ``render.prepare``
 with the "For you" box where the format's template marks its place); a
-worker pool renders it like any job (``pdf.job.make_pdfs``), or
+worker pool renders it like any job (``render.pdfs.make_pdfs``), or
 ``render_personal`` renders it in this process. Nothing is written: no
 ``out/``, no manifest, no thumbnail; WeasyPrint's temporary font folder is
 kept in a private folder removed afterwards. The gate is the build's: a
@@ -35,7 +35,8 @@ from leaflets.project.translations import translated_library
 from leaflets.publish.files import replace_file
 from leaflets.render.foryou import NOTE_DOES_NOT_FIT
 from leaflets.render.html import render_template
-from leaflets.render.job import Job, RenderedFile, make_pdfs
+from leaflets.render.job import Job, RenderedFile
+from leaflets.render.pdfs import make_pdfs
 from leaflets.render.prepare import prepare
 from leaflets.render.workers import WorkerPool
 

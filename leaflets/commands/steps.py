@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from leaflets.commands.build import BuildRequest, BuildResult, Progress
+from leaflets.commands.request import BuildRequest, BuildResult, Progress
 from leaflets.errors import UserError
 from leaflets.gate.gate import GateRefused, Verdict, judge, judge_markup
 from leaflets.gate.rules.images import low_resolution_images

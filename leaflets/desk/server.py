@@ -11,21 +11,18 @@ token (``--token`` / ``--new-token``) or the practice's password (set with ``lea
 from __future__ import annotations
 
 import contextlib
-import signal
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-
 from leaflets.desk.app import LOGIN, create_app
 from leaflets.desk.password import default_file, read_stored
 from leaflets.desk.state import DESK_TIMEOUT_SECONDS, Desk
 from leaflets.errors import UserError
-from leaflets.serving.guard import LOOPBACK_NAMES, Policy, is_loopback, new_token
-from leaflets.serving.listen import Stopped, bind, stop_signal
+from leaflets.serving.guard import LOOPBACK_NAMES, Guard, Policy, is_loopback, new_token
+from leaflets.serving.listen import bind, run_until_stopped
 
 MIN_TOKEN_LENGTH = 16
 DEFAULT_PORT = 8010
@@ -91,9 +88,10 @@ def host_names(options: DeskOptions) -> frozenset[str] | None:
 def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
     token, password = access(options)
     sock = bind(options.host, options.port)
-    desk = None
-    previous = {number: signal.signal(number, stop_signal) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    desk: Desk | None = None
+
+    def start() -> Guard:
+        nonlocal desk
         started = time.perf_counter()
         desk = Desk(options.root, options.out_dir, options.jobs, options.timeout, say=say)
         shown = ", ".join(f"{kind} ({len(s.outputs)} files)" for kind, s in desk.shelves().items())
@@ -107,19 +105,14 @@ def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
                         hosts=host_names(options), login=LOGIN if password else None,
                         open_paths=frozenset({"/static/desk.css"}))
         app = create_app(desk, policy, say, password)
-        config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1, server_header=False)
-        server = uvicorn.Server(config)
         say(f"the desk is at {url}  (started in {time.perf_counter() - started:.1f} s; Ctrl-C to stop)")
         if password:
             say("staff sign in with the practice's desk password")
-        server.run(sockets=[sock])
-    except Stopped:
-        pass
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        return app
+
+    def stop() -> None:
         if desk is not None:
             desk.close()
             say("stopped")
-        sock.close()
+
+    run_until_stopped(sock, start, stop)

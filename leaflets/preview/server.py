@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 import webbrowser
@@ -11,14 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-
 from leaflets.errors import UserError
 from leaflets.preview.app import create_app
 from leaflets.preview.state import SERVE_TIMEOUT_SECONDS, Preview, Selection
 from leaflets.preview.watch import Watcher
-from leaflets.serving.guard import Policy, is_loopback, new_token
-from leaflets.serving.listen import Stopped, bind, stop_signal
+from leaflets.serving.guard import Guard, Policy, is_loopback, new_token
+from leaflets.serving.listen import bind, run_until_stopped
 
 MIN_TOKEN_LENGTH = 16
 
@@ -53,12 +50,11 @@ def access_token(options: ServeOptions) -> str | None:
 def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     token = access_token(options)
     sock = bind(options.host, options.port)
-    preview = None
-    watcher = None
-    # uvicorn handles both signals while it serves, then raises them again: these handlers turn
-    # them into an exception here, so the workers stop and the private folder goes.
-    previous = {number: signal.signal(number, stop_signal) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    preview: Preview | None = None
+    watcher: Watcher | None = None
+
+    def start() -> Guard:
+        nonlocal preview, watcher
         preview = Preview(options.root, options.selection, options.jobs, options.timeout, say=say)
         started = time.perf_counter()
         say(f"building the preview into {preview.site} ...")
@@ -71,21 +67,16 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         url = f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else "")
         policy = Policy(token=token, loopback=is_loopback(options.host))
         app = create_app(preview, policy, say)
-        config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1, server_header=False)
-        server = uvicorn.Server(config)
         say(f"serving the preview at {url}  (Ctrl-C to stop)")
         if options.open_browser:
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-        server.run(sockets=[sock])
-    except Stopped:
-        pass
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        return app
+
+    def stop() -> None:
         if watcher is not None:
             watcher.stop()
         if preview is not None:
             preview.close()
             say(f"stopped; removed {preview.folder}")
-        sock.close()
+
+    run_until_stopped(sock, start, stop)

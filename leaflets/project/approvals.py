@@ -243,18 +243,18 @@ def translation_state(library: Library, lang: str, leaflet_id: str) -> str:
     """A translated variant's state: "draft" (a record not approved, or approved without ``leaflets
     translate approve``'s seal, or edited since), "out of date" (strings or the approval made from an
     earlier English: still built, marked, refused by a release) or "approved"."""
-    translations = library.translations
-    if translations is None:
-        return "draft"
+    translations = library.translations  # none read (the English alone): every translation is a draft
     present = translations.for_variant(lang, leaflet_id)
     if any(not t.coverage.complete for t in present):
         return "out of date"
-    if len(present) < len(translations.needed(lang, leaflet_id)) or any(
-            t.record is None or t.record.status != "approved" for t in present):
+    approved = [(t, t.record) for t in present if t.record is not None and t.record.status == "approved"]
+    if len(present) < len(translations.needed(lang, leaflet_id)) or len(approved) < len(present):
         return "draft"
-    if any(t.record.seal is None or t.record.seal != translation_seal(t) for t in present):
+    if any(record.seal is None or record.seal != translation_seal(t) for t, record in approved):
         return "draft"
     mine = translations.get(lang, leaflet_id)
+    if mine is None or mine.record is None:  # not reached: the leaflet's own PO file is among those needed
+        return "draft"
     if mine.record.english_seal != seal_state(library, leaflet_id).seal:
         return "out of date"
     return "approved"

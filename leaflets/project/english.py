@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from leaflets.errors import DataProblems, Problem, display_path
-from leaflets.project.files import UnsafeFile, image_problem, read_project_file, resolve_inside
+from leaflets.project.files import UnsafeFile, image_problem, read_project_file, resolve_inside, svg_problem
 from leaflets.project.folder import Project
 from leaflets.project.model import (
     AdviceLibrary,
@@ -32,6 +32,7 @@ from leaflets.project.model import (
     TreatmentCatalogue,
     TreatmentList,
 )
+from leaflets.project.translated import Translations
 from leaflets.project.yamlsource import Source, read_yaml
 
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
@@ -54,7 +55,7 @@ class Library:
     citations: dict[str, SourceEntry] = field(default_factory=dict)
     glossary: tuple[GlossaryTerm, ...] = ()
     positions: dict[tuple[str, str], Source] = field(default_factory=dict)  # (kind, id) -> where it was read
-    translations: Any = None  # leaflets.project.translations.Translations: locale/<lang>/*.po and their records
+    translations: Translations = field(default_factory=Translations)  # locale/<lang>/*.po and their records
 
     def offered(self, leaflet: Leaflet, branch: Branch) -> list[Treatment]:
         """The leaflet's treatments that the branch offers, in the leaflet's order."""
@@ -442,8 +443,6 @@ def _logo_problem(path: Path, root: Path) -> str | None:
             return "not found; add it or correct the path (relative to the project folder)"
         return str(error)
     if path.suffix.lower() == ".svg":
-        from leaflets.project.files import svg_problem
-
         return svg_problem(data)
     return image_problem(data) or (None if data.startswith((b"\x89PNG", b"\xff\xd8")) else
                                    "is not a PNG or JPEG image this tool can read")

@@ -18,70 +18,16 @@ bullet 7"): a shared one, in every leaflet that prints it.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from leaflets.project.english import Library
 from leaflets.project.model import AdviceRef, Bullets, Callout, Paragraph, TreatmentList
 
-LABELS = "labels"  # the name of the labels' PO file, beside the leaflets' (locale/<lang>/labels.po)
-SHARED = "shared"  # the PO file of the text several leaflets share (locale/<lang>/shared.po)
-SHARED_KINDS = ("treatment", "advice")  # the messages that belong to the shared PO file
-
-# UK services a reader from elsewhere may not know: the PO entry tells the translator to explain them.
-UK_SERVICES = (
-    (re.compile(r"\bNHS 111\b|\b111\.nhs\.uk\b|\bcall 111\b", re.IGNORECASE),
-     "NHS 111 is the free NHS phone line (call 111) and website (111.nhs.uk) for urgent medical help "
-     "that is not an emergency: keep the number and add a short explanation in the language."),
-    (re.compile(r"\b999\b"),
-     "999 is the UK emergency number (ambulance): keep the number; say it is for emergencies."),
-    (re.compile(r"\bGPs?\b"),
-     "GP: the family doctor at the patient's local surgery (general practice), whom patients register "
-     "with; explain it the first time, e.g. 'GP (family doctor)'."),
-    (re.compile(r"\bhealth visitor\b", re.IGNORECASE),
-     "health visitor: an NHS nurse who visits families with babies and young children at home."),
-)
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-
-@dataclass(frozen=True)
-class Message:
-    """One string to translate: where it is printed, what it says, where it is written."""
-
-    context: str
-    text: str
-    file: str
-    line: int
-    kind: str  # the model it belongs to: "leaflet", "treatment", "advice" or "labels"
-    item: str  # that model's id (the language, for labels)
-    path: tuple[Any, ...]  # where the string sits in that model's data
-    optional: bool = False  # may be marked not applicable (a paragraph, a bullet, an FAQ entry)
-    where: tuple[str, ...] = ()  # where it is printed, in words: one line per leaflet that prints it
-
-    @property
-    def shared(self) -> bool:
-        """Whether the string is translated in the shared PO file (a treatment's or an advice snippet's)."""
-        return self.kind in SHARED_KINDS
-
-    @property
-    def notes(self) -> list[str]:
-        """What the translator must keep or explain: UK services, placeholders."""
-        notes = [note for pattern, note in UK_SERVICES if pattern.search(self.text)]
-        holders = PLACEHOLDER.findall(self.text)
-        if holders:
-            notes.append(f"Keep {', '.join(dict.fromkeys(holders))} as written: the tool fills them in.")
-        return notes
-
-    @property
-    def comment(self) -> str:
-        """Notes for the translator (PO ``#.`` lines): where the string is printed, then the notes."""
-        return "\n".join([*self.where, *self.notes])
-
-    @property
-    def placeholders(self) -> list[str]:
-        return sorted(set(PLACEHOLDER.findall(self.text)))
+# LABELS and SHARED also for the callers that find the strings here (commands/translate.py, commands/approve.py)
+from leaflets.project.translated import LABELS as LABELS
+from leaflets.project.translated import SHARED as SHARED
+from leaflets.project.translated import Message
 
 
 def _blocks(body: list[Any]) -> Iterator[tuple[tuple[Any, ...], str, bool]]:

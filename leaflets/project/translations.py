@@ -4,7 +4,7 @@
 record, checks them (file and line for every problem) and builds each
 translated view once, so a translation that would make invalid data (a line
 break in a heading, a lost ``{date}``) is reported by ``check`` like any
-data problem. ``coverage`` compares a PO file with the strings the English
+data problem. ``coverage`` (project/translated.py) compares a PO file with the strings the English
 has now: an entry is done when translated and not fuzzy, or marked not
 applicable where that is allowed; a PO entry whose English no longer matches
 (the English changed and ``translate update`` was not run) counts as fuzzy.
@@ -25,8 +25,6 @@ only another leaflet uses does not hold it back.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,206 +33,11 @@ from pydantic import BaseModel, ValidationError
 
 from leaflets.errors import DataProblems, Problem, UserError, display_path
 from leaflets.project.english import Library, Loader, field_message
-from leaflets.project.messages import (
-    LABELS,
-    PLACEHOLDER,
-    SHARED,
-    Message,
-    context_of,
-    label_messages,
-    own_messages,
-    shared_messages,
-)
+from leaflets.project.messages import context_of, label_messages, own_messages, shared_messages
 from leaflets.project.model import AdviceSnippet, Labels, Leaflet, Treatment
 from leaflets.project.pofiles import LANG_RE, locale_folder, read_po_lines, record_path
 from leaflets.project.records import NOT_APPLICABLE, TranslationRecord
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One PO entry as the gate needs it."""
-
-    context: str
-    msgid: str
-    msgstr: str
-    fuzzy: bool
-    line: int
-    not_applicable: str | None  # the reason, from a translator comment "not-applicable: ..."
-    notes: str = ""  # the notes for the translator (PO ``#.`` lines)
-    msgstr_lines: tuple[tuple[int, str], ...] = ()  # (line, piece): where each part of msgstr stands
-
-    def line_of(self, needle: str) -> int:
-        """The line of the msgstr piece holding ``needle`` (else the msgstr's first line, else the entry's)."""
-        for number, piece in self.msgstr_lines:
-            if needle and needle in piece:
-                return number
-        return next((number for number, piece in self.msgstr_lines if piece), self.line)
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A string that stops a translation from being built, with where to fix it."""
-
-    file: str
-    line: int
-    context: str
-    english: str
-    why: str  # "untranslated", "fuzzy", "the English changed", "not in the PO file", ...
-    hint: str = ""  # what to do
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        english = self.english if len(self.english) <= 60 else self.english[:57] + "..."
-        return f"{where}: {self.why}: {self.context}: \"{english}\"" + (f" ({self.hint})" if self.hint else "")
-
-
-@dataclass
-class Coverage:
-    total: int = 0
-    translated: int = 0
-    fuzzy: list[Gap] = field(default_factory=list)
-    untranslated: list[Gap] = field(default_factory=list)
-    not_applicable: list[tuple[str, str]] = field(default_factory=list)  # (context, reason)
-    unusable: list[Gap] = field(default_factory=list)  # fuzzy or stale entries with no usable translation
-
-    @property
-    def done(self) -> int:
-        return self.translated + len(self.not_applicable)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.done / self.total if self.total else 100.0
-
-    @property
-    def complete(self) -> bool:
-        return not self.fuzzy and not self.untranslated
-
-    @property
-    def usable(self) -> bool:
-        """Every string has a translation, of this English or of an earlier one (fuzzy or made before the
-        English changed, placeholders kept): it can be built, marked "Translation of an earlier version"."""
-        return not self.untranslated and not self.unusable
-
-    @property
-    def stale(self) -> int:
-        """How many strings are translated from an earlier English (fuzzy, or the English changed since)."""
-        return len(self.fuzzy)
-
-    @property
-    def gaps(self) -> list[Gap]:
-        return sorted(self.fuzzy + self.untranslated, key=lambda g: (g.file, g.line, g.context))
-
-
-@dataclass
-class Translation:
-    """One PO file (a leaflet's, the shared text's or the labels') in one language, with its record."""
-
-    lang: str
-    name: str  # the leaflet id, "shared" or "labels"
-    file: str  # the PO file, relative to the project
-    record_file: str
-    entries: dict[str, Entry]
-    record: TranslationRecord | None
-    messages: list[Message] = field(default_factory=list)  # what the English has now
-
-    @cached_property
-    def coverage(self) -> Coverage:
-        return coverage(self, self.messages)
-
-    @property
-    def files(self) -> tuple[str, str]:
-        return self.file, self.record_file
-
-
-@dataclass
-class Translations:
-    """Every translation of a project, by (language, leaflet id, "shared" or "labels")."""
-
-    items: dict[tuple[str, str], Translation] = field(default_factory=dict)
-    views: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # translated models
-    # (language, leaflet) -> the shared PO file measured against the shared strings that leaflet prints
-    shared: dict[tuple[str, str], Translation] = field(default_factory=dict)
-    # (language, leaflet) -> the PO files its variants need: the leaflet's, "shared" (if it prints any), "labels"
-    parts: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-
-    def languages(self, leaflet: str | None = None) -> list[str]:
-        """The languages a leaflet is translated into (any leaflet: None), sorted."""
-        return sorted({lang for lang, name in self.items
-                       if name not in (LABELS, SHARED) and leaflet in (None, name)})
-
-    def get(self, lang: str, name: str) -> Translation | None:
-        return self.items.get((lang, name))
-
-    def is_out_of_date(self, lang: str, leaflet: str) -> bool:
-        """Whether the leaflet in ``lang`` holds strings translated from an earlier English (still built)."""
-        return any(not t.coverage.complete for t in self.for_variant(lang, leaflet))
-
-    def is_draft(self, lang: str, leaflet: str) -> bool:
-        """Whether the leaflet in ``lang`` is a draft translation (any of its records not approved)."""
-        present = self.for_variant(lang, leaflet)
-        return len(present) < len(self.needed(lang, leaflet)) or \
-            any(t.record is None or t.record.status != "approved" for t in present)
-
-    def needed(self, lang: str, leaflet: str) -> tuple[str, ...]:
-        """The PO files (by name) a variant in ``lang`` prints."""
-        return self.parts.get((lang, leaflet), (leaflet, LABELS))
-
-    def formats(self, lang: str, leaflet: str) -> list[str] | None:
-        """The formats the leaflet's record in ``lang`` limits it to (None: every format)."""
-        translation = self.get(lang, leaflet)
-        return translation.record.formats if translation and translation.record else None
-
-    def for_variant(self, lang: str, leaflet: str) -> list[Translation]:
-        """The translations a variant in ``lang`` prints (present ones): the leaflet's, the shared
-        text's (measured against what this leaflet prints) and the labels'."""
-        found = (self.get(lang, leaflet), self.shared.get((lang, leaflet)), self.get(lang, LABELS))
-        return [t for t in found if t is not None]
-
-
-def coverage(translation: Translation, messages: list[Message]) -> Coverage:
-    """How much of the current English the PO file translates (see the module docstring)."""
-    result = Coverage(total=len(messages))
-    for message in messages:
-        entry = translation.entries.get(message.context)
-
-        def gap(why: str, line: int = 0, hint: str = "", message: Message = message) -> Gap:
-            return Gap(translation.file, line, message.context, message.text, why, hint)
-
-        update = f"run leaflets translate update {translation.lang}"
-        if entry is None:
-            result.untranslated.append(gap("not in the PO file", hint=update))
-        elif entry.msgid != message.text:
-            result.fuzzy.append(gap("the English changed", entry.line, f"{update}, then review the fuzzy entry"))
-            if not _earlier_usable(entry, message):
-                result.unusable.append(result.fuzzy[-1])
-        elif entry.not_applicable is not None:
-            if message.optional:
-                result.not_applicable.append((message.context, entry.not_applicable))
-            else:
-                result.untranslated.append(gap("marked not applicable", entry.line,
-                                               "only paragraphs, bullets, callout texts and FAQ entries may be left "
-                                               "out; translate it"))
-        elif entry.fuzzy:
-            result.fuzzy.append(gap("fuzzy", entry.line, "check the translation against the new English, then "
-                                    "remove the fuzzy mark"))
-            if not _earlier_usable(entry, message):
-                result.unusable.append(result.fuzzy[-1])
-        elif not entry.msgstr.strip():
-            result.untranslated.append(gap("untranslated", entry.line))
-        elif sorted(set(PLACEHOLDER.findall(entry.msgstr))) != message.placeholders:
-            result.untranslated.append(gap("placeholders differ", entry.line,
-                                           f"keep {', '.join(message.placeholders) or 'no placeholder'} exactly as "
-                                           "in the English"))
-        else:
-            result.translated += 1
-    return result
-
-
-def _earlier_usable(entry: Entry, message: Message) -> bool:
-    """Whether a fuzzy or stale entry still gives a printable translation (of an earlier English)."""
-    if entry.not_applicable is not None:
-        return message.optional
-    return bool(entry.msgstr.strip()) and sorted(set(PLACEHOLDER.findall(entry.msgstr))) == message.placeholders
+from leaflets.project.translated import LABELS, SHARED, Entry, Translation, Translations, earlier_usable
 
 
 def _entries(po: polib.POFile, lines: dict[str, tuple[tuple[int, str], ...]] | None = None) -> dict[str, Entry]:
@@ -369,7 +172,7 @@ def _apply(translation: Translation, kind: str, item: str, data: dict[str, Any])
         entry = translation.entries.get(message.context)
         if entry is None:
             continue
-        if (entry.msgid != message.text or entry.fuzzy) and not _earlier_usable(entry, message):
+        if (entry.msgid != message.text or entry.fuzzy) and not earlier_usable(entry, message):
             continue  # a translation of an earlier English is used while it still fits (marked so)
         if entry.not_applicable is not None and message.optional:
             dropped.append(message.path)

@@ -39,8 +39,9 @@ def check_versions() -> list[str]:
     problems = [f"{name} {version(name)} is installed; render/compat.py was written for {', '.join(majors)}.x: "
                 "check each use there and add the version" for name, majors in KNOWN.items()
                 if _major(name) not in majors]
-    from pypdf import PdfWriter
-    from weasyprint.text.fonts import FontConfiguration
+    # `leaflets --help` imports this module (cli/__init__.py: run_exit_handlers)
+    from pypdf import PdfWriter  # noqa: PLC0415 -- 78 ms, only for this check
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 -- WeasyPrint: 0.4-0.8 s, as above
 
     config = FontConfiguration()
     if not hasattr(config, "_folder"):

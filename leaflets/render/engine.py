@@ -11,24 +11,28 @@ text that runs off the page is found so the build can name the section.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import mimetypes
+import multiprocessing
+import multiprocessing.util
+import os
+import shutil
+import signal
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from leaflets.errors import BuildFailed
 from leaflets.project.files import MAX_FILE_BYTES, UnsafeFile, image_problem, is_svg, read_regular_file, resolve_inside
 from leaflets.render import compat
-
-if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration
 
 TOLERANCE_PX = 1.0  # rounding in the layout engine
 RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
@@ -126,8 +130,6 @@ class LaidOut:
         long for any line in a box that cannot wrap), as (page number, enclosing section id,
         the text); None when all text is inside. Text in the page margins (running footers)
         is checked against the page itself."""
-        from weasyprint.formatting_structure import boxes
-
         def walk(box, anchor, left, right):
             element_id = box.element.get("id") if getattr(box, "element", None) is not None else None
             if element_id and (element_id.startswith("section-") or element_id == "faq"):
@@ -163,8 +165,6 @@ class LaidOut:
         """Lines of text per section (its id: ``section-N`` or ``faq``) on pages ``first_page`` to
         ``end_page`` (0-based, end excluded): for each, [lines, millimetres of those lines]. For
         the message when content outgrows its format (only then: it walks every box)."""
-        from weasyprint.formatting_structure import boxes
-
         found: dict[str, list[float]] = {}
 
         def walk(box, anchor: str | None) -> None:
@@ -298,19 +298,10 @@ def shared_font_config():
     ``release_resources()`` is called.
     """
     global _font_config, _font_config_pid
-    import os
-
     if _font_config is not None and _font_config_pid != os.getpid():  # inherited through fork
         compat.forget_font_folder(_font_config)  # the parent's folder: this copy must not delete it
         _font_config = None
     if _font_config is None:
-        import atexit
-        import multiprocessing
-        import multiprocessing.util
-        import signal
-
-        from weasyprint.text.fonts import FontConfiguration
-
         _font_config, _font_config_pid = FontConfiguration(), os.getpid()
         if multiprocessing.parent_process() is None:
             atexit.register(release_resources)
@@ -328,8 +319,6 @@ def release_resources() -> None:
     than once, and the next render simply starts a new font configuration.
     """
     global _font_config
-    import os
-
     config, _font_config = _font_config, None
     if config is None:
         return
@@ -339,17 +328,12 @@ def release_resources() -> None:
     # WeasyPrint removes the folder only when the configuration is collected.
     folder = compat.font_folder(config)
     if folder:
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
         compat.forget_font_folder(config)
 
 
 def _release_and_die(signum, frame) -> None:
     """SIGTERM in a worker: clean up, then die of the signal as before (the exit code stays -15)."""
-    import os
-    import signal
-
     release_resources()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)

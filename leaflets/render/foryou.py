@@ -19,7 +19,8 @@ from markupsafe import escape
 
 from leaflets.errors import BuildFailed
 from leaflets.formats import Format
-from leaflets.render.job import Job, OverBudget, lay_out_padded
+from leaflets.render.job import Job, OverBudget
+from leaflets.render.layout import lay_out_padded
 
 if TYPE_CHECKING:
     from leaflets.render.engine import LaidOut

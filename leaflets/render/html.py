@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from babel import Locale
+from babel.dates import format_date
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
@@ -22,13 +24,16 @@ from pydantic import BaseModel
 
 from leaflets.errors import UserError, display_path
 from leaflets.formats import DEFAULT_FORMATS, FORMATS, PROFILES, Format
-from leaflets.project import model
+from leaflets.project import approvals, model
 from leaflets.project.files import MAX_TEMPLATE_BYTES, UnsafeFile, read_regular_file, resolve_inside
 from leaflets.project.load import Library
 from leaflets.project.model import Branch, Labels, Leaflet, Offer, Treatment
 from leaflets.project.plan import Variant
+from leaflets.project.translations import translated_library
+from leaflets.render.bidi import isolate_addresses
 from leaflets.render.fonts import font_face_css, font_stack_css
 from leaflets.render.qr import qr_for
+from leaflets.render.typography import typeset
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,6 @@ def long_date(value: dt.date, lang: str = "en-GB") -> str:
     long date for it (30 listopada 2026)."""
     if lang == "en-GB":
         return f"{value.day} {value:%B %Y}"
-    from babel.dates import format_date
-
     return format_date(value, format="long", locale=lang.replace("-", "_"))
 
 
@@ -67,8 +70,6 @@ def text_direction(lang: str) -> str:
     """"ltr" or "rtl" for a language, from CLDR (Babel): the one place the page's dir comes from."""
     if lang.split("-")[0] == "en":
         return "ltr"
-    from babel import Locale
-
     return str(Locale.parse(lang, sep="-").text_direction)
 
 
@@ -288,8 +289,6 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
     translated = variant.lang != library.leaflets[variant.leaflet].lang
     built = library.translations.formats(variant.lang, variant.leaflet) if translated else None
     if translated:  # every printed string from the PO files; an incomplete translation is refused
-        from leaflets.project.translations import translated_library
-
         library = translated_library(library, variant.lang, variant.leaflet)
     leaflet: Leaflet = library.leaflets[variant.leaflet]
     branch: Branch = library.branches[variant.branch]
@@ -340,25 +339,19 @@ def leaflet_context(library: Library, variant: Variant, today: dt.date) -> dict[
 def translation_mark(library: Library, variant: Variant, labels: Labels) -> str:
     """The mark on every page of a translation not approved as it stands: "Translation of an earlier version"
     (strings or the approval made from an earlier English), else the draft translation mark."""
-    from leaflets.project.approvals import translation_state
-
     state = translation_state(library, variant.lang, variant.leaflet)
     return labels.out_of_date_translation if state == "out of date" else labels.draft_translation
 
 
 def translation_state(library: Library, lang: str, leaflet: str) -> str:
-    from leaflets.project.approvals import translation_state as state
-
-    return state(library, lang, leaflet)
+    return approvals.translation_state(library, lang, leaflet)
 
 
 def approval_context(library: Library, variant: Variant, labels: Labels, translated: bool) -> dict[str, Any]:
     """The marks and the printed record that follow from the gate's seal rules (gate/rules/seals.py):
     ``status_mark`` on every page of a draft (or an approval typed by hand) and of content changed since
     approval; ``approval_line`` ("Version 1.0, approved by ...") only while the seal holds."""
-    from leaflets.project.approvals import seal_state
-
-    state = seal_state(library, variant.leaflet)
+    state = approvals.seal_state(library, variant.leaflet)
     mark = {"draft": labels.draft_mark, "unsealed": labels.draft_mark, "changed": labels.changed_mark}.get(
         state.state, "")
     line = ""
@@ -392,8 +385,6 @@ def leaflet_html(library: Library, variant: Variant, today: dt.date) -> str:
 def for_language(html: str, lang: str) -> str:
     """The rendered page with its language's rules applied to the text: typesetting (a Polish
     one-letter word kept off a line end: render/typography.py), then direction (``directed``)."""
-    from leaflets.render.typography import typeset
-
     return directed(typeset(html, lang), lang)
 
 
@@ -401,8 +392,6 @@ def directed(html: str, lang: str) -> str:
     """On a right-to-left page, web and email addresses in the text kept left to right (render/bidi.py)."""
     if text_direction(lang) != "rtl":
         return html
-    from leaflets.render.bidi import isolate_addresses
-
     return isolate_addresses(html)
 
 

@@ -21,6 +21,7 @@ same library files are loaded, so the PDFs are the same.
 from __future__ import annotations
 
 import contextlib
+import ctypes.util
 import io
 import sys
 import warnings
@@ -29,11 +30,10 @@ import warnings
 def import_weasyprint() -> None:
     """Import WeasyPrint, skipping the library search where plain names load (Linux only)."""
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
-        import weasyprint  # noqa: F401  (elsewhere find_library starts no process)
+        # the point of this function (and WeasyPrint's 0.4-0.8 s); elsewhere find_library starts no process
+        import weasyprint  # noqa: F401, PLC0415
 
         return
-    import ctypes.util
-
     search = ctypes.util.find_library
     ctypes.util.find_library = _not_searched
     try:
@@ -41,7 +41,7 @@ def import_weasyprint() -> None:
         # when the subsetter is missing: neither is true yet, so neither is shown.
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="HarfBuzz-Subset")
-            from weasyprint.text import ffi
+            from weasyprint.text import ffi  # noqa: PLC0415 -- the point of this function: with find_library patched
 
         loaded = ffi.harfbuzz_subset is not None
     except OSError:
@@ -51,7 +51,7 @@ def import_weasyprint() -> None:
     if not loaded:  # only the search finds a library here: forget the first attempt and search
         for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             del sys.modules[name]
-    import weasyprint  # noqa: F401, F811
+    import weasyprint  # noqa: F401, F811, PLC0415 -- the point of this function: after the first attempt
 
 
 def _not_searched(name: str) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import io
 
+import pypdfium2 as pdfium
+
 SHOWN_WIDTH_PX = 150  # CSS pixels in the catalogue (templates/catalogue/)
 DENSITY = 2  # drawn for 2x screens
 
 
 def thumbnail_png(pdf: bytes, width_px: int = SHOWN_WIDTH_PX * DENSITY) -> bytes:
     """Page 1 of ``pdf``, ``width_px`` wide, as PNG bytes."""
-    import pypdfium2 as pdfium
-
     document = pdfium.PdfDocument(pdf)
     try:
         page = document[0]

@@ -19,8 +19,11 @@ job's HTML, so the worker is answering by the time the job is ready.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Iterable, Iterator
@@ -29,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from leaflets.errors import BuildFailed, UserError
-from leaflets.render.job import Job, RenderedFile, make_pdfs
+from leaflets.render.job import Job, RenderedFile
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # per job; a normal leaflet takes under 2 s
 START_TIMEOUT_SECONDS = 60.0  # for the first worker to import WeasyPrint
@@ -47,8 +50,7 @@ def _die_with_parent() -> None:
     """Ask Linux to kill this process when its parent (the fork server) dies; no-op elsewhere."""
     if not sys.platform.startswith("linux"):
         return
-    import ctypes
-    import os
+    import ctypes  # noqa: PLC0415 -- 1.8 ms, only in a worker; `leaflets --help` imports this module
 
     parent = os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
@@ -60,8 +62,6 @@ def _die_with_parent() -> None:
 def _worker_init(scratch: str) -> None:
     """Runs in each worker before its first job. Its temporary files (WeasyPrint's font folder)
     go into the pool's own scratch folder, which the pool removes whatever way the worker ends."""
-    import tempfile
-
     tempfile.tempdir = scratch
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process handles Ctrl-C and stops us
@@ -70,10 +70,8 @@ def _worker_init(scratch: str) -> None:
 
 def _stop(signum: int, frame: object) -> None:
     """SIGTERM: delete what WeasyPrint keeps in the temp folder for this process, then exit at once."""
-    import os
-
     try:
-        from leaflets.render import engine
+        from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.4-0.8 s, only in a worker
 
         engine.release_resources()
     finally:
@@ -82,13 +80,17 @@ def _stop(signum: int, frame: object) -> None:
 
 def probe() -> str:
     """Import the PDF engine in a worker; its version, or the exception that stops it."""
-    from leaflets.render import engine
+    from leaflets.render import engine  # noqa: PLC0415 -- WeasyPrint: 0.4-0.8 s, only in a worker
 
     return engine.engine_version()
 
 
 def run_job(job: Job) -> Outcome:
     """Run one job in a worker: files, or a failure message (never an exception)."""
+    # pypdf and pypdfium2: only in a worker, where the fork server has preloaded them (render/warm.py);
+    # `leaflets --help` imports this module (cli/build.py: DEFAULT_TIMEOUT_SECONDS).
+    from leaflets.render.pdfs import make_pdfs  # noqa: PLC0415 -- 0.12 s, only in a worker
+
     try:
         return make_pdfs(job), None
     except BuildFailed as error:
@@ -122,7 +124,7 @@ def _context() -> Any:
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"  # spawn: macOS and Windows
     context = multiprocessing.get_context(method)
     if method == "forkserver":
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver  # noqa: PLC0415 -- 4-7 ms, not for --help or a no-op build
 
         context.set_forkserver_preload(["leaflets.render.warm"])
         try:
@@ -130,8 +132,6 @@ def _context() -> Any:
         except OSError as error:
             if "too long" not in str(error):
                 raise
-            import tempfile
-
             raise UserError(f"the temporary folder {tempfile.gettempdir()} has too long a path for the socket the "
                             "worker processes are started through (a Unix socket's path holds about 100 "
                             "characters): set TMPDIR to a shorter folder, e.g. TMPDIR=/tmp") from None
@@ -168,10 +168,8 @@ class WorkerPool:
     """
 
     def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
-        import tempfile
-
         context = _context()  # first: the fork server's imports start now
-        from pebble import ProcessPool
+        from pebble import ProcessPool  # noqa: PLC0415 -- 37 ms, not for --help or a no-op build
 
         self.jobs = jobs
         self.timeout = timeout
@@ -229,7 +227,7 @@ class WorkerPool:
                 yield (job, *self._outcome(job, future))
 
     def _outcome(self, job: Job, future: Future[Outcome]) -> Outcome:
-        from pebble import ProcessExpired
+        from pebble import ProcessExpired  # noqa: PLC0415 -- as ProcessPool above
 
         try:
             return future.result()
@@ -254,8 +252,6 @@ class WorkerPool:
         if self._pool.active:  # pragma: no cover - a worker ignored the request
             self._pool.stop()
             self._pool.join(timeout=5)
-        import shutil
-
         shutil.rmtree(self._scratch, ignore_errors=True)  # whatever a worker left, even one that was killed
 
     def __enter__(self) -> WorkerPool:

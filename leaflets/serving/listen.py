@@ -1,11 +1,17 @@
-"""Listening: the socket a server binds before it starts anything slow, and Ctrl-C or SIGTERM
-turned into an exception so that a server cleans up (its workers, its private folder) on the way out."""
+"""Listening: the socket a server binds before it starts anything slow, and running the app on it
+until Ctrl-C or SIGTERM, turned into an exception so that a server cleans up (its workers, its
+private folder) on the way out. ``leaflets serve`` and ``leaflets desk`` both run this way."""
 
 from __future__ import annotations
 
+import signal
 import socket
+from collections.abc import Callable
+
+import uvicorn
 
 from leaflets.errors import UserError
+from leaflets.serving.guard import Guard
 
 
 class Stopped(KeyboardInterrupt):
@@ -27,3 +33,28 @@ def bind(host: str, port: int) -> socket.socket:
         raise UserError(f"cannot listen on {host}:{port}: {error.strerror}; choose another port with --port") from None
     sock.set_inheritable(False)
     return sock
+
+
+def run_until_stopped(sock: socket.socket, start: Callable[[], Guard], stop: Callable[[], None]) -> None:
+    """Serve ``start()``'s app on ``sock`` until Ctrl-C or SIGTERM; then ``stop()`` and close the socket.
+
+    ``start`` loads what the server needs (it may take a while) and returns the app. uvicorn
+    handles both signals while it serves, then raises them again: the handlers set here turn
+    them into ``Stopped`` (also while ``start`` runs), which ends the server quietly. ``stop``
+    (stop the workers, remove the private folder) runs however the server ends, an error
+    included, with the signals' handlers as they were, so a second Ctrl-C interrupts it as usual.
+    """
+    previous = {number: signal.signal(number, stop_signal) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        config = uvicorn.Config(start(), access_log=False, log_level="warning", lifespan="off",
+                                timeout_graceful_shutdown=1, server_header=False)
+        uvicorn.Server(config).run(sockets=[sock])
+    except Stopped:
+        pass
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        try:
+            stop()
+        finally:
+            sock.close()

@@ -20,8 +20,9 @@ from leaflets.formats import FORMATS
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
-from leaflets.render import engine
-from leaflets.render import job as job_module
+from leaflets.render import engine, layout, pdfs
+from leaflets.render.job import Job
+from leaflets.render.layout import PaddingGuesses
 from leaflets.render.prepare import prepare
 
 from tests.helpers.project import REPO, copy_project, run
@@ -43,12 +44,11 @@ def counted_layouts(monkeypatch):
     real = engine.lay_out
 
     def lay_out(html, *args):
-        calls.append(html.count(job_module.PADDING_MARKER))  # 1 unpadded, 0 padded
+        calls.append(html.count(layout.PADDING_MARKER))  # 1 unpadded, 0 padded
         return real(html, *args)
 
     monkeypatch.setattr(engine, "lay_out", lay_out)
-    monkeypatch.setattr(job_module, "_PADDING_GUESS", {})
-    monkeypatch.setattr(job_module, "_FORMAT_GUESS", {})
+    monkeypatch.setattr(layout, "GUESSES", PaddingGuesses())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # as make_pdfs sets it: fontTools stamps the time
     return calls
 
@@ -57,33 +57,32 @@ def counted_layouts(monkeypatch):
 def test_padding_guessed_from_the_branch_before_is_one_pass_and_the_same_bytes(a5_jobs, counted_layouts):
     first, second = a5_jobs
     fmt = FORMATS["a5"]
-    two_pass = job_module.lay_out_padded(first, fmt)
-    padding = job_module._PADDING_GUESS[("a5", first.title)]
+    two_pass = layout.lay_out_padded(first, fmt)
+    padding = layout.GUESSES.guess("a5", first.title)
     assert padding > 0, "the milia A5 needs a blank page; this test needs a padded leaflet"
     assert counted_layouts == [1, 0]  # no guess yet: learn the count, then pad
     counted_layouts.clear()
-    one_pass = job_module.lay_out_padded(second, fmt)
+    one_pass = layout.lay_out_padded(second, fmt)
     assert counted_layouts == [0], "the guess from the other branch should have been used"
     assert one_pass.pages == two_pass.pages and one_pass.pages % 4 == 0
     # the same bytes as the two-pass way for that branch
-    job_module._PADDING_GUESS.clear()
-    job_module._FORMAT_GUESS.clear()
-    assert job_module.lay_out_padded(second, fmt).pdf() == one_pass.pdf()
+    layout.GUESSES.forget()
+    assert layout.lay_out_padded(second, fmt).pdf() == one_pass.pdf()
 
 
 @pytest.mark.pdf
 def test_a_wrong_padding_guess_falls_back_to_two_passes(a5_jobs, counted_layouts):
     job = a5_jobs[0]
     fmt = FORMATS["a5"]
-    right = job_module.lay_out_padded(job, fmt)
-    padding = job_module._PADDING_GUESS[("a5", job.title)]
+    right = layout.lay_out_padded(job, fmt)
+    padding = layout.GUESSES.guess("a5", job.title)
     for wrong in {1, 2, 3} - {padding}:
-        job_module._PADDING_GUESS[("a5", job.title)] = wrong
+        layout.GUESSES.remember("a5", job.title, wrong)
         counted_layouts.clear()
-        document = job_module.lay_out_padded(job, fmt)
+        document = layout.lay_out_padded(job, fmt)
         assert counted_layouts == [0, 0]
         assert document.pages == right.pages and document.pdf() == right.pdf()
-        assert job_module._PADDING_GUESS[("a5", job.title)] == padding
+        assert layout.GUESSES.guess("a5", job.title) == padding
 
 
 @pytest.mark.pdf
@@ -167,7 +166,7 @@ def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs, pri
 def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp_path: Path, private_tmp: Path):
     path = project / "data/leaflets/milia.yaml"
     marker = "  - heading: When to get advice\n"
-    extra = "  - heading: Too long\n    body:\n" + "      - p: More words that will not fit on the panels.\n" * 30
+    extra = "  - heading: Too long\n    body:\n" + "      - p: More words that will not fit on the panels, so many.\n" * 40
     path.write_text(path.read_text().replace(marker, extra + marker, 1))
     tmp = private_tmp
     process = build_in(tmp, "--root", str(project), "build", "milia", "hydrafacial", "--format", "dl", "-j", "2",
@@ -279,7 +278,7 @@ with contextlib.redirect_stdout(printed):
 pdf = b""
 if "--render" in sys.argv:  # an A5 job, as a worker makes it
     import hashlib, pickle
-    from leaflets.render.job import make_pdfs
+    from leaflets.render.pdfs import make_pdfs
     pdf = make_pdfs(pickle.loads(bytes.fromhex(sys.stdin.read())))[0].data
 print(json.dumps({"started": started, "printed": printed.getvalue(), "subset": ffi.harfbuzz_subset is not None,
                   "engine": engine.engine_version(), "pdf": hashlib.sha256(pdf).hexdigest() if pdf else ""}))
@@ -298,7 +297,7 @@ cffi.FFI.dlopen = dlopen
 """
 
 
-def import_report(setup: str = "", job: job_module.Job | None = None) -> dict:
+def import_report(setup: str = "", job: Job | None = None) -> dict:
     import pickle
 
     done = subprocess.run([sys.executable, "-c", IMPORT_REPORT.replace("SETUP", setup)] + (["--render"] if job else []),
@@ -396,12 +395,12 @@ def test_a_failed_probe_is_tried_again_and_one_probe_serves_callers_at_once(monk
 def test_making_a_pdf_leaves_the_environment_as_it_was(a5_jobs, monkeypatch):
     """The content's date reaches fontTools through SOURCE_DATE_EPOCH only while the PDF is made:
     a release written later by the same process keeps its fixed zip timestamps."""
-    monkeypatch.setattr(job_module, "_USER_EPOCH", None)
+    monkeypatch.setattr(pdfs, "USER_EPOCH", None)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     seen = []
     real = engine.LaidOut.pdf
     monkeypatch.setattr(engine.LaidOut, "pdf", lambda self, *args: seen.append(os.environ.get("SOURCE_DATE_EPOCH"))
                         or real(self, *args))
-    job_module.make_pdfs(a5_jobs[0])
+    pdfs.make_pdfs(a5_jobs[0])
     assert seen == [str(a5_jobs[0].epoch)]
     assert "SOURCE_DATE_EPOCH" not in os.environ

@@ -22,7 +22,7 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render.engine import lay_out
-from leaflets.render.job import make_pdfs
+from leaflets.render.pdfs import make_pdfs
 from leaflets.render.prepare import prepare
 
 from tests.helpers.project import REPO, build_ok, copy_project, run
@@ -302,7 +302,8 @@ def test_a_personalised_a4_and_dl_show_the_box_in_the_room(library, fmt, tmp_pat
     assert "Bring this leaflet" in words  # the end of the 300-character note, not cut off
     # the box took the room's place (a DL sheet side may also hold a notes panel padding the content)
     rack = tmp_path / "rack.pdf"
-    rack.write_bytes(make_pdfs(prepare(library, personal_variant(library, "milia", "stoke-on-trent", fmt), TODAY))[0].data)
+    rack_job = prepare(library, personal_variant(library, "milia", "stoke-on-trent", fmt), TODAY)
+    rack.write_bytes(make_pdfs(rack_job)[0].data)
     notes = "Notes and questions for your appointment"
     on_rack = [" ".join(p.extract_text().split()).count(notes) for p in PdfReader(rack).pages]
     on_personal = [page.count(notes) for page in pages]

@@ -16,9 +16,12 @@ branch's colour).
 from __future__ import annotations
 
 import colorsys
+from typing import TYPE_CHECKING
 
 from leaflets.gate.findings import Finding
-from leaflets.project.model import Branch
+
+if TYPE_CHECKING:  # `leaflets build --help` names PREFIX: not the data model (pydantic, 0.14 s)
+    from leaflets.project.model import Branch
 
 MIN_CONTRAST = 4.5  # WCAG AA, body text
 FLOOR_CONTRAST = 3.0  # WCAG AA for large text: below it, no text is readable enough

@@ -28,9 +28,8 @@ from collections.abc import Iterable
 
 from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
-from leaflets.project.messages import LABELS
 from leaflets.project.plan import Variant
-from leaflets.project.translations import Entry, Translation, Translations
+from leaflets.project.translated import LABELS, Entry, Translation, Translations
 
 _ADDRESS = re.compile(
     r"(?:https?://)?[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}"  # an email address

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from leaflets.gate.findings import Finding
 from leaflets.project.approvals import seal_state, translation_seal
 from leaflets.project.load import Library
-from leaflets.project.messages import LABELS, SHARED, shared_messages
+from leaflets.project.messages import shared_messages
 from leaflets.project.plan import Variant
-from leaflets.project.translations import Coverage, Translation, Translations
+from leaflets.project.translated import LABELS, SHARED, Coverage, Translation, Translations
 
 
 @dataclass(frozen=True)
