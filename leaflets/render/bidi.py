@@ -12,6 +12,7 @@ marked in the templates (``{{ ltr }}``).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A web address (with or without its scheme) or an email address: labels joined by dots, ending in
 # a top-level domain of letters ("0.2" and "MIL-01" are not addresses).
@@ -29,3 +30,18 @@ def isolate_addresses(html: str) -> str:
     at = html.find("<body")
     end = html.index(">", at) if at >= 0 else 0  # the head (title, styles) is left as it is
     return html[:end] + _TEXT.sub(text, html[end:])
+
+
+def writing_direction(text: str) -> str:
+    """"ltr" or "rtl" by the text's first strong character (as HTML's ``dir="auto"``, which
+    WeasyPrint does not implement); "" when it has none (digits, punctuation): the page's own.
+
+    A note typed in English on an Urdu leaflet keeps its full stop at its end, and an Urdu
+    note on an English leaflet reads right to left."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""

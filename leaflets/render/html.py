@@ -30,7 +30,7 @@ from leaflets.project.load import Library
 from leaflets.project.model import Branch, Labels, Leaflet, Offer, Treatment
 from leaflets.project.plan import Variant
 from leaflets.project.translations import translated_library
-from leaflets.render.bidi import isolate_addresses
+from leaflets.render.bidi import isolate_addresses, writing_direction
 from leaflets.render.fonts import font_face_css, font_stack_css
 from leaflets.render.qr import qr_for
 from leaflets.render.typography import typeset
@@ -160,7 +160,7 @@ def _environment(templates: Path, root: Path) -> jinja2.Environment:
     # Audited: Jinja2's built-in filters and these; of the globals only range (capped by the
     # sandbox), dict, cycler, joiner and namespace remain.
     env.globals.pop("lipsum", None)
-    env.filters.update(long_date=_long_date_filter, display_url=display_url)
+    env.filters.update(long_date=_long_date_filter, display_url=display_url, direction=writing_direction)
     return env
 
 

@@ -319,3 +319,26 @@ def test_a_translation_is_personalised_in_its_language(tmp_path: Path):
                   "--lang", "pl", "--name", "Anna", "-o", tmp_path / "a4.pdf")
     assert refused.exit_code == 2
     assert "not built: milia in pl as a4" in refused.stderr and not (tmp_path / "a4.pdf").exists()
+
+
+@pytest.mark.pdf
+def test_an_english_note_on_an_urdu_leaflet_keeps_its_full_stop_at_its_end(library):
+    import pypdfium2
+
+    note = PersonalNote.from_form(name="Sam Khan", note="Use the cream twice a day.", practitioner="Dr Jo Bloggs")
+    pdf = render_personal(library, personal_variant(library, "milia", "stoke-on-trent", "large-print", "ur"),
+                          TODAY, note)
+    document = pypdfium2.PdfDocument(pdf)
+    found = []
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        chars = [textpage.get_text_range(i, 1) for i in range(textpage.count_chars())]
+        joined = "".join(chars)
+        at = joined.find("a day")
+        if at >= 0:  # the y of "day" and the full stop after it, left to right as printed
+            y_left = textpage.get_charbox(at + 4)[0]
+            stop = next(i for i in range(at + 5, len(chars)) if chars[i] == ".")
+            found.append((y_left, textpage.get_charbox(stop)[0]))
+    assert found, "the note is not in the Urdu large print"
+    for y_left, stop_left in found:
+        assert stop_left > y_left, "the full stop is printed before the note, not after it"
