@@ -166,7 +166,8 @@ def test_no_file_left_in_the_temp_folder_after_a_build(tmp_path: Path, jobs, pri
 def test_no_file_left_in_the_temp_folder_after_a_failed_build(project: Path, tmp_path: Path, private_tmp: Path):
     path = project / "data/leaflets/milia.yaml"
     marker = "  - heading: When to get advice\n"
-    extra = "  - heading: Too long\n    body:\n" + "      - p: More words that will not fit on its panels.\n" * 40
+    paragraph = "      - p: More words that will not fit on the panels of this leaflet.\n"  # two lines each
+    extra = "  - heading: Too long\n    body:\n" + paragraph * 40
     path.write_text(path.read_text().replace(marker, extra + marker, 1))
     tmp = private_tmp
     process = build_in(tmp, "--root", str(project), "build", "milia", "hydrafacial", "--format", "dl", "-j", "2",
