@@ -73,8 +73,8 @@ def kill_rounds(out: Path, seed: int, rounds: int) -> None:
     finished = subprocess.run(BUILD + ["--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     assert "another build is writing" not in finished.stderr
-    # 8 A4s (milia in en-GB, pl and ur at 2 branches, hydrafacial, microdermabrasion) + 4 DLs
-    assert len([o for o in manifest(out)["outputs"] if o["kind"] != "thumbnail"]) == 12
+    # 8 A4s and 8 DLs: milia in en-GB, pl and ur at 2 branches, hydrafacial, microdermabrasion
+    assert len([o for o in manifest(out)["outputs"] if o["kind"] != "thumbnail"]) == 16
     assert_all_listed_outputs_intact(out)  # also: no temporary file left
     assert not list(out.glob(".release-*"))
 
