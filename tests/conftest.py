@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.project import build_ok, copy_project
+from tests.helpers.project import IN_CLI_RUN, build_ok, copy_project
 from tests.helpers.shared import shared_folder
 
 
@@ -33,6 +33,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item._id = coerce_node_id(item.nodeid + suffix)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_build_pool():
+    """Builds run through the CLI in this process (``tests.helpers.project.run``) that ask for one
+    worker or leave the number to the default, with the default time limit, render in one worker pool
+    kept warm for this pytest process, as ``leaflets serve`` keeps its own (``commands.build.run``'s
+    ``pool``): a test build no longer forks fresh workers that each load the fonts again. A build that
+    asks for more workers or another time limit, one whose ``WorkerPool`` a test replaced
+    (tests/project/test_bad_inputs.py), a call of ``commands.build.run`` in a test and a build in a
+    subprocess start their own pool as before."""
+    from leaflets.commands import build as build_module
+    from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS, WorkerPool
+
+    real_run = build_module.run
+    kept: list[WorkerPool] = []
+
+    def run(request, progress=None, say=None, pool=None):
+        if (IN_CLI_RUN[0] and pool is None and request.jobs in (None, 1)
+                and request.timeout == DEFAULT_TIMEOUT_SECONDS and build_module.WorkerPool is WorkerPool):
+            if not kept:
+                kept.append(WorkerPool(1))
+            pool = kept[0]
+        return real_run(request, progress, say, pool)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_module, "run", run)
+        yield
+    for pool in kept:
+        pool.close()
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the default project that a test may change."""
@@ -44,7 +74,9 @@ def default_build(tmp_path_factory) -> tuple[Path, dict]:
     """Every default English variant, built once for the whole run and shared by the xdist workers:
     (out folder, manifest). Tests only read it. The shipped translations of milia are in
     ``translated_build``."""
-    out = shared_folder(tmp_path_factory, "default-build", lambda folder: build_ok(folder, "--lang", "en-GB"))
+    # Two workers of its own (not the warm pool's one): the other xdist worker may be waiting for it.
+    out = shared_folder(tmp_path_factory, "default-build",
+                        lambda folder: build_ok(folder, "--lang", "en-GB", "--jobs", "2"))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["outputs"], "the default build lists no outputs"
     return out, manifest
