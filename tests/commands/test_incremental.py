@@ -21,13 +21,6 @@ from tests.helpers.project import REPO, run
 pytestmark = pytest.mark.pdf
 
 
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "leaflets", *map(str, args)], cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, **(env or {})},
-    )
-
-
 @pytest.mark.slow
 def test_same_inputs_give_identical_bytes_across_processes(tmp_path: Path):
     first, second = tmp_path / "a", tmp_path / "b"
@@ -124,7 +117,8 @@ def _default_signals() -> None:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_build_leaves_every_listed_output_whole(tmp_path: Path, signum):
     out = tmp_path / "out"
-    assert cli("build", "milia", "--format", "a4", "--out", out).returncode == 0  # a previous good build
+    # A previous good build (in this process: only the interrupted one needs a process of its own).
+    assert run("--root", REPO, "build", "milia", "--format", "a4", "--out", out).exit_code == 0
     process = subprocess.Popen(
         [sys.executable, "-m", "leaflets", "build", "--force", "--jobs", "2", "--out", str(out)],
         cwd=REPO, stderr=subprocess.PIPE, text=True, preexec_fn=_default_signals,
