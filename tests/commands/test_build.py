@@ -156,7 +156,7 @@ treatments: [chemical-peel]
 def test_branch_with_booking_url_gets_links_and_a_booking_qr(project, tmp_path):
     (project / "data/branches/test-branch.yaml").write_text(BOOKING_BRANCH)
     out = tmp_path / "out"
-    result = run("--root", project, "build", "milia", "--branch", "test-branch", "--out", out)
+    result = run("--root", project, "build", "milia", "--branch", "test-branch", "--format", "a4", "--out", out)
     assert result.exit_code == 0, result.output
     reader = open_pdf(out / "test-branch/milia-a4.pdf")
     uris = link_uris(reader)

@@ -18,7 +18,8 @@ from tests.helpers.project import REPO
 
 pytestmark = pytest.mark.pdf
 
-ROUNDS = 14  # two sequences of 7, each killed at its own random moments (seeds 9 and 10)
+ROUNDS = 8  # two sequences of 4, each killed at its own random moments (seeds 9 and 10)
+EARLIEST, LATEST = 0.2, 3.0  # seconds after the start: from the imports to PDFs being written
 # Three leaflets (4 variants): 8 PDFs and 4 thumbnails, still being made when each kill comes (0.2-3 s).
 BUILD = [sys.executable, "-m", "leaflets", "build", "milia", "hydrafacial", "microdermabrasion", "--jobs", "2",
          "--format", "a4", "--format", "dl"]
@@ -50,13 +51,23 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
 
 
+def moments(seed: int, rounds: int) -> list[float]:
+    """When to kill each round: a random moment in each of ``rounds`` equal slices of the build's
+    first seconds, in a random order, so that a few rounds still reach every stage of the build
+    (starting, checking, rendering, writing), wherever the random draws fall."""
+    chance = random.Random(seed)
+    step = (LATEST - EARLIEST) / rounds
+    found = [EARLIEST + step * (k + chance.random()) for k in range(rounds)]
+    chance.shuffle(found)
+    return found
+
+
 def kill_rounds(out: Path, seed: int, rounds: int) -> None:
     """``rounds`` builds into ``out``, each killed with SIGKILL at a random moment, checking after each."""
-    chance = random.Random(seed)
     command = BUILD + ["--force", "--out", str(out)]
-    for round_ in range(rounds):
+    for round_, moment in enumerate(moments(seed, rounds)):
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(chance.uniform(0.2, 3.0))
+        time.sleep(moment)
         below = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         _, errors = process.communicate(timeout=30)

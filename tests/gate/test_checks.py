@@ -122,7 +122,8 @@ def test_phone_is_printed_in_national_format(project: Path, tmp_path: Path):
     path = project / "data/branches/wolverhampton.yaml"
     path.write_text(path.read_text().replace("phone: 01902 212163", "phone: '+44 1902212163'"))
     out = tmp_path / "out"
-    assert run("--root", project, "build", "milia", "--branch", "wolverhampton", "--out", out).exit_code == 0
+    assert run("--root", project, "build", "milia", "--branch", "wolverhampton", "--format", "a4",
+               "--out", out).exit_code == 0
     from tests.helpers.pdf import open_pdf, text
 
     assert "01902 212163" in text(open_pdf(out / "wolverhampton/milia-a4.pdf"))

@@ -47,9 +47,14 @@ def zipped(path: Path) -> set[str]:
 @pytest.mark.slow
 def test_a_release_holds_exactly_the_checked_variants(project: Path, tmp_path: Path):
     out = tmp_path / "out"
-    # An earlier, ungated build left drafts (of milia and another leaflet, for both branches) and print-shop files.
-    assert run("--root", project, "build", "milia", "hydrafacial", "--out", out).exit_code == 0
-    assert run("--root", project, "build", "milia", "--for", "print-shop", "--out", out).exit_code == 0
+    # An earlier, ungated build left drafts (of milia and another leaflet, for both branches) and a print-shop
+    # file: one format of each is enough to be left over (the release builds every format of milia again).
+    assert run("--root", project, "build", "milia", "hydrafacial", "--format", "a4", "--out", out).exit_code == 0
+    assert run("--root", project, "build", "milia", "--format", "a4", "--for", "print-shop",
+               "--out", out).exit_code == 0
+    left = set(digests(out))
+    assert {"wolverhampton/milia-a4.pdf", "stoke-on-trent/hydrafacial-a4.pdf",
+            "stoke-on-trent/milia-a4-print-shop.pdf"} <= left
     release_ready(project, "milia")
     result = run("--root", project, "build", "milia", "--branch", "stoke-on-trent", "--release",
                  "--today", TODAY, "--out", out)
@@ -60,6 +65,7 @@ def test_a_release_holds_exactly_the_checked_variants(project: Path, tmp_path: P
     assert set(verify_sums(release)) == {"stoke-on-trent.zip", "release.json"}
     listed = {o["path"] for o in json.loads((release / "release.json").read_text())["outputs"]}
     assert listed == MILIA_FILES
+    assert left - MILIA_FILES, "nothing was left over for the release to leave out"
     assert not list(out.glob(".release-*")), "a staging folder was left behind"
 
 

@@ -57,7 +57,7 @@ def test_branch_name_products_and_price_are_shown_when_given(project: Path, tmp_
         content.replace("  - id: chemical-peel\n", "  - id: chemical-peel\n    price: 95\n    price_from: true\n")
     )
     out = tmp_path / "out"
-    result = run("--root", project, "build", "chemical-peel", "--out", out)
+    result = run("--root", project, "build", "chemical-peel", "--format", "a4", "--out", out)  # the A4s are read
     assert result.exit_code == 0, result.output
     stoke = text(open_pdf(out / "stoke-on-trent/chemical-peel-a4.pdf"))
     wolves = text(open_pdf(out / "wolverhampton/chemical-peel-a4.pdf"))
@@ -78,7 +78,8 @@ def test_branch_name_for_a_treatment_heads_its_leaflet(default_build):
 def test_draft_shows_the_mark_and_approved_does_not(project: Path, tmp_path: Path):
     approve(project, "milia")
     out = tmp_path / "out"
-    result = run("--root", project, "build", "milia", "hydrafacial", "--branch", "stoke-on-trent", "--out", out)
+    result = run("--root", project, "build", "milia", "hydrafacial", "--branch", "stoke-on-trent", "--format", "a4",
+                 "--out", out)  # the A4s are read; every format's mark: tests/render/test_print.py
     assert result.exit_code == 0, result.output
     approved = open_pdf(out / "stoke-on-trent/milia-a4.pdf")
     draft = open_pdf(out / "stoke-on-trent/hydrafacial-a4.pdf")
@@ -109,7 +110,7 @@ def test_release_refuses_drafts_one_line_each(tmp_path: Path):
 def test_release_refuses_an_overdue_leaflet_and_builds_a_current_one(project: Path, tmp_path: Path):
     release_ready(project, "milia", approved="2023-06-01")
     out = tmp_path / "out"
-    result = run("--root", project, "build", "milia", "--release", "--today", TODAY, "--out", out)
+    result = run("--root", project, "build", "milia", "--format", "a4", "--release", "--today", TODAY, "--out", out)
     assert result.exit_code == 2
     assert "milia: review overdue since 2025-06-01" in result.stderr
     assert not list(out.rglob("*.pdf")) if out.exists() else True
@@ -119,7 +120,7 @@ def test_release_refuses_an_overdue_leaflet_and_builds_a_current_one(project: Pa
     again = seal("milia", "Dr Test Person", "Consultant Dermatologist", root=project, date=dt.date(2026, 10, 1))
     assert again.approval.version == "1.1"
     assert again.approval.changes == "reviewed again, no change to the clinical text"
-    result = run("--root", project, "build", "milia", "--release", "--today", TODAY, "--out", out)
+    result = run("--root", project, "build", "milia", "--format", "a4", "--release", "--today", TODAY, "--out", out)
     assert result.exit_code == 0, result.output
     assert json.loads((out / "manifest.json").read_text())["outputs"]
 

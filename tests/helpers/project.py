@@ -27,9 +27,17 @@ def copy_project(target: Path, translations: bool = False) -> Path:
     return target
 
 
+#: True while ``run`` invokes the CLI: a build it starts may render in the run's warm pool (conftest.py)
+IN_CLI_RUN = [False]
+
+
 def run(*args: str | Path):
     """Invoke the CLI in-process, as a user would from the shell."""
-    return CliRunner().invoke(main, [str(a) for a in args])
+    IN_CLI_RUN[0] = True
+    try:
+        return CliRunner().invoke(main, [str(a) for a in args])
+    finally:
+        IN_CLI_RUN[0] = False
 
 
 def build_ok(out: Path, *args: str, root: Path = REPO) -> Path:

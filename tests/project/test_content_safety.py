@@ -1,7 +1,8 @@
 """The safety fixes of the third clinical review (issue 21, items 1-5), read from real PDFs.
 
-One small build (A5, English, the leaflets that carry the fixes) serves every test; each test
-also asserts that the old, wrong wording is gone.
+The A5 English PDFs of the leaflets that carry the fixes (the run's shared default build) serve
+every test but those that change the branch data; each test also asserts that the old, wrong
+wording is gone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 from tests.helpers.pdf import link_uris, open_pdf, text
 from tests.helpers.project import build_ok
 
-# The module fixture pdfs builds and reads four leaflets: all on one xdist worker, so it is made once.
+# The module fixture pdfs reads four leaflets' PDFs: all on one xdist worker, so they are read once.
 pytestmark = [pytest.mark.xdist_group("content-safety"), pytest.mark.pdf]
 
 LEAFLETS = ("chemical-peel", "hydrafacial", "fractional-resurfacing", "milia")
@@ -19,10 +20,11 @@ TREATMENT_LEAFLETS = ("chemical-peel", "hydrafacial", "fractional-resurfacing")
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, str]:
-    """{"branch/leaflet": text} for the A5 English PDFs of LEAFLETS, both branches."""
-    out = build_ok(tmp_path_factory.mktemp("safety"), *LEAFLETS, "--format", "a5", "--lang", "en-GB")
-    found = sorted(out.glob("*/*-a5.pdf"))
+def pdfs(default_build) -> dict[str, str]:
+    """{"branch/leaflet": text} for the A5 English PDFs of LEAFLETS, both branches (from the run's
+    shared build of every default English variant)."""
+    out, _ = default_build
+    found = sorted(p for p in out.glob("*/*-a5.pdf") if p.name.removesuffix("-a5.pdf") in LEAFLETS)
     assert len(found) >= 6, found  # Stoke: 4 leaflets; Wolverhampton: chemical peel and milia
     return {f"{p.parent.name}/{p.name.removesuffix('-a5.pdf')}": text(open_pdf(p)) for p in found}
 

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.helpers.browser import ARGS, Requests, chromium_path, serious
-from tests.helpers.project import build_ok
 
 # One browser for the module, whose requests the last test reads: all on one xdist worker, in order.
 pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.pdf, pytest.mark.browser]
@@ -212,11 +211,10 @@ def test_axe_finds_no_serious_problem_in_any_web_leaflet(browser, default_build,
 
 
 @pytest.fixture(scope="module")
-def translated_web(tmp_path_factory) -> Path:
-    """The shipped Polish and Urdu milia web pages (the default build fixture is English only)."""
-    out = build_ok(tmp_path_factory.mktemp("translated-web"), "milia", "--branch", "stoke-on-trent", "--format", "web",
-                   "--lang", "pl", "--lang", "ur", "-j1")
-    return out / "stoke-on-trent"
+def translated_web(translated_build) -> Path:
+    """The shipped Polish and Urdu milia web pages (the default build fixture is English only): the
+    run's shared translated build."""
+    return translated_build
 
 
 def test_translated_web_pages_read_in_their_language_and_direction(browser, translated_web, shots):

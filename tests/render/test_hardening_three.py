@@ -69,6 +69,7 @@ ODD_PATHS = [b"/files/%00", b"/files/a%00b.html", b"/files/%00/../index.html", b
              b"/page/%00/1.png", b"/files/\x00", b"/files/%0a", b"/files/%ff%fe"]
 
 
+@pytest.mark.xdist_group("preview-server")  # its module fixture is made once, on one worker
 @pytest.mark.parametrize("path", ODD_PATHS, ids=[repr(p)[2:-1] for p in ODD_PATHS])
 def test_an_odd_path_gets_a_4xx_and_one_log_line(preview, path):
     port, log = preview
@@ -82,6 +83,7 @@ def test_an_odd_path_gets_a_4xx_and_one_log_line(preview, path):
     assert "Traceback" not in log.read_text(errors="replace")
 
 
+@pytest.mark.xdist_group("preview-server")  # its module fixture is made once, on one worker
 def test_a_path_cannot_forge_a_log_line_or_reach_the_terminal(preview):
     port, log = preview
     start = len(log.read_bytes())
@@ -99,11 +101,13 @@ def test_a_path_cannot_forge_a_log_line_or_reach_the_terminal(preview):
 
 @pytest.mark.parametrize("host", [b"127.0.0.1:{port}.evil.example", b"127.0.0.1.evil.example:{port}",
                                   b"127.0.0.1:{port}:evil", b"localhost:{port}@evil.example", b"evil.example"])
+@pytest.mark.xdist_group("preview-server")  # its module fixture is made once, on one worker
 def test_a_host_that_only_starts_like_loopback_is_refused(preview, host):
     port, _ = preview
     assert raw_request(port, b"/", host.replace(b"{port}", str(port).encode())) == 403
 
 
+@pytest.mark.xdist_group("preview-server")  # its module fixture is made once, on one worker
 def test_loopback_hosts_are_still_served(preview):
     port, _ = preview
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1"):
@@ -336,6 +340,7 @@ DAMAGE = {
 }
 
 
+@pytest.mark.xdist_group("shards")  # its module fixture is made once, on one worker
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 @pytest.mark.parametrize("release", [False, True], ids=["merge", "release"])
 def test_a_damaged_shard_manifest_is_an_error_naming_it(shards, tmp_path, damage, release):
@@ -356,6 +361,7 @@ def test_a_damaged_shard_manifest_is_an_error_naming_it(shards, tmp_path, damage
     assert not (out / "manifest.json").exists() and not (out / "release").exists()
 
 
+@pytest.mark.xdist_group("shards")  # its module fixture is made once, on one worker
 def test_a_missing_shard_manifest_is_an_error_naming_it(shards, tmp_path):
     project, copies = _copies(shards, tmp_path)
     (copies[0] / "manifest.json").unlink()
@@ -377,6 +383,7 @@ def _forge(folder: Path, path: str, data: bytes) -> None:
 
 @pytest.mark.parametrize("path", ["{branch}/extra.html", "{branch}/milia-a4 copy.pdf", "extra.html",
                                   "{other}/milia-a4.pdf", "{branch}/thumbs/milia-dl.png", "{branch}/milia-zz.pdf"])
+@pytest.mark.xdist_group("shards")  # its module fixture is made once, on one worker
 @pytest.mark.parametrize("release", [False, True], ids=["merge", "release"])
 def test_a_shard_cannot_add_a_file_its_variants_do_not_build(shards, tmp_path, path, release):
     project, copies = _copies(shards, tmp_path)
@@ -405,6 +412,7 @@ def test_a_shard_cannot_add_a_file_its_variants_do_not_build(shards, tmp_path, p
         assert not written.is_file() or b"<script>" not in written.read_bytes(), written
 
 
+@pytest.mark.xdist_group("shards")  # its module fixture is made once, on one worker
 def test_clean_shards_still_merge(shards, tmp_path):
     project, copies = _copies(shards, tmp_path)
     out = tmp_path / "merged"
@@ -426,6 +434,7 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.xdist_group("release-swap")  # its module fixture is made once, on one worker
 @pytest.mark.parametrize("leftover", ["link to a folder", "link to a file", "dangling link", "file", "folder"])
 def test_a_leftover_release_swap_is_cleared_without_following_it(built, tmp_path, leftover):
     """The release is swapped in through out/.release-old: whatever an interrupted run (or anyone)

@@ -22,6 +22,9 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.plan import plan_variants
 from leaflets.render.engine import lay_out
+from leaflets.render.foryou import lay_out_personal
+from leaflets.render.job import check_text_inside
+from leaflets.render.layout import lay_out_padded
 from leaflets.render.pdfs import make_pdfs
 from leaflets.render.prepare import prepare
 
@@ -47,11 +50,17 @@ def details(note: str = NOTE) -> PersonalNote:
 
 
 @pytest.fixture(scope="module")
-def milia(tmp_path_factory) -> Path:
-    """Milia at one branch in every print format, in English, Polish and Urdu (the rack copies)."""
-    out = tmp_path_factory.mktemp("room")
-    args = [a for f in PRINTED for a in ("--format", f)]
-    return build_ok(out, "milia", "--branch", "stoke-on-trent", *args) / "stoke-on-trent"
+def milia(tmp_path_factory, default_build, translated_build) -> Path:
+    """Milia at one branch in every print format, in English, Polish and Urdu (the rack copies), with
+    the branch's catalogue: links to the run's shared builds (English: ``default_build``; Polish and
+    Urdu: ``translated_build``), so that nothing is built again for this module."""
+    folder = tmp_path_factory.mktemp("room")
+    english = default_build[0] / "stoke-on-trent"
+    files = [english / "index.html", *english.glob("milia-*.pdf"), *translated_build.glob("milia-*.pdf")]
+    for file in files:
+        (folder / file.name).symlink_to(file)
+    assert {pdf_name(fmt, lang) for fmt in PRINTED for lang in LANGS} <= {file.name for file in files}
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +284,13 @@ def all_variants(library) -> list:
 @pytest.mark.parametrize("fmt", PRINTED)
 def test_every_leaflet_branch_language_and_format_is_personalised_with_a_300_character_note(library, fmt):
     """Every combination personalises with a name, appointment, practitioner and a 300-character
-    note, on the rack copy's pages (large print may grow): laid out in this process, both ways."""
+    note, on the rack copy's pages (large print may grow): laid out in this process, both ways.
+
+    Laid out, not written: the personalised layout is the one ``make_pdfs`` makes (the box must
+    stay inside its room, else ``NoteDoesNotFit``; no text may run off a page), and the pages
+    compared are the laid-out pages (the DL's six panels, not the two sides of its imposed
+    sheet). Writing the PDFs is checked by the tests that read them (below, and
+    tests/commands/test_personalise.py)."""
     variants = [v for v in all_variants(library) if v.format == fmt]
     every = {v.leaflet for v in plan_variants(library)}
     assert len(variants) >= 10 and {v.lang for v in variants} >= set(LANGS)
@@ -283,8 +298,12 @@ def test_every_leaflet_branch_language_and_format_is_personalised_with_a_300_cha
     for variant in variants:
         job = personal_job(library, personal_variant(library, variant.leaflet, variant.branch, variant.format,
                                                      variant.lang), TODAY, details())
-        personal = make_pdfs(job)[0]
-        rack = make_pdfs(prepare(library, variant, TODAY))[0]
+        layout = FORMATS[variant.format]
+        personal = lay_out_personal(job, layout)
+        check_text_inside(personal.escaping_text(), job)
+        rack_job = prepare(library, variant, TODAY)
+        rack = lay_out_padded(rack_job, layout)
+        check_text_inside(rack.escaping_text(), rack_job)
         if variant.format == "large-print":
             assert personal.pages >= rack.pages, variant.name
         else:

@@ -21,7 +21,7 @@ from leaflets.render.fonts import faces, font_stack_css
 from leaflets.render.impose import booklet_sheets, dl_slots
 
 from tests.helpers.pdf import PT_PER_MM
-from tests.helpers.project import REPO, build_ok, copy_project, run
+from tests.helpers.project import build_ok, copy_project, run
 from tests.helpers.shared import shared_folder
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -35,15 +35,14 @@ def build(root: Path, out: Path, *args: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def urdu(tmp_path_factory) -> Path:
-    return shared_folder(tmp_path_factory, "ur-a5",
-                         lambda out: build(REPO, out, "--lang", "ur", "--format", "a5")) / "stoke-on-trent"
+def urdu(translated_build) -> Path:
+    """The shipped Urdu milia at Stoke-on-Trent (A5 and its booklet among them): the run's shared build."""
+    return translated_build
 
 
 @pytest.fixture(scope="module")
-def polish(tmp_path_factory) -> Path:
-    return shared_folder(tmp_path_factory, "pl-a5",
-                         lambda out: build(REPO, out, "--lang", "pl", "--format", "a5")) / "stoke-on-trent"
+def polish(translated_build) -> Path:
+    return translated_build
 
 
 # Entries marked not applicable in a copy of the project, so that the Urdu text fits the two A4
