@@ -13,14 +13,28 @@ import pytest
 from tests.helpers.project import IN_CLI_RUN, build_ok, copy_project
 from tests.helpers.shared import shared_folder
 
+#: the modules whose tests take longest (docs/benchmarks.md, "The test suite"), run first so that the
+#: last minutes are many short tests shared by both workers, not one long module on one worker alone
+LONGEST_FIRST = (
+    "tests/commands/test_kill.py", "tests/commands/test_incremental.py", "tests/render/test_room.py",
+    "tests/desk/test_desk_browser.py", "tests/publish/test_browser.py", "tests/preview/test_serve.py",
+    "tests/render/test_hardening.py", "tests/gate/test_gate.py", "tests/render/test_fast_path.py",
+    "tests/project/test_content.py", "tests/commands/test_reliability.py", "tests/render/test_hostile_text.py",
+)
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker by the ``@group`` its
+    """The longest modules first, each kept whole (its module fixtures are set up once); every xdist
+    worker collects the same order.
+
+    ``--dist loadgroup`` sends the tests of one ``xdist_group`` to one worker by the ``@group`` its
     worker adds to each test's id. pytest-xdist 3.8 adds it to ``item._nodeid``, which pytest 9.2 no
     longer reads (a node's id is ``item._id``): every group was split between the workers, and each
     worker set up the group's module fixture (a desk, a server, a browser, a build) again. Added
     here where xdist's own did not take."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
     if not getattr(config.option, "loadgroup", False):  # set in an xdist worker under --dist loadgroup
         return
     from _pytest.nodeid import coerce_node_id

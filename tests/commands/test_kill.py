@@ -18,7 +18,7 @@ from tests.helpers.project import REPO
 
 pytestmark = pytest.mark.pdf
 
-ROUNDS = 8  # two sequences of 4, each killed at its own random moments (seeds 9 and 10)
+ROUNDS = 4  # two sequences of 2 (seeds 9 and 10): together, one kill in each quarter of the build's first seconds
 EARLIEST, LATEST = 0.2, 3.0  # seconds after the start: from the imports to PDFs being written
 # Three leaflets (4 variants): 8 PDFs and 4 thumbnails, still being made when each kill comes (0.2-3 s).
 BUILD = [sys.executable, "-m", "leaflets", "build", "milia", "hydrafacial", "microdermabrasion", "--jobs", "2",
@@ -51,21 +51,23 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent's bookkeeping is left
 
 
-def moments(seed: int, rounds: int) -> list[float]:
-    """When to kill each round: a random moment in each of ``rounds`` equal slices of the build's
-    first seconds, in a random order, so that a few rounds still reach every stage of the build
-    (starting, checking, rendering, writing), wherever the random draws fall."""
+def moments(seed: int, sequence: int, sequences: int) -> list[float]:
+    """When to kill each round of one of ``sequences`` sequences: ROUNDS equal slices of the build's
+    first seconds are dealt out between the sequences (this one takes every ``sequences``-th from
+    ``sequence``), and each round is a random moment in its slice, in a random order. So the
+    sequences together kill once in every slice, reaching every stage of the build (starting,
+    checking, rendering, writing) wherever the random draws fall."""
     chance = random.Random(seed)
-    step = (LATEST - EARLIEST) / rounds
-    found = [EARLIEST + step * (k + chance.random()) for k in range(rounds)]
+    step = (LATEST - EARLIEST) / ROUNDS
+    found = [EARLIEST + step * (k + chance.random()) for k in range(sequence, ROUNDS, sequences)]
     chance.shuffle(found)
     return found
 
 
-def kill_rounds(out: Path, seed: int, rounds: int) -> None:
-    """``rounds`` builds into ``out``, each killed with SIGKILL at a random moment, checking after each."""
+def kill_rounds(out: Path, seed: int, sequence: int, sequences: int) -> None:
+    """Its share of the ROUNDS builds into ``out``, each killed with SIGKILL at a random moment, checking after each."""
     command = BUILD + ["--force", "--out", str(out)]
-    for round_, moment in enumerate(moments(seed, rounds)):
+    for round_, moment in enumerate(moments(seed, sequence, sequences)):
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(moment)
         below = descendants(process.pid)
@@ -94,7 +96,8 @@ def kill_rounds(out: Path, seed: int, rounds: int) -> None:
 def test_kill_9_at_random_moments_keeps_every_promise(tmp_path: Path):
     # ROUNDS rounds in all, as two sequences into two output folders side by side (half the wait).
     with ThreadPoolExecutor(2) as pool:
-        sequences = [pool.submit(kill_rounds, tmp_path / f"out-{seed}", seed, ROUNDS // 2) for seed in (9, 10)]
+        sequences = [pool.submit(kill_rounds, tmp_path / f"out-{seed}", seed, index, 2)
+                     for index, seed in enumerate((9, 10))]
         for sequence in sequences:
             sequence.result()
 

@@ -146,7 +146,7 @@ def build_in(tmp: Path, *args: str, **popen) -> subprocess.Popen:
     tmp.mkdir(exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "leaflets", *args], cwd=REPO, text=True, stderr=subprocess.PIPE,
-        env={**os.environ, "TMPDIR": str(tmp)}, **popen,
+        env={**os.environ, "TMPDIR": str(tmp), "PYTHONFAULTHANDLER": "1"}, **popen,
     )
 
 
@@ -189,7 +189,11 @@ def test_no_file_left_in_the_temp_folder_after_an_interrupted_build(tmp_path: Pa
             break  # a render has happened: its process has a font folder
     assert list(tmp.iterdir()), "the rendering process should have a font folder by now"
     process.send_signal(signum)
-    process.communicate(timeout=60)
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # say where it waits: faulthandler prints every thread on SIGABRT
+        process.send_signal(signal.SIGABRT)
+        pytest.fail(f"the build did not stop within 60 s of the signal:\n{process.communicate(timeout=30)[1][-8000:]}")
     assert process.returncode != 0
     assert not list(tmp.iterdir())
 
