@@ -18,6 +18,7 @@ job's HTML, so the worker is answering by the time the job is ready.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -36,6 +37,7 @@ from leaflets.render.job import Job, RenderedFile
 
 DEFAULT_TIMEOUT_SECONDS = 120.0  # per job; a normal leaflet takes under 2 s
 START_TIMEOUT_SECONDS = 60.0  # for the first worker to import WeasyPrint
+JOIN_SECONDS = (10.0, 5.0)  # closing the pool: for the workers to finish, then for a second stop
 PR_SET_PDEATHSIG = 1
 
 # What a job hands back: its files, or None and the reason it failed.
@@ -248,11 +250,25 @@ class WorkerPool:
             self._pool.stop()
         else:
             self._pool.close()
-        self._pool.join(timeout=10)
-        if self._pool.active:  # pragma: no cover - a worker ignored the request
+        first, second = JOIN_SECONDS
+        if not self._joined(first) or self._pool.active:
+            # pebble's join of a stopped pool waits without a limit for its task scheduler's thread,
+            # and once in many Ctrl-Cs that thread misses the stop (seen: a build that never ended).
+            # A second stop and join sends it the stop again; the build ends either way.
             self._pool.stop()
-            self._pool.join(timeout=5)
+            self._joined(second)
         shutil.rmtree(self._scratch, ignore_errors=True)  # whatever a worker left, even one that was killed
+
+    def _joined(self, seconds: float) -> bool:
+        """pebble's ``join``, waited for at most ``seconds``: True when it returned in time."""
+        def join() -> None:
+            with contextlib.suppress(TimeoutError):  # a closed pool's jobs still running: stopped next
+                self._pool.join(timeout=seconds)
+
+        joiner = threading.Thread(target=join, name="leaflets-pool-join", daemon=True)
+        joiner.start()
+        joiner.join(seconds + 1)
+        return not joiner.is_alive()
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -23,3 +23,63 @@ def test_a_temp_folder_too_long_for_the_workers_socket_is_one_clear_message(tmp_
     assert "Traceback" not in done.stderr
     assert "set TMPDIR to a shorter folder" in done.stderr and str(long) in done.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+class _StuckPool:
+    """Stands in for pebble's pool when its join of a stopped pool never returns (its task scheduler
+    thread missed the stop): only a second stop and join send it the stop again, or nothing does."""
+
+    def __init__(self, unstuck_by_second_join: bool) -> None:
+        import threading
+
+        self.calls: list[str] = []
+        self.released = threading.Event()
+        self.unstuck = unstuck_by_second_join
+        self.active = True
+
+    def stop(self) -> None:
+        self.calls.append("stop")
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+    def join(self, timeout: float | None = None) -> None:
+        self.calls.append("join")
+        if self.calls.count("join") > 1 and self.unstuck:
+            self.released.set()
+        self.released.wait()  # the first join waits until the second arrives (or for ever)
+        self.active = False
+
+
+def _closed_in(pool, monkeypatch, stuck: _StuckPool) -> float:
+    import threading
+    import time
+
+    from leaflets.render import workers
+
+    monkeypatch.setattr(workers, "JOIN_SECONDS", (0.2, 0.2))
+    real = pool._pool
+    pool._pool = stuck
+    started = time.monotonic()
+    closing = threading.Thread(target=pool.close, kwargs={"interrupted": True}, daemon=True)
+    try:
+        closing.start()
+        closing.join(5)  # a close that waits for ever fails the test instead of hanging it
+        assert not closing.is_alive(), "closing the pool waits for pebble's join without a limit"
+    finally:
+        real.stop()
+        real.join()
+    return time.monotonic() - started
+
+
+def test_closing_an_interrupted_pool_ends_when_pebble_s_join_hangs(monkeypatch, tmp_path):
+    from leaflets.render.workers import WorkerPool
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    for unstuck in (True, False):  # a second stop and join frees it, or the build ends without waiting
+        stuck = _StuckPool(unstuck)
+        seconds = _closed_in(WorkerPool(1), monkeypatch, stuck)
+        assert seconds < 5, seconds
+        assert stuck.calls == ["stop", "join", "stop", "join"]
+        assert stuck.released.is_set() == unstuck
+        stuck.released.set()  # let the test's own waiting thread end
