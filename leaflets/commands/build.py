@@ -22,7 +22,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from leaflets.commands.request import BuildRequest, BuildResult, Progress, Say
 from leaflets.errors import UserError
@@ -33,9 +32,6 @@ from leaflets.render.workers import WorkerPool
 
 # The data model, the gate and the templates (``commands.steps``) are imported only when a build
 # goes past the no-op check: a rebuild with nothing to do never loads them.
-if TYPE_CHECKING:
-    pass
-
 
 
 

@@ -36,7 +36,6 @@ from leaflets.publish.files import replace_file
 from leaflets.render.foryou import NOTE_DOES_NOT_FIT
 from leaflets.render.html import render_template
 from leaflets.render.job import Job, RenderedFile
-from leaflets.render.pdfs import make_pdfs
 from leaflets.render.prepare import prepare
 from leaflets.render.workers import WorkerPool
 
@@ -169,6 +168,10 @@ def render_personal(library: Library, variant: Variant, today: dt.date, note: Pe
         raise PersonaliseRefused("only the A5 booklet has an imposed print file; leave out --imposed")
     job = personal_job(library, variant, today, note)
     with _private_temp():
+        # pypdf, pypdfium2, fontTools and PIL: only when this process renders (the command line), never
+        # at a server's start (leaflets serve and desk render in their worker pools).
+        from leaflets.render.pdfs import make_pdfs  # noqa: PLC0415 -- 0.2 s, not at a server's start
+
         return pdf_of(make_pdfs(job), imposed)
 
 

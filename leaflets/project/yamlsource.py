@@ -134,7 +134,7 @@ def read_with_libyaml(text: str, display: str) -> tuple[Source, list[Problem]] |
     """The file read with libyaml's parser (PyYAML's public ``CSafeLoader``; 0.006 s instead of
     0.105 s for the default project's 19 files, and the test suite loads them hundreds of times), or None
     when libyaml is missing or the file is not plainly good YAML: then PyYAML's own parser
-    reads it again and its errors are described as before. The nodes are the same (same
+    reads it again and its errors are described as before. For a file both accept the nodes are the same (same
     values, tags, styles and positions), and they are built into values by the same code
     with the same safe constructor; characters PyYAML refuses are left to PyYAML."""
     loader_class = getattr(yaml, "CSafeLoader", None)

@@ -91,9 +91,9 @@ def run_job(job: Job) -> Outcome:
     """Run one job in a worker: files, or a failure message (never an exception)."""
     # pypdf and pypdfium2: only in a worker, where the fork server has preloaded them (render/warm.py);
     # `leaflets --help` imports this module (cli/build.py: DEFAULT_TIMEOUT_SECONDS).
-    from leaflets.render.pdfs import make_pdfs  # noqa: PLC0415 -- 0.12 s, only in a worker
-
     try:
+        from leaflets.render.pdfs import make_pdfs  # noqa: PLC0415 -- 0.12 s, only in a worker
+
         return make_pdfs(job), None
     except BuildFailed as error:
         return None, str(error)

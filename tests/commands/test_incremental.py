@@ -120,7 +120,7 @@ def _default_signals() -> None:
 def test_an_interrupted_build_leaves_every_listed_output_whole(tmp_path: Path, signum):
     out = tmp_path / "out"
     # A previous good build (in this process: only the interrupted one needs a process of its own).
-    assert run("--root", REPO, "build", "milia", "--format", "a4", "--out", out).exit_code == 0
+    assert run("--root", REPO, "build", "milia", "--format", "a4", "--lang", "en-GB", "--out", out).exit_code == 0
     process = subprocess.Popen(
         [sys.executable, "-m", "leaflets", "build", "--force", "--jobs", "2", "--out", str(out)],
         cwd=REPO, stderr=subprocess.PIPE, text=True, preexec_fn=_default_signals,

@@ -137,3 +137,23 @@ def test_an_edit_of_shared_advice_re_renders_the_leaflets_that_show_it(project):
              "Call 999 at once if you have trouble breathing")
     after = prints()
     assert before.keys() == after.keys() and all(before[v] != after[v] for v in before)
+
+
+def test_emergency_advice_in_a_section_the_dl_leaves_out_is_an_error_for_the_dl(project):
+    """The peel-liquid-in-the-eye first aid (A&E or 999) was once in a section the DL leaves out."""
+    path = project / "data/leaflets/chemical-peel.yaml"
+    edit(path, "      - advice: acid-in-eye\n", "")
+    line = edit(path, "  - heading: How many peels will I need?\n    full_version_only: true\n    body:\n",
+                "  - heading: How many peels will I need?\n    full_version_only: true\n    body:\n"
+                "      - advice: acid-in-eye\n") + 1
+    errors = [f for f in findings(check_json(project, exit_code=2), "error") if "999 or go to A&E" in f["message"]]
+    assert errors, "the eye first aid left out of the DL passed the check"
+    assert {e["file"] for e in errors} == {f"data/leaflets/chemical-peel.yaml:{line}:24"}
+    assert "'How many peels will I need?'" in errors[0]["message"] and "'acid-in-eye'" in errors[0]["message"]
+    assert {e.get("format") for e in errors} <= {"dl", None}
+    a4 = run("--root", project, "build", "chemical-peel", "--branch", "stoke-on-trent", "--format", "a4",
+             "--lang", "en-GB", "--out", project / "out")
+    assert a4.exit_code == 0, a4.output  # only the DL is refused
+    dl = run("--root", project, "build", "chemical-peel", "--branch", "stoke-on-trent", "--format", "dl",
+             "--lang", "en-GB", "--out", project / "out")
+    assert dl.exit_code == 2 and "999 or go to A&E" in dl.output

@@ -51,6 +51,8 @@ def _both(path: Path, monkeypatch) -> tuple[object, object]:
 def test_libyaml_is_there_and_used():
     """CI has libyaml (PyYAML's wheels bundle it); the project's files take the fast path."""
     assert yaml.__with_libyaml__
+    # libyaml 0.2.5 and later refuse nesting past 1,000 levels, so a 1 MB "[[[[..." cannot exhaust the stack
+    assert yaml._yaml.get_version() >= (0, 2, 5)
     for path in REPO.glob("data/**/*.yaml"):
         assert yamlsource.read_with_libyaml(path.read_text("utf-8-sig"), path.name) is not None, path
 

@@ -28,7 +28,8 @@ SIZES = {
 @pytest.fixture(scope="session")
 def print_shop_build(tmp_path_factory) -> Path:
     return shared_folder(tmp_path_factory, "print-shop", lambda out: build_ok(out, "milia", "--branch",
-                                                                              "stoke-on-trent", "--for", "print-shop"))
+                                                                              "stoke-on-trent", "--for", "print-shop",
+                                                                              "--lang", "en-GB"))
 
 
 def close(actual: tuple[float, ...], expected: tuple[float, ...], tolerance: float = 0.5) -> bool:

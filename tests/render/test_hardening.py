@@ -344,7 +344,8 @@ def test_the_contact_card_escapes_every_field_and_has_one_phone_line(project, tm
 @pytest.mark.pdf
 def test_a_placeholder_clinic_s_stand_in_name_is_not_in_its_contact_card(tmp_path):
     out = tmp_path / "out"
-    result = run("--root", REPO, "build", "milia", "--branch", "wolverhampton", "--format", "a4", "--out", out)
+    result = run("--root", REPO, "build", "milia", "--branch", "wolverhampton", "--format", "a4", "--lang", "en-GB",
+                 "--out", out)
     assert result.exit_code == 0, result.output
     codes = decode_qr(out / "wolverhampton/milia-a4.pdf")
     assert len(codes) == 1, codes

@@ -429,7 +429,8 @@ def test_clean_shards_still_merge(shards, tmp_path):
 def built(tmp_path_factory) -> Path:
     """An output folder of one variant (built once), whose release each test writes again."""
     out = tmp_path_factory.mktemp("built") / "out"
-    result = run("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--out", out)
+    result = run("--root", REPO, "build", "milia", "--branch", "stoke-on-trent", "--format", "a4", "--lang", "en-GB",
+                 "--out", out)
     assert result.exit_code == 0, result.output
     return out
 

@@ -139,7 +139,7 @@ def test_large_print_text_is_16_pt_or_more(default_build):
 def proofs(tmp_path_factory) -> Path:
     out = shared_folder(tmp_path_factory, "proofs", lambda folder: build_ok(
         folder, "milia", "--branch", "wolverhampton", "--format", "dl", "--format", "a4", "--for", "print-shop",
-        "--marks"))
+        "--marks", "--lang", "en-GB"))
     return out / "wolverhampton"
 
 

@@ -10,6 +10,8 @@ Each finding points at the file, line and field of the text it is about:
   snippet's ``detect`` patterns), which lets the wording drift apart;
 - a source that ``data/sources.yaml`` (the sources the research notes
   support) does not list, or a citation of a copy instead of the original;
+- emergency advice (999, A&E) in a section marked ``full_version_only``, which
+  a short version (the DL) would leave out: an error for that format;
 - every point marked for the clinician to confirm, listed as information.
 """
 
@@ -19,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from leaflets.formats import FORMATS
 from leaflets.gate.findings import Finding
 from leaflets.project.load import Library
 from leaflets.project.model import AdviceRef, Bullets, Callout, Paragraph, Product, Treatment, TreatmentList
@@ -177,6 +180,40 @@ def _hand_written_advice(library: Library) -> Iterator[Finding]:
                               f"`- advice: {snippet_id}` so every leaflet says the same (data/advice.yaml)")
 
 
+EMERGENCY = re.compile(r"\b999\b|\bA&E\b")
+
+
+def _emergency_advice_left_out(library: Library) -> Iterator[Finding]:
+    """A section a short version leaves out may not hold what to do in an emergency: every version
+    of a leaflet says when to call 999 or go to A&E (the peel-liquid-in-the-eye first aid, say)."""
+    short = [fmt.id for fmt in FORMATS.values() if fmt.short_version]
+    for leaflet_id in sorted(library.leaflets):
+        leaflet = library.leaflets[leaflet_id]
+        for s, section in enumerate(leaflet.sections):
+            if not section.full_version_only:
+                continue
+            texts = []
+            for b, block in enumerate(section.body):
+                if isinstance(block, AdviceRef):
+                    snippet = library.advice.get(block.advice)
+                    if snippet:
+                        texts += [(u.text, f"the shared advice {snippet.id!r}") for u in
+                                  _blocks(snippet.body, "advice", snippet.id, ())]
+                    continue
+                at = ("sections", s, "body", b)
+                texts += [(u.text, "its text") for u in _block(block, "leaflet", leaflet_id, at)]
+            found = next((what for text, what in texts if EMERGENCY.search(text)), None)
+            if found is None:
+                continue
+            where, subject = _where(library, "leaflet", leaflet_id, ("sections", s, "full_version_only"))
+            for fmt in short:
+                yield Finding("error", where, subject,
+                              f"section {section.heading!r} is marked full_version_only, but {found} says when to "
+                              f"call 999 or go to A&E, which the {fmt} short version would leave out: move that "
+                              "advice to a section every version keeps, or do not mark this section",
+                              leaflet=leaflet_id, format=fmt)
+
+
 def _unsupported_sources(library: Library) -> Iterator[Finding]:
     cited: list[tuple[str, str, str, tuple]] = []
     for leaflet in library.leaflets.values():
@@ -258,6 +295,7 @@ def check_content(library: Library) -> list[Finding]:
         *_split_sentences(library),
         *_unexplained_terms(library),
         *_hand_written_advice(library),
+        *_emergency_advice_left_out(library),
         *_unsupported_sources(library),
         *_to_confirm(library),
     ]
