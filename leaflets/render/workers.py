@@ -220,13 +220,20 @@ class WorkerPool:
                 if job is None:
                     exhausted = True
                 else:
-                    running[self._pool.schedule(run_job, args=(job,), timeout=self.timeout)] = job
+                    running[self._schedule(job)] = job
             if not running:
                 return
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: running[f].name):
                 job = running.pop(future)
                 yield (job, *self._outcome(job, future))
+
+    def _schedule(self, job: Job) -> Future[Outcome]:
+        try:
+            return self._pool.schedule(run_job, args=(job,), timeout=self.timeout)
+        except RuntimeError as error:  # pebble's pool broke (seen once under heavy load after a worker was killed)
+            raise BuildFailed(f"{job.name}: the worker processes stopped working ({error}); build again, and "
+                              "if it happens again, run with --jobs 1") from None
 
     def _outcome(self, job: Job, future: Future[Outcome]) -> Outcome:
         from pebble import ProcessExpired  # noqa: PLC0415 -- as ProcessPool above

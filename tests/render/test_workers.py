@@ -83,3 +83,29 @@ def test_closing_an_interrupted_pool_ends_when_pebble_s_join_hangs(monkeypatch, 
         assert stuck.calls == ["stop", "join", "stop", "join"]
         assert stuck.released.is_set() == unstuck
         stuck.released.set()  # let the test's own waiting thread end
+
+
+def test_a_broken_pebble_pool_is_one_clear_failure_not_a_traceback(monkeypatch, tmp_path):
+    import pytest
+
+    from leaflets.errors import BuildFailed
+    from leaflets.render.job import Job
+    from leaflets.render.workers import WorkerPool
+
+    class Broken:
+        def schedule(self, *args, **kwargs):
+            raise RuntimeError("Unexpected error within the Pool")  # what pebble raises once its pool broke
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    pool = WorkerPool(1)
+    real, pool._pool, pool._started = pool._pool, Broken(), True
+    job = Job(name="milia / stoke-on-trent / a4", html="", embedded=(), thumbnail=None, blank_page="", format="a4",
+              bleed_mm=0.0, paths=("stoke-on-trent/milia-a4.pdf",), headings=(), title="Milia", epoch=0, base=".",
+              allowed=(".",))
+    try:
+        with pytest.raises(BuildFailed, match="the worker processes stopped working") as failure:
+            list(pool.run([job]))
+        assert failure.value.exit_code == 1 and "milia / stoke-on-trent / a4" in str(failure.value)
+    finally:
+        real.stop()
+        real.join()
