@@ -80,22 +80,29 @@ def leaflet_units(library: Library, leaflet_id: str) -> Iterator[Unit]:
     yield Unit(leaflet.summary, "leaflet", leaflet.id, ("summary",), "p")
     for s, section in enumerate(leaflet.sections):
         yield Unit(section.heading, "leaflet", leaflet.id, ("sections", s, "heading"), "title")
-        for b, block in enumerate(section.body):
-            if isinstance(block, AdviceRef):
-                snippet = library.advice.get(block.advice)
-                if snippet:
-                    index = list(library.advice).index(snippet.id)
-                    yield from _blocks(snippet.body, "advice", snippet.id, ("advice", index, "body"))
-                continue
-            yield from _block(block, "leaflet", leaflet.id, ("sections", s, "body", b))
-            if isinstance(block, TreatmentList):
-                for t in leaflet.treatments:
-                    if t in library.treatments:
-                        index = list(library.treatments).index(t)
-                        yield Unit(library.treatments[t].summary, "treatment", t, ("treatments", index, "summary"), "p")
+        yield from section_body_units(library, leaflet_id, s)
     for f, entry in enumerate(leaflet.faq):
         yield Unit(entry.question, "leaflet", leaflet.id, ("faq", f, "question"), "title")
         yield Unit(entry.answer, "leaflet", leaflet.id, ("faq", f, "answer"), "p")
+
+
+def section_body_units(library: Library, leaflet_id: str, s: int) -> Iterator[Unit]:
+    """The text of a leaflet's section ``s`` under its heading, in print order, shared advice and
+    listed treatments included."""
+    leaflet = library.leaflets[leaflet_id]
+    for b, block in enumerate(leaflet.sections[s].body):
+        if isinstance(block, AdviceRef):
+            snippet = library.advice.get(block.advice)
+            if snippet:
+                index = list(library.advice).index(snippet.id)
+                yield from _blocks(snippet.body, "advice", snippet.id, ("advice", index, "body"))
+            continue
+        yield from _block(block, "leaflet", leaflet.id, ("sections", s, "body", b))
+        if isinstance(block, TreatmentList):
+            for t in leaflet.treatments:
+                if t in library.treatments:
+                    index = list(library.treatments).index(t)
+                    yield Unit(library.treatments[t].summary, "treatment", t, ("treatments", index, "summary"), "p")
 
 
 def _split_sentences(library: Library) -> Iterator[Finding]:
@@ -192,19 +199,11 @@ def _emergency_advice_left_out(library: Library) -> Iterator[Finding]:
         for s, section in enumerate(leaflet.sections):
             if not section.full_version_only:
                 continue
-            texts = []
-            for b, block in enumerate(section.body):
-                if isinstance(block, AdviceRef):
-                    snippet = library.advice.get(block.advice)
-                    if snippet:
-                        texts += [(u.text, f"the shared advice {snippet.id!r}") for u in
-                                  _blocks(snippet.body, "advice", snippet.id, ())]
-                    continue
-                at = ("sections", s, "body", b)
-                texts += [(u.text, "its text") for u in _block(block, "leaflet", leaflet_id, at)]
-            found = next((what for text, what in texts if EMERGENCY.search(text)), None)
-            if found is None:
+            unit = next((u for u in section_body_units(library, leaflet_id, s) if EMERGENCY.search(u.text)), None)
+            if unit is None:
                 continue
+            found = {"advice": f"the shared advice {unit.owner!r}",
+                     "treatment": f"the treatment {unit.owner!r}"}.get(unit.kind, "its text")
             where, subject = _where(library, "leaflet", leaflet_id, ("sections", s, "full_version_only"))
             for fmt in short:
                 yield Finding("error", where, subject,
