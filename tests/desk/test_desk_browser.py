@@ -25,7 +25,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers.browser import ARGS, chromium_path, serious
 from tests.helpers.project import build_ok, copy_project
-from tests.helpers.servers import port_from_log
+from tests.helpers.servers import port_from_log, stop
 
 # One desk server and one browser for the module: all on one xdist worker.
 pytestmark = [pytest.mark.xdist_group("desk-browser"), pytest.mark.browser, pytest.mark.pdf]
@@ -75,12 +75,7 @@ def desk(tmp_path_factory):
         assert answered < 10, f"the desk took {answered:.1f} s to answer"  # no build at start
         yield Desk(root, project, out, tmp, log, port)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
     assert process.returncode == 0, log.read_text()
     assert list(tmp.iterdir()) == [], "the desk's private folder was not removed on exit"
 

@@ -38,3 +38,14 @@ def wait_listening(port: int, process: subprocess.Popen, seconds: float = 30) ->
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on port {port} after {seconds:.0f} s")
+
+
+def stop(process: subprocess.Popen, seconds: float = 20) -> None:
+    """Stop a server with SIGTERM; kill it if it has not ended in ``seconds``
+    (the test's own assertions on its exit status and leftovers then fail)."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

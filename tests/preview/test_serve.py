@@ -24,7 +24,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers.browser import ARGS, chromium_path
 from tests.helpers.project import copy_project
-from tests.helpers.servers import port_from_log
+from tests.helpers.servers import port_from_log, stop
 
 # One server and one browser for the module, and the tests edit its project in turn: all on one xdist worker.
 pytestmark = pytest.mark.xdist_group("serve")
@@ -110,12 +110,7 @@ def server(tmp_path_factory):
         port = wait_until_up(log, process)
         yield Server(project, tmp, log, port, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
     assert process.returncode == 0, log.read_text()
     assert list(tmp.iterdir()) == [], "the private build folder was not removed on exit"
 

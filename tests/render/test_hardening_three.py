@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.project import REPO, copy_project, run
-from tests.helpers.servers import port_from_log, wait_listening
+from tests.helpers.servers import port_from_log, stop, wait_listening
 
 # --- the preview server: odd paths, log lines, Host ------------------------------------------
 
@@ -52,12 +52,7 @@ def preview(tmp_path_factory):
         wait_listening(port, process)
         yield port, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def log_lines_after(log: Path, start: int) -> list[str]:
