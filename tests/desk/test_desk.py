@@ -25,6 +25,7 @@ from leaflets.publish.release import write_release
 from leaflets.serving.guard import Policy
 
 from tests.helpers.project import REPO
+from tests.helpers.servers import asgi_request
 
 HOST = "127.0.0.1:8010"
 NAME = "Zebedee Quartermain"
@@ -137,31 +138,7 @@ class StandInDesk:
 
 
 async def request(app, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None):
-    headers = {"host": HOST, "content-type": "application/x-www-form-urlencoded", "origin": f"http://{HOST}",
-               "content-length": str(len(body)), **(headers or {})}
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
-             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8010)}
-    sent = False
-    answer: dict = {"status": 0, "headers": {}, "body": b""}
-
-    async def receive():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await anyio.sleep_forever()
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            answer["status"] = message["status"]
-            answer["headers"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
-        elif message["type"] == "http.response.body":
-            answer["body"] += message.get("body", b"")
-
-    await app(scope, receive, send)
-    return answer["status"], answer["headers"], answer["body"]
+    return await asgi_request(app, method, path, body, HOST, headers)
 
 
 NEXT_WEEK = (dt.date.today() + dt.timedelta(days=7)).isoformat()  # an appointment in the past is refused

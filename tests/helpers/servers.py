@@ -10,6 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import anyio
+
 
 def port_from_log(log: Path, process: subprocess.Popen, says: str, seconds: float = 90) -> int:
     """The port in the first ``<says> http://127.0.0.1:<port>/`` line the server writes to ``log``
@@ -49,3 +51,34 @@ def stop(process: subprocess.Popen, seconds: float = 20) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+async def asgi_request(app, method: str, path: str, body: bytes, host: str,
+                       headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request through an ASGI app, as a browser on ``host`` sends a form: (status, headers, body)."""
+    headers = {"host": host, "content-type": "application/x-www-form-urlencoded", "origin": f"http://{host}",
+               "content-length": str(len(body)), **(headers or {})}
+    name, port = host.rsplit(":", 1)
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+             "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 50000), "server": (name, int(port))}
+    sent = False
+    answer: dict = {"status": 0, "headers": {}, "body": b""}
+
+    async def receive():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await anyio.sleep_forever()
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+            answer["headers"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return answer["status"], answer["headers"], answer["body"]

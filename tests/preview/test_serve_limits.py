@@ -15,6 +15,8 @@ from leaflets.preview.app import MAX_RENDERS, create_app
 from leaflets.preview.state import Snapshot
 from leaflets.serving.guard import Policy
 
+from tests.helpers.servers import asgi_request
+
 FORM = b"branch=stoke-on-trent&format=a4&name=Sam+Example&note=Keep+it+dry."
 
 
@@ -44,30 +46,7 @@ class SlowPreview:
 
 async def post(app, path: str = "/leaflet/milia/personal") -> tuple[int, dict[str, str], bytes]:
     """One POST of the form through the ASGI app: (status, headers, body)."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-             "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(b"host", b"127.0.0.1:8765"), (b"content-type", b"application/x-www-form-urlencoded"),
-                         (b"origin", b"http://127.0.0.1:8765"), (b"content-length", str(len(FORM)).encode())],
-             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8765)}
-    sent = False
-    answer: dict = {"status": 0, "headers": {}, "body": b""}
-
-    async def receive():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": FORM, "more_body": False}
-        await anyio.sleep_forever()
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            answer["status"] = message["status"]
-            answer["headers"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
-        elif message["type"] == "http.response.body":
-            answer["body"] += message.get("body", b"")
-
-    await app(scope, receive, send)
-    return answer["status"], answer["headers"], answer["body"]
+    return await asgi_request(app, "POST", path, FORM, "127.0.0.1:8765")
 
 
 def test_at_most_two_personalised_prints_render_at_once():
