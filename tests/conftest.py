@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.project import IN_CLI_RUN, build_ok, copy_project
-from tests.helpers.shared import shared_folder
+from tests.helpers.shared import SHARED_DAY, shared_folder
 
 #: the modules whose tests take longest (docs/benchmarks.md, "The test suite"), run first so that the
 #: last minutes are many short tests shared by both workers, not one long module on one worker alone
@@ -85,19 +85,15 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory) -> tuple[Path, dict]:
-    """Every default English variant, built once for the whole run and shared by the xdist workers:
-    (out folder, manifest). Tests only read it. The shipped translations of milia are in
-    ``translated_build``."""
+    """Every default English variant, built once for the whole run (for ``SHARED_DAY``) and shared by
+    the xdist workers: (out folder, manifest). Tests only read it. The shipped translations of milia
+    are in ``translated_build``."""
     # Two workers of its own (not the warm pool's one): the other xdist worker may be waiting for it.
-    out = shared_folder(tmp_path_factory, "default-build",
-                        lambda folder: build_ok(folder, "--lang", "en-GB", "--jobs", "2"))
+    out = shared_folder(tmp_path_factory, "default-build", lambda folder: build_ok(
+        folder, "--lang", "en-GB", "--jobs", "2", "--today", SHARED_DAY))
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["outputs"], "the default build lists no outputs"
     return out, manifest
-
-
-#: the day the shared translated build is made for (its marks and dates do not follow the clock)
-TRANSLATED_DAY = "2026-12-04"
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +103,7 @@ def translated_build(tmp_path_factory) -> Path:
     and shared by the xdist workers: the branch's folder. Tests only read it; its English is in
     ``default_build``."""
     out = shared_folder(tmp_path_factory, "translated-milia", lambda folder: build_ok(
-        folder, "milia", "--branch", "stoke-on-trent", "--lang", "pl", "--lang", "ur", "--today", TRANSLATED_DAY))
+        folder, "milia", "--branch", "stoke-on-trent", "--lang", "pl", "--lang", "ur", "--today", SHARED_DAY))
     assert sorted(p.name for p in (out / "stoke-on-trent").glob("milia-a4.*.pdf")) == ["milia-a4.pl.pdf",
                                                                                       "milia-a4.ur.pdf"]
     return out / "stoke-on-trent"

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+#: the day the shared builds are made for (``--today``): their marks and dates do not follow the clock
+SHARED_DAY = "2026-12-04"
+
 
 def shared_folder(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
     """The folder ``make(folder)`` fills, made once per run: by this process when it runs alone,
