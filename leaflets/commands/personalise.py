@@ -93,12 +93,16 @@ def personal_filename(variant: Variant, imposed: bool = False) -> str:
     return f"{variant.leaflet}-{variant.format}{'-print' if imposed else ''}-for-you.pdf"
 
 
-def personal_job(library: Library, variant: Variant, today: dt.date, note: PersonalNote) -> Job:
+def personal_job(library: Library, variant: Variant, today: dt.date, note: PersonalNote,
+                 released: bool = False) -> Job:
     """The render job of ``variant`` with ``note`` in its "For you" box, for any worker pool.
 
     Refuses (``UserError``, exit 2) the web format, a print-shop or proof variant, and a
-    leaflet the gate has errors for. Its files, when rendered: the PDF, then for A5 the
-    booklet imposed on A4 sheets; never a thumbnail.
+    leaflet the gate has errors for. ``released``: asked for from a released copy (the front
+    desk's release shelf), which a patient is handed as approved: refused too when the text is
+    not approved now (a draft, changed since approval, a translation of older English), for the
+    copy is made from the current text and would be marked not for patient use. Its files, when
+    rendered: the PDF, then for A5 the booklet imposed on A4 sheets; never a thumbnail.
     """
     fmt = FORMATS[variant.format]
     if not fmt.printed:
@@ -114,6 +118,13 @@ def personal_job(library: Library, variant: Variant, today: dt.date, note: Perso
         lines = "\n".join(str(finding) for finding in verdict.errors)
         raise PersonaliseRefused(f"{variant.name} cannot be personalised: the gate refuses it\n{lines}\n"
                                  "fix these and try again")
+    status = verdict.status(variant)
+    if released and not status.for_patients:
+        raise PersonaliseRefused(
+            f"This leaflet's text has changed since it was released and is not approved now ({status.label}). "
+            "A personalised copy is made from the text as it is now, so it would be marked as not for patient "
+            "use.\nPrint the released copy and write the note on it, or ask a clinician to approve the change "
+            f"(leaflets approve {variant.leaflet}) and make a new release.")
     undrawable = _undrawable(note, variant.lang)
     if undrawable:
         raise PersonaliseRefused("\n".join(undrawable))

@@ -161,7 +161,8 @@ class DeskApp:
         if note is not None and not problems:
             try:
                 pdf, filename = await self.renders.run(
-                    lambda: self.desk.personal(leaflet, branch, fmt, note, imposed, lang or None))
+                    lambda: self.desk.personal(leaflet, branch, fmt, note, imposed, lang or None,
+                                               released=kind == "release"))
                 return pdf_response(pdf, filename)
             except Refused as refused:
                 return refused.response

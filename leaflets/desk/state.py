@@ -197,14 +197,16 @@ class Desk:
         return dt.datetime.now()
 
     def personal(self, leaflet: str, branch: str, fmt: str, note: PersonalNote, imposed: bool = False,
-                 lang: str | None = None) -> tuple[bytes, str]:
+                 lang: str | None = None, released: bool = False) -> tuple[bytes, str]:
         """A personalised PDF rendered by a warm worker, in memory: its bytes and a file name
-        without patient detail. Raises ``UserError`` with the reason."""
+        without patient detail. Raises ``UserError`` with the reason. ``released``: asked for from
+        the release shelf, so refused while the text is not approved (a draft, or changed since)."""
 
         self.ready.wait(READY_SECONDS)
         if self.library is None:
             raise UserError(self.problem or "the project's data is still loading; try again in a moment")
-        return render_for_patient(self.pool, self.library, self.today(), leaflet, branch, fmt, note, imposed, lang)
+        return render_for_patient(self.pool, self.library, self.today(), leaflet, branch, fmt, note, imposed, lang,
+                                  released)
 
     def formats_of(self, kind: str, leaflet: str, branch: str, lang: str) -> list[str]:
         """The printed formats a shelf holds for one leaflet at one branch in one language, A4 first."""

@@ -116,9 +116,10 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 
 def render_for_patient(pool: WorkerPool, library: Library | None, today: dt.date, leaflet: str, branch: str,
                        fmt: str, note: PersonalNote, imposed: bool = False,
-                       lang: str | None = None) -> tuple[bytes, str]:
+                       lang: str | None = None, released: bool = False) -> tuple[bytes, str]:
     """A personalised PDF of ``library``'s leaflet, rendered by a warm worker, in memory: its bytes
-    and a file name without patient detail. Raises ``UserError`` with the reason."""
+    and a file name without patient detail. Raises ``UserError`` with the reason. ``released``: asked
+    for from a released copy, refused unless the text is approved now (``personal_job``)."""
 
     if library is None:
         raise UserError("the project's data is not loaded; fix the problems the server printed first")
@@ -126,5 +127,5 @@ def render_for_patient(pool: WorkerPool, library: Library | None, today: dt.date
         raise UserError("no such leaflet, branch or format in this project")
     variant = personal_variant(library, leaflet, branch, fmt, lang)
     imposed = imposed and FORMATS[fmt].booklet_companion  # an A5 booklet imposed on A4 sheets
-    job = personal_job(library, variant, today, note)
+    job = personal_job(library, variant, today, note, released)
     return render_in_pool(pool, job, imposed), personal_filename(variant, imposed)

@@ -342,3 +342,42 @@ def test_an_english_note_on_an_urdu_leaflet_keeps_its_full_stop_at_its_end(libra
     assert found, "the note is not in the Urdu large print"
     for y_left, stop_left in found:
         assert stop_left > y_left, "the full stop is printed before the note, not after it"
+
+
+def test_a_copy_asked_for_from_the_release_is_refused_while_its_text_is_not_approved(project: Path):
+    """The front desk's release shelf is what a patient is handed as approved; a personalised copy
+    is made from the text as it is now. Refused (with what to do) while that text is a draft or
+    changed since its approval; made once approved; refused again after an edit; a copy asked
+    for from the working build is made, marked, all along."""
+    from tests.helpers.governance import approve
+
+    note = PersonalNote.from_form(name="Sam", note="Keep it dry.", appointment="", practitioner="")
+
+    def ask(released: bool):
+        library = load_library(find_project(project))
+        return personal_job(library, personal_variant(library, "milia", "stoke-on-trent", "a4"), TODAY, note,
+                            released=released)
+
+    with pytest.raises(UserError) as draft:
+        ask(released=True)
+    assert "DRAFT: not for patient use" in str(draft.value)
+    assert "Print the released copy and write the note on it" in str(draft.value)
+    assert "leaflets approve milia" in str(draft.value)
+    assert '<div class="draft-mark">' in ask(released=False).html  # the working build's copy: made, and marked
+
+    approve(project, "milia")
+    approved = ask(released=True).html
+    assert "Sam" in approved and '<div class="draft-mark">' not in approved
+
+    leaflet = project / "data/leaflets/milia.yaml"
+    leaflet.write_text(leaflet.read_text().replace("Anyone can get milia, at any age.",
+                                                   "Anyone can get milia, at any age at all."))
+    with pytest.raises(UserError, match=r"changed since it was released .*Changed since approval"):
+        ask(released=True)
+    assert '<div class="draft-mark">' in ask(released=False).html
+
+    # branch details are marketing's: they never unseal, and the copy is made
+    branch = project / "data/branches/stoke-on-trent.yaml"
+    leaflet.write_text(leaflet.read_text().replace("at any age at all.", "at any age."))
+    branch.write_text(branch.read_text().replace("01782 922300", "01782 922301"))
+    assert "01782 922301" in ask(released=True).html

@@ -116,6 +116,8 @@ class StandInDesk:
 
     def __init__(self) -> None:
         self.asked: list[tuple] = []
+        self.released: list[bool] = []  # whether each print was asked for from the release shelf
+        self.refusal: str | None = None  # what personal() refuses with, when set
 
     def first_shelf(self) -> str:
         return "build"
@@ -132,7 +134,10 @@ class StandInDesk:
     def today(self) -> dt.date:
         return dt.date(2026, 12, 4)
 
-    def personal(self, leaflet, branch, fmt, note, imposed, lang):
+    def personal(self, leaflet, branch, fmt, note, imposed, lang, released=False):
+        self.released.append(released)
+        if self.refusal:
+            raise UserError(self.refusal)
         self.asked.append((leaflet, branch, fmt, lang, note.name, note.appointment, imposed))
         return b"%PDF-1.7 stand-in", f"{leaflet}-{fmt}-for-you.pdf"
 
@@ -166,6 +171,25 @@ def test_make_pdf_answers_inline_with_no_store_and_logs_nothing_typed(desk_app):
     assert desk.asked == [("hydrafacial", "stoke-on-trent", "a4", "en-GB", NAME,
                            dt.datetime.fromisoformat(f"{NEXT_WEEK} 14:30"), False)]
     assert lines == ["POST /for-you 200"]
+
+
+def test_a_print_from_the_release_shelf_is_asked_for_as_released_and_its_refusal_shown(desk_app):
+    """From the release shelf (or with no shelf named, when the release comes first) the copy is a
+    released one: the desk asks for it so (refused unless the text is approved now, tested in
+    tests/commands/test_personalise.py) and shows the refusal above the form."""
+    desk, _lines, app = desk_app
+    desk.first_shelf = lambda: "release"
+    for shelf, released in (("release", True), ("build", False), ("", True), ("elsewhere", True)):
+        assert anyio.run(request, app, "POST", "/for-you", form(shelf=shelf))[0] == 200
+        assert desk.released[-1] is released, shelf
+    desk.refusal = ("This leaflet's text has changed since it was released and is not approved now (Changed "
+                    "since approval: not for patient use). A personalised copy ...\n"
+                    "Print the released copy and write the note on it, or ask a clinician to approve the change.")
+    status, _headers, body = anyio.run(request, app, "POST", "/for-you", form(shelf="release"))
+    text = " ".join(body.decode().split())
+    assert status == 400 and "has changed since it was released" in text
+    assert "Print the released copy and write the note on it" in text
+    assert ">Keep it dry.</textarea>" in text  # what was typed is kept
 
 
 def test_the_a5_booklet_ready_to_fold_is_a_choice_of_format(desk_app):
