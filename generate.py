@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Thin entry point: `python generate.py ARGS` does exactly what `leaflets ARGS` does.
 
-Run with a Python that lacks the dependencies (the system python3 before `make leaflets`), it says
-how to set up in one line and exits 2, instead of ending in an import traceback. Kept to syntax
+Run with a Python that lacks the dependencies (the system python3 before `make leaflets`, or one
+with only some of them), it says how to set up in one line and exits 2, instead of ending in an
+import traceback. Kept to syntax
 that Python 3.6 parses, so an older python3 is told it needs 3.11 rather than shown a SyntaxError.
 """
 
@@ -21,12 +22,38 @@ def _refuse(why):
     sys.exit(2)
 
 
+def _missing():
+    """The distributions pyproject.toml asks for that this Python does not have installed (a Python
+    with some of them, click say, would otherwise get past the import of the command line and end
+    in a traceback when a command imports the rest)."""
+    # here, not at the top: an older python3 must reach the version check (tomllib is 3.11's)
+    import importlib.metadata  # noqa: PLC0415
+    import re  # noqa: PLC0415
+    import tomllib  # noqa: PLC0415
+
+    with open(os.path.join(HERE, "pyproject.toml"), "rb") as stream:
+        wanted = tomllib.load(stream)["project"]["dependencies"]
+    missing = []
+    for requirement in wanted:
+        name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
 if __name__ == "__main__":
     if sys.version_info < (3, 11):  # noqa: UP036 (runs with whatever python3 is at hand)
         _refuse(f"leaflets needs Python 3.11 or newer, not {sys.version.split()[0]} ({sys.executable})")
     # The project folder, even when Python leaves the script's folder off sys.path (-I, -P).
     if HERE not in sys.path:
         sys.path.insert(0, HERE)
+    if os.path.realpath(sys.prefix) != os.path.realpath(os.path.join(HERE, ".venv")):  # not the set-up one
+        missing = _missing()
+        if missing:
+            _refuse(f"this Python ({sys.executable}) lacks {len(missing)} of the packages leaflets needs "
+                    f"({', '.join(missing[:4])}{', ...' if len(missing) > 4 else ''})")
     try:
         from leaflets.cli import entry_point
     except ModuleNotFoundError as error:

@@ -26,3 +26,22 @@ def test_generate_py_from_another_folder_still_finds_the_package(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "stoke-on-trent/milia-a4.pdf" in done.stdout
+
+
+def test_generate_py_with_only_some_of_the_dependencies_names_what_is_missing(tmp_path):
+    # A Python that has click installed but not the rest (the system python3 of many machines): it
+    # got past the import of the command line and ended in a traceback when the command imported
+    # the rest. -S: no site-packages; PYTHONPATH: a folder holding an installed click (its
+    # dist-info, as pip leaves it).
+    (tmp_path / "click").mkdir()
+    (tmp_path / "click" / "__init__.py").write_text("")
+    (tmp_path / "click-8.1.7.dist-info").mkdir()
+    (tmp_path / "click-8.1.7.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: click\nVersion: 8.1.7\n")
+    done = subprocess.run([sys.executable, "-S", "generate.py", "list"], cwd=REPO, capture_output=True, text=True,
+                          timeout=60, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "lacks " in lines[0] and "weasyprint" in lines[0] and "click" not in lines[0].split("(", 2)[2]
+    assert "make leaflets" in lines[0] and ".venv/bin/leaflets list" in lines[0]
