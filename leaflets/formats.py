@@ -14,6 +14,8 @@ from typing import Literal
 Layout = Literal["pages", "dl", "web"]
 #: what a written file is: a PDF, the A5 booklet imposed for folding, a PNG of page 1, a web page
 OutputKind = Literal["pdf", "imposed", "thumbnail", "web"]
+#: the print profiles (``PROFILES``): a manifest entry names one of these
+ProfileId = Literal["office", "print-shop"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from leaflets.cli.base import Context, as_date, friendly_errors, main, selection_options, today_option
+from leaflets.formats import ProfileId
 from leaflets.gate.rules.contrast import PREFIX as CONTRAST
 from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS
 
@@ -87,7 +88,7 @@ class Reporter:
               "--release writes the release folder.")
 @click.pass_obj
 @friendly_errors
-def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, out_dir: Path | None,
+def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: ProfileId, out_dir: Path | None,
           release: bool, today, marks: bool, jobs: int | None, timeout: float, force: bool, quiet: bool,
           shard: str | None) -> None:
     """Build the PDFs for the chosen leaflets, branches and formats.

@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from leaflets.cli.base import Context, as_date, friendly_errors, main, selection_options, today_option
+from leaflets.formats import ProfileId
 
 
 @main.command(name="list", epilog="\b\nExamples:\n  leaflets list\n  leaflets list milia --branch stoke-on-trent\n"
@@ -15,7 +16,7 @@ from leaflets.cli.base import Context, as_date, friendly_errors, main, selection
 @today_option
 @click.pass_obj
 @friendly_errors
-def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: str, today) -> None:
+def list_variants(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: ProfileId, today) -> None:
     """Show every file a build would write: one line per file, companions (the imposed A5 print file) included."""
     from leaflets.commands.listing import list_files  # noqa: PLC0415 -- 0.20 s (the data model), not for --help
 

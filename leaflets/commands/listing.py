@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from leaflets.formats import ProfileId
 from leaflets.gate.rules.translations import failure
 from leaflets.project.approvals import seal_state, translation_state
 from leaflets.project.load import Library
@@ -32,7 +33,7 @@ class Listing:
 
 
 def list_files(library: Library, today: dt.date, leaflets: tuple[str, ...] = (), branches: tuple[str, ...] = (),
-               formats: tuple[str, ...] = (), langs: tuple[str, ...] = (), profile: str = "office") -> Listing:
+               formats: tuple[str, ...] = (), langs: tuple[str, ...] = (), profile: ProfileId = "office") -> Listing:
     """What a build of this selection would write, as of ``today`` (which decides overdue reviews)."""
     listing = Listing(plan_variants(library, leaflets, branches, formats, profile, langs=langs))
     for v in listing.variants:

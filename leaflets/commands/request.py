@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from leaflets.formats import ProfileId
 from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class BuildRequest:
     branches: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()  # empty: English and every translation
-    profile: str = "office"
+    profile: ProfileId = "office"
     marks: bool = False
     release: bool = False
     today: dt.date | None = None  # default: today

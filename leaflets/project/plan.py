@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from leaflets.errors import UserError
-from leaflets.formats import DEFAULT_FORMATS, FORMATS, PROFILES
+from leaflets.formats import DEFAULT_FORMATS, FORMATS, PROFILES, ProfileId
 from leaflets.project.load import Library
 
 
@@ -20,7 +20,7 @@ class Variant:
     leaflet: str
     format: str
     lang: str
-    profile: str = "office"
+    profile: ProfileId = "office"
     marks: bool = False  # crop marks, for a proof
 
     def file(self, companion: str = "") -> str:
@@ -86,7 +86,7 @@ def plan_variants(
     leaflets: Iterable[str] = (),
     branches: Iterable[str] = (),
     formats: Iterable[str] = (),
-    profile: str = "office",
+    profile: ProfileId = "office",
     marks: bool = False,
     langs: Iterable[str] = (),
 ) -> list[Variant]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leaflets.errors import UserError
-from leaflets.formats import OutputKind
+from leaflets.formats import OutputKind, ProfileId
 from leaflets.publish.folder import FAILED as FAILED
 from leaflets.publish.folder import MANIFEST as MANIFEST
 from leaflets.publish.folder import STALE as STALE
@@ -40,7 +40,7 @@ class Output(BaseModel):
     branch: str
     format: str
     lang: str
-    profile: str  # "office" or "print-shop"
+    profile: ProfileId
     companion_of: str | None  # for an imposed print file: the reading-order file it was made from
     path: str  # relative to the output folder, with forward slashes
     sha256: str
