@@ -29,8 +29,8 @@ from leaflets.project.model import (
     SourceEntry,
     SourceList,
     Treatment,
-    TreatmentCatalogue,
     TreatmentList,
+    TreatmentsFile,
 )
 from leaflets.project.translated import Translations
 from leaflets.project.yamlsource import Source, read_yaml
@@ -223,15 +223,15 @@ def load_english(project: Project) -> Library:
     labels: dict[str, Labels] = {}
     treatment_locs: dict[str, tuple] = {}
 
-    catalogue_path = data / "treatments.yaml"
+    treatments_path = data / "treatments.yaml"
     problems_before = len(loader.problems)
-    if catalogue_path.exists():
-        source, catalogue = loader.read(catalogue_path, TreatmentCatalogue)
-        if source is not None and catalogue is not None:  # read() returns a model only with its source
-            for i, treatment in enumerate(catalogue.treatments):
+    if treatments_path.exists():
+        source, listed = loader.read(treatments_path, TreatmentsFile)
+        if source is not None and listed is not None:  # read() returns a model only with its source
+            for i, treatment in enumerate(listed.treatments):
                 loader.collect("treatment", source, treatments, treatment, ("treatments", i))
                 treatment_locs[treatment.id] = ("treatments", i)
-    catalogue_broken = len(loader.problems) > problems_before
+    treatments_broken = len(loader.problems) > problems_before
     labels_broken = False
     for kind, folder, model, items in (
         ("branch", "branches", Branch, branches),
@@ -286,9 +286,9 @@ def load_english(project: Project) -> Library:
             glossary = tuple(parsed.terms)
     advice_broken = len(loader.problems) > problems_before
 
-    # A broken catalogue or labels file is reported once, not again at every reference to it.
-    _check_references(loader, treatments, branches, leaflets, labels, catalogue_broken, labels_broken)
-    _check_advice(loader, advice, leaflets, advice_broken, treatments, branches, catalogue_broken)
+    # A broken treatments or labels file is reported once, not again at every reference to it.
+    _check_references(loader, treatments, branches, leaflets, labels, treatments_broken, labels_broken)
+    _check_advice(loader, advice, leaflets, advice_broken, treatments, branches, treatments_broken)
     if loader.problems:
         raise DataProblems(loader.problems)
     library = Library(project, leaflets, treatments, branches, labels, loader.files, advice, citations, glossary,
@@ -303,9 +303,9 @@ def _check_advice(
     advice_broken: bool,
     treatments: dict[str, Treatment],
     branches: dict[str, Branch],
-    catalogue_broken: bool,
+    treatments_broken: bool,
 ) -> None:
-    """Advice names must exist; advice may not nest; a branch's products must be in the catalogue."""
+    """Advice names must exist; advice may not nest; a branch's products must be in treatments.yaml."""
     for leaflet in leaflets.values():
         for s, section in enumerate(leaflet.sections):
             for b, block in enumerate(section.body):
@@ -323,7 +323,7 @@ def _check_advice(
             if isinstance(block, (AdviceRef, TreatmentList)):
                 loader.at("advice", snippet.id, ("advice", index, "body", b),
                           "advice may hold only p, bullets and callout blocks (no advice or treatments_offered)")
-    if catalogue_broken:
+    if treatments_broken:
         return
     for branch in branches.values():
         for i, offer in enumerate(branch.treatments):
@@ -343,7 +343,7 @@ def _check_advice(
                         )
                     )
                     loader.at("branch", branch.id, ("treatments", i, "products", j),
-                              f"product {name!r} is not in the catalogue for {offer.id!r}; {hint}")
+                              f"product {name!r} is not among data/treatments.yaml's products for {offer.id!r}; {hint}")
 
 
 def _check_references(
@@ -352,7 +352,7 @@ def _check_references(
     branches: dict[str, Branch],
     leaflets: dict[str, Leaflet],
     labels: dict[str, Labels],
-    catalogue_broken: bool,
+    treatments_broken: bool,
     labels_broken: bool,
 ) -> None:
     def unknown(treatment_id: str) -> str:
@@ -367,7 +367,7 @@ def _check_references(
     for branch in branches.values():
         seen: set[str] = set()
         for i, offer in enumerate(branch.treatments):
-            if offer.id not in treatments and not catalogue_broken:
+            if offer.id not in treatments and not treatments_broken:
                 loader.at("branch", branch.id, ("treatments", i, "id"), unknown(offer.id))
             if offer.id in seen:
                 loader.at("branch", branch.id, ("treatments", i, "id"), f"treatment {offer.id!r} is listed twice")
@@ -377,10 +377,10 @@ def _check_references(
             loader.at("branch", branch.id, ("brand", "logo"), message)
 
     for leaflet in leaflets.values():
-        if leaflet.treatment and leaflet.treatment not in treatments and not catalogue_broken:
+        if leaflet.treatment and leaflet.treatment not in treatments and not treatments_broken:
             loader.at("leaflet", leaflet.id, ("treatment",), unknown(leaflet.treatment))
         for i, treatment_id in enumerate(leaflet.treatments):
-            if treatment_id not in treatments and not catalogue_broken:
+            if treatment_id not in treatments and not treatments_broken:
                 loader.at("leaflet", leaflet.id, ("treatments", i), unknown(treatment_id))
         lists = [
             (s, b) for s, section in enumerate(leaflet.sections)

@@ -565,7 +565,10 @@ class Treatment(Strict):
         return next((p for p in self.products if p.name == name), None)
 
 
-class TreatmentCatalogue(Strict):
+class TreatmentsFile(Strict):
+    """data/treatments.yaml: every treatment the clinics offer, with its products (not the staff
+    catalogue, which is the build's index.html)."""
+
     treatments: list[Treatment] = Field(min_length=1, max_length=200)
 
 

@@ -6,13 +6,13 @@ import json
 
 from pydantic import BaseModel
 
-from leaflets.project.model import AdviceLibrary, Branch, Glossary, Labels, Leaflet, SourceList, TreatmentCatalogue
+from leaflets.project.model import AdviceLibrary, Branch, Glossary, Labels, Leaflet, SourceList, TreatmentsFile
 from leaflets.project.records import TranslationRecord
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "leaflet.schema.json": Leaflet,
     "branch.schema.json": Branch,
-    "treatments.schema.json": TreatmentCatalogue,
+    "treatments.schema.json": TreatmentsFile,
     "labels.schema.json": Labels,
     "advice.schema.json": AdviceLibrary,
     "sources.schema.json": SourceList,

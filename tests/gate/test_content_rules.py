@@ -104,7 +104,7 @@ def test_a_branch_product_must_be_in_the_catalogue(project):
     result = run("--root", project, "check")
     assert result.exit_code == 2
     assert "data/branches/wolverhampton.yaml:" in result.output
-    assert "product 'EnerPeel TCA 35%' is not in the catalogue" in result.output
+    assert "product 'EnerPeel TCA 35%' is not among data/treatments.yaml's products" in result.output
 
 
 def test_one_edit_of_shared_advice_changes_every_leaflet(project):
