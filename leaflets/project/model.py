@@ -565,9 +565,8 @@ class Treatment(Strict):
         return next((p for p in self.products if p.name == name), None)
 
 
-class TreatmentsFile(Strict):
-    """data/treatments.yaml: every treatment the clinics offer, with its products (not the staff
-    catalogue, which is the build's index.html)."""
+class TreatmentsFile(Strict):  # named for its file: "the catalogue" is the staff page only
+    """data/treatments.yaml: every treatment the clinics offer, with its products."""
 
     treatments: list[Treatment] = Field(min_length=1, max_length=200)
 
