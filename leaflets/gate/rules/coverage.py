@@ -141,7 +141,8 @@ def coverage_findings(library: Library, variant: Variant, html: str) -> list[Fin
     for ch in missing:
         message = (f"the character {describe(ch)} is in none of the fonts this leaflet embeds in {variant.lang} "
                    f"({fonts}), so it would be drawn with a font of this machine; write the text without it "
-                   "(or, for a new script, add a font package for it: see README, Scripts and fonts)")
+                   "(or, for a new script, add a font package for it: see docs/translators.md, "
+                   "Scripts, fonts and right to left)")
         places = _places(library, variant, ch)
         if places:
             findings += [Finding("error", where, field, message, lang=variant.lang) for where, field in places]
