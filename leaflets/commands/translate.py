@@ -144,10 +144,12 @@ class Merged:
 
     path: Path
     created: bool
-    kept: int = 0
-    fuzzy: int = 0
-    new: int = 0
+    kept: int = 0  # translated, and the English is the same
+    fuzzy: int = 0  # to review: the English changed, or the translation came from elsewhere
+    new: int = 0  # added by this update, not yet translated
+    untranslated: int = 0  # there before, still not translated
     obsolete: int = 0
+    unchanged: bool = False  # the file already held exactly this: not written
 
 
 def merge(pot: polib.POFile, old: polib.POFile | None, lang: str, others: list[polib.POFile] | None = None,
@@ -188,7 +190,7 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str, others: list[p
             elif same.msgstr:
                 result.kept += 1
             else:
-                result.new += 1
+                result.untranslated += 1
         elif moved is not None:  # the same English, now elsewhere: its translation still fits
             used.add(id(moved))
             _carry(moved, entry)
@@ -329,6 +331,8 @@ def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) 
         data = str(po).encode("utf-8") + b"\n"
         if not path.is_file() or path.read_bytes() != data:
             write_atomic(path, data)
+        else:
+            merged.unchanged = True
         record = record_path(project, lang, name)
         if not record.exists():
             version = library.leaflets[name].record.version if name not in (LABELS, SHARED) else None

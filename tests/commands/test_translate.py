@@ -23,7 +23,7 @@ from leaflets.commands.build import BuildRequest
 from leaflets.commands.build import run as run_build
 from leaflets.render.html import text_direction
 
-from tests.helpers.project import copy_project, run
+from tests.helpers.project import REPO, copy_project, run
 from tests.helpers.shared import shared_folder
 
 BRANCH = "stoke-on-trent"
@@ -187,6 +187,24 @@ def test_update_keeps_marks_fuzzy_and_obsoletes(project):
     # The next bullet moved up one place and keeps its translation.
     moved = next(e for e in po if e.msgid.startswith("Skin care with retinol") and not e.obsolete)
     assert moved.msgstr == polish(moved.msgid) and not moved.fuzzy
+
+
+def test_the_shipped_po_files_are_what_update_makes_and_a_second_update_says_unchanged(tmp_path):
+    """A translator's update of the shipped translations changes nothing (the committed PO files are
+    not behind the data: their comments name today's sections and paragraphs), says so, and counts
+    the shared entries nobody has translated yet as still untranslated, not as new each time."""
+    project = copy_project(tmp_path / "project", translations=True)
+    langs = sorted(p.name for p in (REPO / "locale").iterdir() if p.is_dir() and p.name != "templates")
+    assert langs == ["pl", "ur"]
+    for lang in langs:
+        result = run("--root", project, "translate", "update", lang)
+        assert result.exit_code == 0, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 3 and all(line.startswith("unchanged ") for line in lines), result.output
+        assert all(" 0 new, " in line for line in lines), result.output
+        assert "still untranslated" in result.output
+        for po in sorted((REPO / "locale" / lang).glob("*.po")):
+            assert (project / "locale" / lang / po.name).read_bytes() == po.read_bytes(), po
 
 
 def test_update_refuses_an_unknown_language(project):
