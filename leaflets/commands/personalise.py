@@ -123,8 +123,8 @@ def personal_job(library: Library, variant: Variant, today: dt.date, note: Perso
         raise PersonaliseRefused(
             f"This leaflet's text has changed since it was released and is not approved now ({status.label}). "
             "A personalised copy is made from the text as it is now, so it would be marked as not for patient "
-            "use.\nPrint the released copy and write the note on it, or ask a clinician to approve the change "
-            f"(leaflets approve {variant.leaflet}) and make a new release.")
+            "use.\nPrint the released copy and write the note on it, or ask a clinician to review and approve "
+            "the change, then make a new release.")
     undrawable = _undrawable(note, variant.lang)
     if undrawable:
         raise PersonaliseRefused("\n".join(undrawable))

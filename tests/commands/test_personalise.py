@@ -362,7 +362,7 @@ def test_a_copy_asked_for_from_the_release_is_refused_while_its_text_is_not_appr
         ask(released=True)
     assert "DRAFT: not for patient use" in str(draft.value)
     assert "Print the released copy and write the note on it" in str(draft.value)
-    assert "leaflets approve milia" in str(draft.value)
+    assert "ask a clinician to review and approve the change, then make a new release" in str(draft.value)
     assert '<div class="draft-mark">' in ask(released=False).html  # the working build's copy: made, and marked
 
     approve(project, "milia")
