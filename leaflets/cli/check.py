@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
@@ -62,11 +61,12 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
     """
     import json  # noqa: PLC0415 -- 1.5 ms, not for --help or list
 
-    from leaflets.gate.checks import MAX_GRADE, MIN_FLESCH, check_library  # noqa: PLC0415 -- 0.31 s, not for --help
+    from leaflets.commands.check import CheckRequest, check  # noqa: PLC0415 -- 0.24 s, not for --help
+    from leaflets.gate.checks import MAX_GRADE, MIN_FLESCH  # noqa: PLC0415 -- loaded by the line above
 
-    library = obj.library()
-    report = check_library(library, as_date(today) or dt.date.today(), leaflets=leaflet_ids, branches=branch_ids)
-    errors, warnings = report.count("error"), report.count("warning")
+    result = check(CheckRequest(root=obj.root, leaflets=tuple(leaflet_ids), branches=tuple(branch_ids),
+                                strict=strict, today=as_date(today)))
+    library, report, errors, warnings = result.library, result.report, result.errors, result.warnings
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
@@ -105,5 +105,5 @@ def check(obj: Context, leaflet_ids, branch_ids, strict: bool, as_json: bool, to
             f"{len(library.branches)} branches: "
             f"{errors} errors, {warnings} warnings (a release refuses them), {report.count('info')} notes"
         )
-    if errors or (strict and warnings):
+    if result.failed:
         sys.exit(2)

@@ -151,7 +151,7 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 def _refuse_gate_errors(library: Library, leaflet_id: str, today: dt.date) -> None:
-    report = check_library(library, today, leaflets=[leaflet_id], markup=False)
+    report = check_library(library, today, leaflets=[leaflet_id])
     errors = [f for f in report.findings if f.level == "error" and f.leaflet in (None, leaflet_id)]
     if errors:
         raise UserError("approve refused: the gate finds errors in this content; fix them first (leaflets check "

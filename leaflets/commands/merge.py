@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from leaflets.commands.check import rendered_pages
 from leaflets.errors import UserError
 from leaflets.gate.gate import Verdict, judge
 from leaflets.project.folder import find_project
@@ -50,7 +51,7 @@ def _refuse_release(library: Library, shards: dict[Path, list[Output]], day: dt.
     if unknown:
         raise UserError("release refused: the shards hold variants this project does not have: "
                         + ", ".join(v.name for v in unknown) + "; build the shards from the same commit")
-    verdict = judge(library, variants, day)
+    verdict = judge(library, variants, day, rendered_pages(library, variants, day))  # what the pages show too
     verdict.refuse(release=True)
     return verdict
 
@@ -62,7 +63,7 @@ def _catalogue_verdict(root: Path | None, outputs: list[Output], day: dt.date) -
     except UserError:
         return None
     known = [v for v in variants_of(outputs) if v.leaflet in library.leaflets and v.branch in library.branches]
-    return judge(library, known, day, markup=False)
+    return judge(library, known, day)
 
 
 def variants_of(outputs: list[Output]) -> list[Variant]:

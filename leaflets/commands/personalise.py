@@ -113,7 +113,7 @@ def personal_job(library: Library, variant: Variant, today: dt.date, note: Perso
                                  "without crop marks")
     if not isinstance(note, PersonalNote):
         raise TypeError("note must be a PersonalNote (PersonalNote.from_form checks what a person typed)")
-    verdict = judge(library, [variant], today, markup=False)
+    verdict = judge(library, [variant], today)
     if verdict.errors:
         lines = "\n".join(str(finding) for finding in verdict.errors)
         raise PersonaliseRefused(f"{variant.name} cannot be personalised: the gate refuses it\n{lines}\n"

@@ -58,7 +58,7 @@ def plan(project: Project, request: BuildRequest) -> tuple[Library, list[Variant
 def ask_gate(library: Library, variants: list[Variant], request: BuildRequest) -> Verdict:
     """The gate's verdict on the variants; raises ``GateRefused`` (exit 2, nothing written) for an
     error, or for a release, a release-blocker. The markup is checked on the HTML ``build_variants`` makes."""
-    verdict = judge(library, variants, request.day, markup=False)
+    verdict = judge(library, variants, request.day)
     verdict.refuse(release=request.release)
     check_inputs(library)  # the catalogue's stylesheet, script and template: bad input, before anything is built
     return verdict

@@ -169,7 +169,7 @@ class Desk:
         outputs = [o for o in shelf.outputs if o.leaflet in library.leaflets and o.branch in library.branches]
         variants = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
                            if o.kind in ("pdf", "web")}, key=str)
-        verdict = judge(library, variants, today, markup=False)
+        verdict = judge(library, variants, today)
         other = next((k for k in self._shelves if k != kind), None)
         served = Served(action=action, shelf=kind, label=SHELF_NAMES[kind],
                         switch=(f"/{other}/", f"Show the {SHELF_NAMES[other].split(' (')[0].lower()}")

@@ -5,12 +5,17 @@ an error blocks every build; a warning blocks a release (and ``check
 --strict``) and is printed by a normal build; information blocks nothing.
 Each finding names the leaflet and/or branch it concerns, so the gate can
 tell which variants it blocks.
+
+The gate never renders: the checks on what the pages show (alt text, every
+character in the fonts) are run on the HTML its caller hands it, made in the
+commands layer (``commands.check.rendered_pages`` for ``check`` and a
+release merge; the build checks each job's HTML with ``gate.judge_markup``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 
@@ -27,7 +32,6 @@ from leaflets.project.load import Library
 from leaflets.project.model import Branch, Bullets, Callout, Leaflet, Paragraph, TreatmentList
 from leaflets.project.plan import Variant, plan_variants
 from leaflets.project.translations import translated_library
-from leaflets.render.html import leaflet_html
 
 MIN_FLESCH = 60.0
 MAX_GRADE = 8.0
@@ -112,12 +116,15 @@ class _Images(HTMLParser):
 
 
 def check_library(library: Library, today: dt.date, variants: list[Variant] | None = None,
-                  markup: bool = True, leaflets: Iterable[str] = (), branches: Iterable[str] = ()) -> Report:
+                  leaflets: Iterable[str] = (), branches: Iterable[str] = (),
+                  rendered: Mapping[Variant, str] | None = None) -> Report:
     """Run every check on the leaflets and branches of ``variants``, or of the chosen
     ``leaflets`` and ``branches`` (default: all, including leaflets no branch offers).
 
-    ``markup`` also renders each variant's HTML to check it (alt text); a
-    build checks the HTML it renders anyway with ``markup_findings``.
+    ``rendered``: each variant's HTML, made by the caller, for the checks on what the pages
+    show (alt text, characters in the fonts); a variant without it is not checked for them
+    (a build checks the HTML of each job it renders with ``judge_markup``; an incomplete
+    translation is never rendered).
     """
     report = Report()
     add = report.findings.append
@@ -200,12 +207,14 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
     report.findings += drift_findings(library, variants) + gloss_findings(library, variants)
     report.readability += _translated_readability(library, variants)
 
-    if markup:
-        for variant in variants:
-            if failure(library, variant) is None:  # an incomplete translation is never rendered
-                html = leaflet_html(library, variant, today)
-                report.findings += markup_findings(variant, html)
-                report.findings += [f for f in coverage_findings(library, variant, html) if f not in report.findings]
+    # What the pages show (alt text; every character in the fonts, leaflets/gate/rules/coverage.py),
+    # checked on the HTML the caller rendered: the gate never renders.
+
+    for variant in variants:
+        html = (rendered or {}).get(variant)
+        if html is not None:
+            report.findings += markup_findings(variant, html)
+            report.findings += [f for f in coverage_findings(library, variant, html) if f not in report.findings]
 
     # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
     # shared advice written by hand, unsupported sources, points to confirm with a clinician.

@@ -17,6 +17,7 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from leaflets.errors import UserError
@@ -159,10 +160,12 @@ def _order(finding: Finding) -> tuple[int, str, str]:
     return ("error", "warning", "info").index(finding.level), finding.file, finding.message
 
 
-def judge(library: Library, variants: list[Variant], today: dt.date, markup: bool = True) -> Verdict:
-    """Check everything the variants depend on. ``markup`` renders their HTML for the markup checks;
-    a build passes False and calls ``judge_markup`` on the HTML it renders anyway."""
-    report = check_library(library, today, variants, markup=markup)
+def judge(library: Library, variants: list[Variant], today: dt.date,
+          rendered: Mapping[Variant, str] | None = None) -> Verdict:
+    """Check everything the variants depend on; ``rendered``, their HTML made by the caller, for
+    the checks on what the pages show (``check`` and a release merge hand it; a build calls
+    ``judge_markup`` on each job's HTML instead, and the servers need only the statuses)."""
+    report = check_library(library, today, variants, rendered=rendered)
     return Verdict(library, tuple(variants), today, report)
 
 

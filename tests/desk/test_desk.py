@@ -286,7 +286,7 @@ def test_the_stand_in_clinic_is_named_as_its_pdfs_name_it_with_no_logo():
     output = Output(leaflet="milia", branch="wolverhampton", format="web", lang="en-GB", profile="office",
                     companion_of=None, path="wolverhampton/milia.html", sha256="0" * 64, pages=0, bytes=100,
                     fingerprint="f" * 64, content_version="MIL-01 v1.0", kind="web")
-    page = render(library, judge(library, [variant], today, markup=False), [output], Path("/nonexistent")).decode()
+    page = render(library, judge(library, [variant], today), [output], Path("/nonexistent")).decode()
     assert "Clinic name to be confirmed, Wolverhampton" in page and branch.clinic not in page
 
 

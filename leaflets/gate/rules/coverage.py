@@ -17,9 +17,10 @@ zero-width joiners, the bidirectional marks and isolates U+200E, U+200F,
 U+2066 to U+2069) and line breaks. Every other space is drawn and checked
 (a thin space missing from the font would come from the machine too).
 
-The check needs the rendered HTML, so it runs where the HTML is made: the
-build checks each job's HTML before any worker renders it
-(``gate.judge_markup``), ``check`` renders the HTML to check it.
+The check needs the rendered HTML, which the gate is handed (it never
+renders): the build checks each job's HTML before any worker renders it
+(``gate.judge_markup``); ``check`` and a release merge make each variant's
+HTML (``commands.check.rendered_pages``) and hand it to ``check_library``.
 """
 
 from __future__ import annotations
