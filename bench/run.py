@@ -40,6 +40,7 @@ comparison starts with an uncounted build that compiles them.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -293,8 +294,9 @@ def serve_rows(work: Path, edits: int) -> list[tuple[str, str, str]]:
             time.sleep(0.7)
             while not events.empty():  # a second event for the same save (none expected)
                 events.get()
+        next_week = (dt.date.today() + dt.timedelta(days=7)).isoformat()  # a past appointment is refused
         form = (f"branch={SERVE_BRANCH}&format=a4&name=Sam+Example&practitioner=Dr+Example"
-                "&appointment=2026-12-03T14%3A30&note=Keep+the+area+dry+for+24+hours.").encode()
+                f"&appointment={next_week}T14%3A30&note=Keep+the+area+dry+for+24+hours.").encode()
         personal, personal_cpus = [], []
         for _ in range(edits):
             cpu = tree_cpu(server.pid)
