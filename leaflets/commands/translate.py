@@ -45,7 +45,7 @@ from leaflets.project.messages import (
     label_messages,
     own_messages,
 )
-from leaflets.project.plan import _pick
+from leaflets.project.plan import pick
 from leaflets.project.pofiles import (
     SOURCE_LANG,
     WRAP,
@@ -302,7 +302,7 @@ def update(library: Library, lang: str, leaflet_ids: list[str], today: dt.date) 
     names(library)  # refuses a leaflet called "labels" or "shared"
     project = library.project
     if leaflet_ids:
-        chosen = _pick("leaflet", leaflet_ids, library.leaflets)
+        chosen = pick("leaflet", leaflet_ids, library.leaflets)
     else:
         chosen = [name for name in sorted(library.leaflets) if po_path(project, lang, name).exists()]
         if not chosen:

@@ -64,7 +64,10 @@ def expected_paths(variant: Variant) -> list[str]:
     return paths
 
 
-def _pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
+def pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
+    """The ``kind`` ids asked for (each once, in the order asked), or every known one when none is
+    asked; a UserError naming each unknown one, with "did you mean" (commands that name one
+    leaflet or branch use it for that message too)."""
     known = sorted(known)
     chosen = list(dict.fromkeys(asked)) or known
     bad = [x for x in chosen if x not in known]
@@ -78,9 +81,6 @@ def _pick(kind: str, asked: Iterable[str], known: Iterable[str]) -> list[str]:
     return chosen
 
 
-pick = _pick  # the same check (with "did you mean") for commands that name one leaflet or branch
-
-
 def plan_variants(
     library: Library,
     leaflets: Iterable[str] = (),
@@ -92,10 +92,10 @@ def plan_variants(
 ) -> list[Variant]:
     """Every variant the selection asks for; treatment leaflets only where offered. A leaflet is
     built in English and in every language it has a translation of (locale/<lang>/<leaflet>.po)."""
-    leaflet_ids = _pick("leaflet", leaflets, library.leaflets)
-    lang_ids = set(_pick("language", langs, languages(library))) if langs else None
-    branch_ids = _pick("branch", branches, library.branches)
-    format_ids = _pick("format", formats or DEFAULT_FORMATS, FORMATS)
+    leaflet_ids = pick("leaflet", leaflets, library.leaflets)
+    lang_ids = set(pick("language", langs, languages(library))) if langs else None
+    branch_ids = pick("branch", branches, library.branches)
+    format_ids = pick("format", formats or DEFAULT_FORMATS, FORMATS)
     if profile != "office":  # a web page is not printed: no print-shop or proof version of it
         if formats and not any(FORMATS[f].printed for f in format_ids):
             raise UserError(f"--for {profile} makes print files; the web format is not printed: build it without --for")

@@ -150,7 +150,7 @@ class LaidOut:
             return None
 
         for number, page in enumerate(self._document.pages, 1):
-            page_box = page._page_box
+            page_box = compat.page_box(page)
             content_left = page_box.content_box_x()
             for child in page_box.children:
                 if isinstance(child, boxes.MarginBox):
@@ -183,7 +183,7 @@ class LaidOut:
                 walk(child, anchor)
 
         for page in self._document.pages[first_page:end_page]:
-            walk(page._page_box, None)
+            walk(compat.page_box(page), None)
         return found
 
     def room_overflow_mm(self) -> float:
@@ -192,7 +192,7 @@ class LaidOut:
         personalised print has the rack copy's pages only if its box stays inside its room."""
         worst = 0.0
         for page in self._document.pages:
-            for room in _boxes_with_id(page._page_box, "room"):
+            for room in _boxes_with_id(compat.page_box(page), "room"):
                 bottom = room.content_box_y() + room.height
                 for child in getattr(room, "children", ()):
                     worst = max(worst, child.border_box_y() + child.border_height() - bottom)  # margins may collapse

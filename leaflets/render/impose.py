@@ -134,7 +134,7 @@ class _Sheet:
             parts = [part.get_object().get_data() for part in streams]
             stream = DecodedStreamObject()
             stream.set_data(b"\n".join(parts))
-            reference = self.writer._add_object(stream)  # pypdf has no public way to add a new object
+            reference = compat.add_object(self.writer, stream)
         else:  # the usual case (WeasyPrint writes one stream per page): its bytes, still compressed
             reference = contents.clone(self.writer, force_duplicate=True)
         form = reference.get_object()
@@ -161,7 +161,7 @@ class _Sheet:
             return None
         moved = annotation.clone(self.writer, force_duplicate=True, ignore_fields=_DROPPED_ANNOTATION_KEYS)
         moved[NameObject("/Rect")] = RectangleObject((x0, y0, x1, y1))
-        reference = self.writer._add_object(moved)
+        reference = compat.add_object(self.writer, moved)
         self.annotations.append(reference)
         return reference
 
@@ -300,7 +300,7 @@ def carry_structure(reader: PdfReader, writer: PdfWriter, placed: dict[int, tupl
     def copy(reference: Any, page: int | None, parent: Any = None) -> Any:
         element = reference.get_object()
         new = DictionaryObject()
-        new_reference = writer._add_object(new)  # pypdf has no public way to add a new object
+        new_reference = compat.add_object(writer, new)
         if hasattr(reference, "idnum"):
             copies[reference.idnum] = new_reference
         if "/Pg" in element:
@@ -325,7 +325,7 @@ def carry_structure(reader: PdfReader, writer: PdfWriter, placed: dict[int, tupl
         return new_reference
 
     root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    root_reference = writer._add_object(root)
+    root_reference = compat.add_object(writer, root)
     kids = tree.get("/K")
     kids = list(kids) if isinstance(kids, list) else ([] if kids is None else [kids])
     top = ArrayObject(copy(kid, None) for kid in kids)
@@ -351,7 +351,7 @@ def carry_structure(reader: PdfReader, writer: PdfWriter, placed: dict[int, tupl
                 annotation.get_object()[NameObject("/StructParent")] = NumberObject(key)
                 nums += [NumberObject(key), copies[element.idnum]]
                 key += 1
-    root[NameObject("/ParentTree")] = writer._add_object(DictionaryObject({NameObject("/Nums"): nums}))
+    root[NameObject("/ParentTree")] = compat.add_object(writer, DictionaryObject({NameObject("/Nums"): nums}))
     root[NameObject("/ParentTreeNextKey")] = NumberObject(key)
     if "/RoleMap" in tree:
         root[NameObject("/RoleMap")] = tree.raw_get("/RoleMap").clone(writer)

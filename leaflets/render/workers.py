@@ -140,10 +140,11 @@ def _context() -> Any:
     return context
 
 
-class _Probe(threading.Thread):
+class Probe(threading.Thread):
     """In the background: start the pool's workers (which waits for the fork server's imports)
     and send the probe, while the build's thread goes on making the jobs' HTML. ``failure`` is
-    None once a worker has answered, else what to raise."""
+    None once a worker has answered, else what to raise. ``WorkerPool.start`` makes one and
+    returns it; ``check_started`` waits for it, and makes a new one after a failure."""
 
     def __init__(self, pool: Any) -> None:
         super().__init__(name="leaflets-probe", daemon=True)
@@ -179,16 +180,16 @@ class WorkerPool:
         self._pool = ProcessPool(max_workers=jobs, initializer=_worker_init, initargs=(self._scratch,),
                                  context=context)
         self._started = False
-        self._prober: _Probe | None = None
+        self._prober: Probe | None = None
         self._probing = threading.Lock()  # a build and a personalised print may start it at once (serve)
 
-    def start(self) -> _Probe:
+    def start(self) -> Probe:
         """Start the first worker and probe it in the background (returns at once). The build
         calls it once the gate has let the build go on, so that a refused build never waits for
         the fork server's imports; ``check_started`` waits for the answer."""
         with self._probing:
             if self._prober is None:
-                self._prober = _Probe(self._pool)
+                self._prober = Probe(self._pool)
                 self._prober.start()
             return self._prober
 

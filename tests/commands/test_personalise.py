@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from leaflets.commands.personalise import PersonalNote, _target, personal_job, personal_variant, render_personal
+from leaflets.commands.personalise import (
+    PersonaliseRequest,
+    PersonalNote,
+    personal_job,
+    personal_variant,
+    personalise,
+    render_personal,
+)
 from leaflets.errors import UserError
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
@@ -260,8 +267,12 @@ def test_a_pdf_is_not_written_to_a_terminal():
         def isatty(self) -> bool:
             return True
 
+    terminal = Terminal()
+    request = PersonaliseRequest(root=REPO, leaflet="milia", branch="stoke-on-trent", format="a4", output="-",
+                                 name="Sam")
     with pytest.raises(UserError, match="refusing to write a PDF to the terminal"):
-        _target("-", Terminal())
+        personalise(request, stdout=terminal)
+    assert terminal.getvalue() == b""
 
 
 def test_note_text_is_normalised_and_checked():

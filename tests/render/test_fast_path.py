@@ -359,7 +359,7 @@ def test_a_build_the_gate_refuses_starts_no_worker(tmp_path: Path, monkeypatch):
     from leaflets.render import workers
 
     started = []
-    monkeypatch.setattr(workers._Probe, "run", lambda self: started.append(self))
+    monkeypatch.setattr(workers.Probe, "run", lambda self: started.append(self))
     project = copy_project(tmp_path / "project")
     path = project / "data/leaflets/milia.yaml"
     path.write_text(path.read_text().replace("    - berk-2008\n", "    - a-source-nobody-checked\n", 1))
@@ -383,7 +383,7 @@ def test_a_failed_probe_is_tried_again_and_one_probe_serves_callers_at_once(monk
         probes.append(self)
         self.failure = next(answers)
 
-    monkeypatch.setattr(workers._Probe, "run", run)
+    monkeypatch.setattr(workers.Probe, "run", run)
     with workers.WorkerPool(1) as pool:
         with pytest.raises(workers.WorkerStartFailed, match="within 60 s"):
             pool.check_started()

@@ -469,20 +469,34 @@ def test_a_leftover_release_swap_is_cleared_without_following_it(built, tmp_path
     assert (out / "release/SHA256SUMS").is_file()
 
 
-def test_a_swap_folder_that_cannot_be_cleared_is_a_message(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("release-swap")
+def test_a_swap_folder_that_cannot_be_cleared_is_a_message(built, tmp_path, monkeypatch):
+    """A leftover swap folder that cannot be removed stops the release with what to do, and leaves
+    nothing half-written."""
+    import shutil
+
     from leaflets.errors import UserError
     from leaflets.publish import release
+    from leaflets.publish.files import read_manifest
 
-    swap = tmp_path / ".release-old"
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+    outputs = read_manifest(out)
+    swap = out / release.SWAP
     (swap / "locked").mkdir(parents=True)
+    remove = shutil.rmtree
 
     def refuse(path, *args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+        if Path(path) == swap:
+            raise PermissionError(13, "Permission denied")
+        remove(path, *args, **kwargs)
 
     monkeypatch.setattr(release.shutil, "rmtree", refuse)
     with pytest.raises(UserError, match=r"cannot clear .*\.release-old, left by an earlier release \(Permission "
                                         r"denied\): remove it"):
-        release._clear(swap)
+        release.write_release(out, outputs)
+    assert (swap / "locked").is_dir()
+    assert not (out / "release").exists() and not list(out.glob(".release-staging-*"))
 
 
 # --- translate writes and deletes only inside the project ------------------------------------

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "Scores", "split_sentences", "count_syllables", "score"]
+__all__ = ["Sentence", "Scores", "split_sentences", "count_syllables", "dictionary_syllables", "score"]
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,10 @@ _UK_TO_US = (
 )
 
 
-def _lookup(word: str) -> int | None:
-    """Syllables from the CMU dictionary (first, i.e. main, pronunciation),
-    trying a US respelling and a plural/possessive-free form; None if absent."""
+def dictionary_syllables(word: str) -> int | None:
+    """Syllables of ``word`` (lower case) in the CMU dictionary: those of its first, i.e. main,
+    pronunciation, trying a US respelling and a plural/possessive-free form; None if absent, when
+    ``count_syllables`` counts by rule instead."""
     us = word
     for pattern, repl in _UK_TO_US:
         us = pattern.sub(repl, us)
@@ -203,7 +204,7 @@ def _letters_syllables(run: str) -> int:
         c for c in unicodedata.normalize("NFKD", run) if not unicodedata.combining(c)
     )
     low = plain.lower()
-    found = _lookup(low)
+    found = dictionary_syllables(low)
     if found is not None:
         return found
     if plain.isupper() and plain.isalpha() and 2 <= len(plain) <= 4:
