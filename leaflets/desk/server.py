@@ -22,7 +22,7 @@ from leaflets.desk.password import default_file, read_stored
 from leaflets.desk.state import DESK_TIMEOUT_SECONDS, Desk
 from leaflets.errors import UserError
 from leaflets.serving.guard import LOOPBACK_NAMES, Guard, Policy, is_loopback, new_token
-from leaflets.serving.listen import bind, run_until_stopped
+from leaflets.serving.listen import WILDCARDS, bind, run_until_stopped, where
 
 MIN_TOKEN_LENGTH = 16
 DEFAULT_PORT = 8010
@@ -76,7 +76,7 @@ def host_names(options: DeskOptions) -> frozenset[str] | None:
     if not exposed(options):
         return None
     names = {*LOOPBACK_NAMES, "127.0.0.1", "[::1]", *(n.lower() for n in options.names)}
-    if options.host not in ("0.0.0.0", "::", "[::]"):
+    if options.host not in WILDCARDS:
         names.add(options.host.lower())
     hostname = socket.gethostname().lower()
     names |= {hostname, f"{hostname}.local", socket.getfqdn().lower()}
@@ -97,10 +97,8 @@ def serve(options: DeskOptions, say: Callable[[str], None]) -> None:
         shown = ", ".join(f"{kind} ({len(s.outputs)} files)" for kind, s in desk.shelves().items())
         say(f"serving {desk.out_dir}: {shown}")
         desk.start()
-        name = f"[{options.host.strip('[]')}]" if ":" in options.host else options.host
         port = sock.getsockname()[1]
-        shown_host = "127.0.0.1" if name in ("0.0.0.0", "[::]") else name
-        url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token and password is None else "")
+        url = where(options.host, port, f"?token={token}" if token and password is None else "")
         policy = Policy(token=token, loopback=not exposed(options), name="desk server",
                         hosts=host_names(options), login=LOGIN if password else None,
                         open_paths=frozenset({"/static/desk.css"}))

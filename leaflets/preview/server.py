@@ -15,7 +15,7 @@ from leaflets.preview.app import create_app
 from leaflets.preview.state import SERVE_TIMEOUT_SECONDS, Preview, Selection
 from leaflets.preview.watch import Watcher
 from leaflets.serving.guard import Guard, Policy, is_loopback, new_token
-from leaflets.serving.listen import bind, run_until_stopped
+from leaflets.serving.listen import bind, run_until_stopped, where
 
 MIN_TOKEN_LENGTH = 16
 
@@ -63,12 +63,12 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         say(f"built {len(outputs)} PDFs in {time.perf_counter() - started:.1f} s")
         watcher = Watcher(preview.project.root, preview.rebuild)
         watcher.start()
-        name = f"[{options.host.strip('[]')}]" if ":" in options.host else options.host
-        url = f"http://{name}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else "")
+        port, query = sock.getsockname()[1], f"?token={token}" if token else ""
         policy = Policy(token=token, loopback=is_loopback(options.host))
         app = create_app(preview, policy, say)
-        say(f"serving the preview at {url}  (Ctrl-C to stop)")
+        say(f"serving the preview at {where(options.host, port, query)}  (Ctrl-C to stop)")
         if options.open_browser:
+            url = where(options.host, port, query).split()[0]  # this machine's
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         return app
 

@@ -35,6 +35,21 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: the addresses that mean "every interface of this machine": no browser can open them
+WILDCARDS = ("0.0.0.0", "::", "[::]")
+
+
+def where(host: str, port: int, query: str = "") -> str:
+    """The address to print for a server on ``host``: the URL itself, or for every interface
+    (0.0.0.0, ::), which no browser can open, the loopback one for this machine, then the
+    machine's own name for the others on the network."""
+    if host in WILDCARDS:
+        return (f"http://127.0.0.1:{port}/{query} on this machine, "
+                f"http://{socket.gethostname().lower()}:{port}/{query} from others on the network")
+    name = f"[{host.strip('[]')}]" if ":" in host else host
+    return f"http://{name}:{port}/{query}"
+
+
 def run_until_stopped(sock: socket.socket, start: Callable[[], Guard], stop: Callable[[], None]) -> None:
     """Serve ``start()``'s app on ``sock`` until Ctrl-C or SIGTERM; then ``stop()`` and close the socket.
 
