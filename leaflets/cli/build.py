@@ -9,6 +9,7 @@ import click
 
 from leaflets.cli.base import Context, as_date, friendly_errors, main, selection_options, today_option
 from leaflets.formats import ProfileId
+from leaflets.gate.findings import Finding
 from leaflets.gate.rules.contrast import PREFIX as CONTRAST
 from leaflets.render.workers import DEFAULT_TIMEOUT_SECONDS
 
@@ -128,22 +129,23 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: Pro
         result = run(request, progress=reporter, say=say)
     finally:
         reporter.close()
-    if result.noop:
-        if not quiet:
-            click.echo(f"{result.count} variants: 0 built, {result.count} unchanged (no input changed), in "
-                       f"{result.seconds:.1f} s; manifest: {result.manifest}", err=True)
-        return
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     # Brand colours below WCAG AA come last, on their own: a colour is easy to miss among other lines.
     colours = [f for f in result.blockers if f.message.startswith(CONTRAST)]
-    for finding in result.blockers:
+    for finding in result.blockers:  # a no-op says again what the build it stands for said
         if finding.message.startswith("draft:") or finding in colours:
             continue  # drafts are summarised in one line below; colours come last
         click.echo(f"warning (a release would refuse it): {finding.file}: {finding.subject}: {finding.message}",
                    err=True)
     if result.drafts and not quiet:
         click.echo(f"note: draft, not for patient use (marked on every page): {', '.join(result.drafts)}", err=True)
+    if result.noop:
+        if not quiet:
+            click.echo(f"{result.count} variants: 0 built, {result.count} unchanged (no input changed), in "
+                       f"{result.seconds:.1f} s; manifest: {result.manifest}", err=True)
+        _colours_last(colours)
+        return
     if result.removed and not quiet:
         click.echo(f"removed {len(result.removed)} outputs of variants that no longer exist: "
                    f"{', '.join(result.removed)}", err=True)
@@ -169,9 +171,7 @@ def build(obj: Context, leaflet_ids, branch_ids, format_ids, langs, profile: Pro
                        f"{', '.join(str(result.out_dir / p) for p in result.set_aside)}", err=True)
         if request.release:
             click.echo("release not written: every variant must build first", err=True)
-    for finding in colours:  # last, after a blank line
-        click.echo(("\n" if finding is colours[0] else "") + f"warning (a release would refuse it): {finding.file}: "
-                   f"{finding.subject}: {finding.message}", err=True)
+    _colours_last(colours)
     if result.failed:
         sys.exit(1)
 
@@ -195,3 +195,10 @@ def merge_manifests_command(obj: Context, sources: tuple[Path, ...], out_dir: Pa
     click.echo(f"merged {len(outputs)} outputs from {len(sources)} folders into {out_dir}")
     for name in released:
         click.echo(f"wrote {out_dir / name}")
+
+
+def _colours_last(colours: list[Finding]) -> None:
+    """Brand colours a release would refuse, last, after a blank line."""
+    for finding in colours:
+        click.echo(("\n" if finding is colours[0] else "") + f"warning (a release would refuse it): {finding.file}: "
+                   f"{finding.subject}: {finding.message}", err=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 from leaflets.commands.request import BuildRequest, BuildResult, Progress, Say
 from leaflets.errors import UserError
 from leaflets.project.folder import Project, find_project
-from leaflets.publish.changes import STAMP, inputs_key, unchanged_count
+from leaflets.publish.changes import STAMP, inputs_key, unchanged
 from leaflets.publish.folder import output_folder
 from leaflets.render.workers import WorkerPool
 
@@ -86,7 +86,7 @@ def run(request: BuildRequest, progress: Progress | None = None, say: Say | None
                              progress or (lambda *a: None))
         steps.catalogue(library, verdict, manifest, result)
         if not result.failed:
-            steps.stamp(manifest, key, variants, project.root)
+            steps.stamp(manifest, key, variants, project.root, result)
             if request.release and not request.shard:  # shards: merge-manifests --release
                 result.released = steps.release(library, verdict, manifest, variants)
     result.seconds = time.perf_counter() - started
@@ -113,7 +113,8 @@ def _answer_from_stamp(request: BuildRequest, project: Project, out: Path,
     if request.force or request.release or not (out / STAMP).is_file():
         return None
     key = inputs_key(project.root, _options(request))
-    count = unchanged_count(out, key, project.root)
-    if count is not None and (out / "index.html").is_file():  # the staff catalogue is there too
-        result.noop, result.noop_count = True, count  # no worker was started
+    last = unchanged(out, key, project.root)
+    if last is not None and (out / "index.html").is_file():  # the staff catalogue is there too
+        result.noop, result.noop_count = True, last.variants  # no worker was started
+        result.drafts, result.blockers = last.drafts, last.findings()  # what that build said, said again
     return key

@@ -150,10 +150,11 @@ def catalogue(library: Library, verdict: Verdict, manifest: Manifest, result: Bu
         result.warnings.append(f"the staff catalogue was not updated: {error}")
 
 
-def stamp(manifest: Manifest, key: tuple[str, str], variants: list[Variant], root: Path) -> None:
-    """Remember that this build completed without failures: the next one with the same inputs is a no-op."""
+def stamp(manifest: Manifest, key: tuple[str, str], variants: list[Variant], root: Path, result: BuildResult) -> None:
+    """Remember that this build completed without failures: the next one with the same inputs is a
+    no-op, which says again what this one said (its drafts, what a release would refuse)."""
     record_stamp(manifest.out_dir, key, len(variants), [p for v in variants for p in expected_paths(v)],
-                 sorted({read for o in manifest.outputs for read in o.reads}), root)
+                 sorted({read for o in manifest.outputs for read in o.reads}), root, result.drafts, result.blockers)
 
 
 def release(library: Library, verdict: Verdict, manifest: Manifest, variants: list[Variant]) -> list[str]:

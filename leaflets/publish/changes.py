@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from leaflets.gate.findings import LEVELS, Finding
 from leaflets.publish.folder import intact, listed, write_atomic
 from leaflets.publish.versions import file_hash, tool_versions
 from leaflets.render.fonts import font_files
@@ -45,6 +46,8 @@ class StampEntry:
     variants: int
     paths: list[str]  # every file that build wrote (never empty)
     reads: dict[str, str]  # every project file its renders read -> its sha256
+    drafts: list[str]  # the leaflets that build marked as drafts: a no-op says so again
+    blockers: list[dict[str, str | None]]  # what a release would refuse (each a Finding's fields): said again
 
     @classmethod
     def parse(cls, raw: object) -> StampEntry | None:
@@ -56,9 +59,24 @@ class StampEntry:
         entry = cls(**raw)
         if (isinstance(entry.inputs, str) and type(entry.variants) is int and isinstance(entry.paths, list)
                 and entry.paths and all(isinstance(p, str) for p in entry.paths) and isinstance(entry.reads, dict)
-                and all(isinstance(k, str) and isinstance(v, str) for k, v in entry.reads.items())):
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in entry.reads.items())
+                and isinstance(entry.drafts, list) and all(isinstance(d, str) for d in entry.drafts)
+                and isinstance(entry.blockers, list) and all(_is_finding(b) for b in entry.blockers)):
             return entry
         return None
+
+    def findings(self) -> list[Finding]:
+        """The release's blockers as that build's gate found them."""
+        return [Finding(**raw) for raw in self.blockers]  # type: ignore[arg-type]  # checked by _is_finding
+
+
+FINDING_FIELDS = {f.name for f in fields(Finding)}
+
+
+def _is_finding(raw: object) -> bool:
+    return (isinstance(raw, dict) and set(raw) == FINDING_FIELDS and raw["level"] in LEVELS
+            and all(isinstance(v, str) for k, v in raw.items() if k in ("file", "subject", "message"))
+            and all(v is None or isinstance(v, str) for v in raw.values()))
 
 
 def _read(out_dir: Path) -> dict[str, object]:
@@ -70,10 +88,10 @@ def _read(out_dir: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def unchanged_count(out_dir: Path, key: tuple[str, str], root: Path) -> int | None:
-    """The number of variants, if the last good build with these options had the same inputs
-    (the project's input folders and every other file its renders read) and every file it
-    wrote is still listed in the manifest and intact; else None."""
+def unchanged(out_dir: Path, key: tuple[str, str], root: Path) -> StampEntry | None:
+    """The last good build with these options, if it had the same inputs (the project's input
+    folders and every other file its renders read) and every file it wrote is still listed in the
+    manifest and intact; else None."""
     entry = StampEntry.parse(_read(out_dir).get(key[0]))
     if entry is None or entry.inputs != key[1] or not reads_unchanged(root, entry.reads):
         return None
@@ -82,7 +100,7 @@ def unchanged_count(out_dir: Path, key: tuple[str, str], root: Path) -> int | No
         return None
     if not all(intact(out_dir, p, files[p].bytes, files[p].sha256) for p in entry.paths):
         return None
-    return entry.variants
+    return entry
 
 
 def reads_unchanged(root: Path, reads: dict[str, str]) -> bool:
@@ -98,10 +116,12 @@ def reads_unchanged(root: Path, reads: dict[str, str]) -> bool:
 
 
 def record_stamp(out_dir: Path, key: tuple[str, str], variants: int, paths: list[str], reads: list[str],
-                 root: Path) -> None:
-    """Remember that a build with these options and inputs completed without failures, and which
-    project files its renders read (a logo outside assets/, a stylesheet reached by @import)."""
+                 root: Path, drafts: list[str], blockers: list[Finding]) -> None:
+    """Remember that a build with these options and inputs completed without failures, which
+    project files its renders read (a logo outside assets/, a stylesheet reached by @import), and
+    what it had to say (its drafts, what a release would refuse), which a no-op says again."""
     data = _read(out_dir)
     data[key[0]] = asdict(StampEntry(key[1], variants, sorted(paths),
-                                     {read: file_hash(root / read) for read in reads if (root / read).is_file()}))
+                                     {read: file_hash(root / read) for read in reads if (root / read).is_file()},
+                                     sorted(drafts), [asdict(finding) for finding in blockers]))
     write_atomic(out_dir / STAMP, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
