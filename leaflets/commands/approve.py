@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from leaflets.commands.check import rendered_pages
 from leaflets.errors import UserError
 from leaflets.gate.checks import check_library
 from leaflets.project.approvals import (
@@ -41,7 +42,7 @@ from leaflets.project.folder import find_project
 from leaflets.project.load import Library, load_library
 from leaflets.project.messages import LABELS, SHARED
 from leaflets.project.model import REVIEW_PERIOD_YEARS, Approver
-from leaflets.project.plan import pick
+from leaflets.project.plan import pick, plan_variants
 
 
 @dataclass
@@ -151,7 +152,11 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 def _refuse_gate_errors(library: Library, leaflet_id: str, today: dt.date) -> None:
-    report = check_library(library, today, leaflets=[leaflet_id])
+    """Refuse content the gate finds errors in, its pages' included (alt text, characters the fonts
+    lack: the HTML of each of its variants in its own language is made and handed to the gate), so
+    that nothing sealed fails its first build."""
+    own = plan_variants(library, [leaflet_id], langs=[library.leaflets[leaflet_id].lang])
+    report = check_library(library, today, leaflets=[leaflet_id], rendered=rendered_pages(library, own, today))
     errors = [f for f in report.findings if f.level == "error" and f.leaflet in (None, leaflet_id)]
     if errors:
         raise UserError("approve refused: the gate finds errors in this content; fix them first (leaflets check "

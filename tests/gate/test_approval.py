@@ -331,3 +331,21 @@ def test_approve_refuses_content_with_gate_errors(project: Path):
     assert "approve refused: the gate finds errors in this content" in result.stderr
     assert "unsupported source 'a-blog-post'" in result.stderr
     assert (project / "data/leaflets/milia.yaml").read_text() == before and not (project / "records").exists()
+
+
+def test_approve_refuses_what_only_the_pages_show_and_approves_a_leaflet_no_branch_builds(project: Path):
+    """A character none of the leaflet's fonts has is found in its HTML, which approve makes and hands
+    to the gate, as a build does: refused at approval, not at the first build after it. A leaflet no
+    branch offers has no pages to make, and is approved on its data alone."""
+    edit(project / "data/leaflets/milia.yaml", "Anyone can get milia, at any age.",
+         "Anyone can get milia, at any age (任何年龄).")
+    before = (project / "data/leaflets/milia.yaml").read_text()
+    result = run("--root", project, "approve", "milia", "--by", NAME, "--role", ROLE)
+    assert result.exit_code == 2, result.output
+    assert "approve refused: the gate finds errors in this content" in result.stderr
+    assert "is in none of the fonts this leaflet embeds in en-GB" in result.stderr
+    assert (project / "data/leaflets/milia.yaml").read_text() == before and not (project / "records").exists()
+
+    assert "status: draft" in (project / "data/leaflets/milia-removal.yaml").read_text()
+    done = seal(project, "milia-removal")
+    assert done.approval.version == "1.0"
