@@ -75,9 +75,13 @@ class Desk:
         thread.start()
         return thread
 
-    def _warm(self) -> None:
+    def load(self) -> None:
+        """Load the project's data now (``start`` does it in the background, then warms the pool)."""
         self._load()
         self.ready.set()
+
+    def _warm(self) -> None:
+        self.load()
         if self.library is None:
             return
         try:

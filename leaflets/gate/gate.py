@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from leaflets.errors import UserError
 from leaflets.gate.checks import Report, check_library, markup_findings
@@ -45,6 +45,16 @@ class Status:
     overdue_since: dt.date | None
     releasable: bool
     blockers: tuple[str, ...]  # why a release refuses it, one line each
+    moved_on: str = ""  # of a released copy: what the text is now when that is not for patients (``as_released``)
+
+    def as_released(self) -> Status:
+        """The status of a released copy of this variant: approved (a release holds nothing else,
+        and its files keep the text approved then), whatever the text is now; ``moved_on`` says
+        what that is when it is no longer for patients (changed since, a draft again, a
+        translation of older English), for a personalised copy is made from it."""
+        if self.for_patients:
+            return self
+        return replace(self, status="approved", moved_on=self.label)
 
     @property
     def for_patients(self) -> bool:

@@ -137,7 +137,8 @@ def _link(output: Output, base: str, companion: bool = False) -> FileLink:
 
 
 def _cards(
-    library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path, base_of: Callable[[str], str]
+    library: Library, verdict: Verdict, outputs: list[Output], out_dir: Path, base_of: Callable[[str], str],
+    released: bool = False,
 ) -> list[Card]:
     """One card per (branch, leaflet, language) the outputs hold, files in format order."""
     order = list(FORMATS)
@@ -152,6 +153,8 @@ def _cards(
         group.sort(key=lambda o: (order.index(o.format), o.profile, o.path))
         primary = next((o for o in group if o.kind in ("pdf", "web") and o.profile == "office"), group[0])
         status = verdict.status(Variant(branch, leaflet_id, primary.format, lang, primary.profile))
+        if released:  # the desk's release shelf: its files are the copies approved when released
+            status = status.as_released()
         shown = _in_language(library, leaflet_id, lang) or leaflet  # staff find it by its English words too
         card = Card(leaflet_id, branch, lang, shown.title, shown.summary,
                     search_text(library, leaflet, shown, lang), status,
@@ -238,7 +241,8 @@ def render(library: Library, verdict: Verdict, outputs: list[Output], out_dir: P
     """The catalogue page of every branch (``branch`` None: out/index.html) or of one; with
     ``served``, as a server shows it, with a "For you" form on every card."""
     chosen = [o for o in outputs if branch is None or o.branch == branch]
-    cards = _cards(library, verdict, chosen, out_dir, (lambda b: "") if branch is None else (lambda b: f"{b}/"))
+    cards = _cards(library, verdict, chosen, out_dir, (lambda b: "") if branch is None else (lambda b: f"{b}/"),
+                   released=served is not None and served.shelf == "release")
     languages_of: dict[tuple[str, str], list[str]] = {}
     for card in cards:
         languages_of.setdefault((card.branch, card.leaflet), []).append(card.lang)

@@ -322,21 +322,22 @@ def test_the_release_is_shown_first_with_a_switch_to_the_working_build(tmp_path)
     write_release(out, shelves(out)["build"].outputs)
     desk = Desk(REPO, out)
     try:
-        desk._load()
-        desk.ready.set()
+        desk.load()
         app = create_app(desk, Policy(token=None, loopback=True, name="desk server"), lambda line: None)
         status, headers, _ = anyio.run(request, app, "GET", "/")
         assert status == 303 and headers["location"] == "/release/"
         status, headers, body = anyio.run(request, app, "GET", "/release/")
         page = body.decode()
         assert status == 200 and "Released leaflets" in page and 'href="/build/">Show the working build' in page
-        assert 'action="/for-you"' in page and "form-action 'self'" in headers["content-security-policy"]
+        assert "form-action 'self'" in headers["content-security-policy"]
         assert 'href="stoke-on-trent/milia-a4.pdf"' in page
+        # a stand-in release of the shipped draft: its text is not approved now, so no For you there
+        assert 'action="/for-you"' not in page and "Its text has changed since this release" in page
         status, headers, body = anyio.run(request, app, "GET", "/release/stoke-on-trent/milia-a4.pdf")
         assert status == 200 and body.startswith(b"%PDF") and headers["content-disposition"].startswith("inline")
         assert anyio.run(request, app, "GET", "/release/stoke-on-trent/secret.txt")[0] == 404
         status, _h, body = anyio.run(request, app, "GET", "/build/")
-        assert status == 200 and b"Working build (not released" in body
+        assert status == 200 and b"Working build (not released" in body and b'action="/for-you"' in body
     finally:
         desk.close()
 
@@ -353,3 +354,44 @@ def test_the_command_refuses_an_open_address_without_a_password_and_sets_one(tmp
     assert verify("correct horse battery", read_stored(stored)) and "correct horse" not in stored.read_text()
     result = run("desk", "--out", tmp_path / "nothing-built", "--port", "0")
     assert result.exit_code == 2 and "no leaflets here" in result.output
+
+
+@pytest.mark.pdf
+def test_the_release_shelf_shows_its_copies_as_approved_when_the_text_has_moved_on(tmp_path):
+    """The release holds the copies approved when it was made. After a writer changes the text (and
+    builds), the release shelf still shows them as approved, says the text has changed since, and
+    offers no For you (which would make a copy from the changed text); the working build shows
+    the change as CHANGED, with For you."""
+    from leaflets.desk.state import Desk
+
+    from tests.helpers.governance import release_ready
+    from tests.helpers.project import copy_project, run
+
+    project = copy_project(tmp_path / "project")
+    release_ready(project, "milia")
+    out = tmp_path / "out"
+    one = ("milia", "--branch", "stoke-on-trent", "--format", "a4", "--today", "2026-11-22", "--out", out)
+    assert run("--root", project, "build", *one, "--release").exit_code == 0
+    desk = Desk(project, out, 1, 30.0, say=lambda message: None)
+    try:
+        def page(kind: str) -> str:  # read again when a build changed the folder (and the data with it)
+            return " ".join(desk.catalogue(kind, "/for-you").decode().split())
+
+        desk.load()
+
+        before = page("release")
+        assert "Approved, review due" in before and "(CHANGED)" not in before
+        assert 'name="shelf" value="release"' in before
+
+        leaflet = project / "data/leaflets/milia.yaml"
+        leaflet.write_text(leaflet.read_text().replace("Anyone can get milia, at any age.",
+                                                       "Anyone can get milia, at any age at all."))
+        assert run("--root", project, "build", *one).exit_code == 0
+        released, working = page("release"), page("build")
+        assert "Approved, review due" in released and "(CHANGED)" not in released
+        assert ("Its text has changed since this release (Changed since approval: not for patient use)"
+                in released)
+        assert 'name="shelf" value="release"' not in released  # no For you form on that card
+        assert "(CHANGED)" in working and 'name="shelf" value="build"' in working
+    finally:
+        desk.close()
