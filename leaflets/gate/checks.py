@@ -199,7 +199,7 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
 
     report.findings += laser_type_findings(library, variants)
 
-    # Translations (leaflets/gate/translations.py): completeness, draft, English version; sentence lengths.
+    # Translations (leaflets/gate/rules/translations.py): completeness, draft, English version; sentence lengths.
 
     report.translations = rows(library, variants)
     report.findings += translation_findings(library, variants)
@@ -216,7 +216,7 @@ def check_library(library: Library, today: dt.date, variants: list[Variant] | No
             report.findings += markup_findings(variant, html)
             report.findings += [f for f in coverage_findings(library, variant, html) if f not in report.findings]
 
-    # Content rules (leaflets/gate/content_rules.py): whole-sentence bullets, glossary terms,
+    # Content rules (leaflets/gate/rules/content.py): whole-sentence bullets, glossary terms,
     # shared advice written by hand, unsupported sources, points to confirm with a clinician.
 
     for finding in check_content(library):

@@ -13,7 +13,8 @@ Built with pypdf, which the project already uses. Measured on a two-sheet A5
 booklet of the default project: 0.02 s, against 0.24 s for pypdf's
 ``merge_transformed_page`` (it parses and rewrites every content stream) and
 0.005 s with pikepdf (qpdf), which would add a dependency and 0.07 s of import
-per worker; see README, Benchmark.
+per worker; see CHANGELOG.md, "Issue 15: fast path" (the build's figures of that
+round: docs/benchmarks.md, "The build: the run of 30 November 2026").
 """
 
 from __future__ import annotations

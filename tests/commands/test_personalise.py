@@ -1,4 +1,4 @@
-"""Personalised print (leaflets/personal/): a "For you" box in real PDFs, nothing stored."""
+"""Personalised print (leaflets/commands/personalise.py): a "For you" box in real PDFs, nothing stored."""
 
 from __future__ import annotations
 

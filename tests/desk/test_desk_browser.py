@@ -1,4 +1,4 @@
-"""``leaflets desk`` in a real Chromium (Playwright; see tests/browser.py), as reception uses it.
+"""``leaflets desk`` in a real Chromium (Playwright; see tests/helpers/browser.py), as reception uses it.
 
 One desk for the module, started as a user would (a subprocess, ``leaflets desk``) on a free
 port, serving a small build of a private copy of the project (two leaflets at one branch, A4,

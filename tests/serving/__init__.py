@@ -1,0 +1,1 @@
+"""Tests of leaflets.serving: what both servers share (the addresses a server prints)."""
