@@ -12,14 +12,15 @@ import polib
 import pytest
 
 from leaflets.commands.check import CheckRequest, check, rendered_pages
-from leaflets.commands.merge import _refuse_release
+from leaflets.commands.merge import refuse_release
 from leaflets.errors import UserError
 from leaflets.gate.checks import check_library
 from leaflets.gate.gate import GateRefused
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
-from leaflets.project.plan import plan_variants
+from leaflets.project.plan import Variant, plan_variants
 from leaflets.publish.files import Output
+from leaflets.publish.fingerprints import fingerprint
 
 from tests.helpers.governance import TODAY, release_ready
 from tests.helpers.project import REPO, copy_project
@@ -82,14 +83,19 @@ def test_an_incomplete_translation_is_not_rendered(tmp_path: Path):
 
 def test_a_release_merge_hands_the_gate_the_pages_of_every_joined_variant(project: Path):
     release_ready(project, "milia")
-    shard = [Output(leaflet="milia", branch="stoke-on-trent", format="a4", lang="en-GB", profile="office",
-                    companion_of=None, path="stoke-on-trent/milia-a4.pdf", sha256="0" * 64, pages=4, bytes=1,
-                    fingerprint="-", content_version="MIL-01 v1.0")]
-    assert _refuse_release(load_library(find_project(project)), {Path("s1"): shard}, DAY).errors == []
+
+    def shard() -> list[Output]:  # as a shard built from the project as it is now lists it
+        library = load_library(find_project(project))
+        built_from = fingerprint(library, Variant("stoke-on-trent", "milia", "a4", "en-GB"), DAY)
+        return [Output(leaflet="milia", branch="stoke-on-trent", format="a4", lang="en-GB", profile="office",
+                       companion_of=None, path="stoke-on-trent/milia-a4.pdf", sha256="0" * 64, pages=4, bytes=1,
+                       fingerprint=built_from, content_version="MIL-01 v1.0")]
+
+    assert refuse_release(load_library(find_project(project)), {Path("s1"): shard()}, DAY).errors == []
     without_alt_text(project)
     with pytest.raises(GateRefused, match=re.escape(f"release refused: 1 problem\nerror: templates/: "
                                                     f"milia / stoke-on-trent / a4: {NO_ALT}\n")):
-        _refuse_release(load_library(find_project(project)), {Path("s1"): shard}, DAY)
+        refuse_release(load_library(find_project(project)), {Path("s1"): shard()}, DAY)
 
 
 def test_the_gate_never_reaches_the_modules_that_render():

@@ -254,6 +254,14 @@ def test_merged_shards_release_only_after_the_gate(project: Path, tmp_path: Path
     assert refused.exit_code == 2 and "milia: draft" in refused.output
     assert not (tmp_path / "merged" / "release").exists()
     release_ready(project, "milia")
+    # the shards built before the approval hold DRAFT-marked copies: refused, though the gate passes now
+    stale = run("--root", project, "merge-manifests", *shards, "--out", tmp_path / "merged", "--release",
+                "--today", TODAY)
+    assert stale.exit_code == 2, stale.output
+    message = " ".join(stale.output.split())
+    assert "release refused: 2 variants in the shards were built from other inputs than the project holds now" \
+        in message and "build the shards again from this commit" in message
+    assert not (tmp_path / "merged" / "release").exists()
     for k, folder in enumerate(shards, 1):
         shutil.rmtree(folder)
         assert run("--root", project, "build", "milia", "--format", "a4", "--shard", f"{k}/2",
