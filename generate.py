@@ -31,10 +31,15 @@ def _missing():
     import re  # noqa: PLC0415
     import tomllib  # noqa: PLC0415
 
-    with open(os.path.join(HERE, "pyproject.toml"), "rb") as stream:
-        wanted = tomllib.load(stream)["project"]["dependencies"]
+    try:
+        with open(os.path.join(HERE, "pyproject.toml"), "rb") as stream:
+            wanted = tomllib.load(stream)["project"]["dependencies"]
+    except (OSError, ValueError, KeyError):  # not a checkout: the import below says what is missing
+        return []
     missing = []
     for requirement in wanted:
+        if ";" in requirement:  # for some platforms only (a marker): not judged without `packaging`
+            continue
         name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0]
         try:
             importlib.metadata.version(name)

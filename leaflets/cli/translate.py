@@ -75,4 +75,6 @@ def translate_update(obj: Context, lang: str, leaflet_ids, today) -> None:
     for merged in update(library, lang, list(leaflet_ids), as_date(today) or dt.date.today()):
         what = "created" if merged.created else "unchanged" if merged.unchanged else "updated"
         click.echo(f"{what} {merged.path}: {merged.kept} kept, {merged.fuzzy} fuzzy, {merged.new} new, "
-                   f"{merged.untranslated} still untranslated, {merged.obsolete} obsolete")
+                   f"{merged.untranslated} still untranslated, "
+                   + (f"{merged.not_applicable} not applicable, " if merged.not_applicable else "")
+                   + f"{merged.obsolete} obsolete")

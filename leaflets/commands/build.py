@@ -116,5 +116,5 @@ def _answer_from_stamp(request: BuildRequest, project: Project, out: Path,
     last = unchanged(out, key, project.root)
     if last is not None and (out / "index.html").is_file():  # the staff catalogue is there too
         result.noop, result.noop_count = True, last.variants  # no worker was started
-        result.drafts, result.blockers = last.drafts, last.findings()  # what that build said, said again
+        result.drafts, result.warnings, result.blockers = last.drafts, last.warnings, last.findings()  # said again
     return key

@@ -121,10 +121,9 @@ def personal_job(library: Library, variant: Variant, today: dt.date, note: Perso
     status = verdict.status(variant)
     if released and not status.for_patients:
         raise PersonaliseRefused(
-            f"This leaflet's text has changed since it was released and is not approved now ({status.label}). "
-            "A personalised copy is made from the text as it is now, so it would be marked as not for patient "
-            "use.\nPrint the released copy and write the note on it, or ask a clinician to review and approve "
-            "the change, then make a new release.")
+            f"This leaflet's text as it is now is not approved ({status.label}): a personalised copy is made "
+            "from that text, so it would be marked as not for patient use.\nPrint the released copy and write "
+            "the note on it, or ask a clinician to review and approve the change.")
     undrawable = _undrawable(note, variant.lang)
     if undrawable:
         raise PersonaliseRefused("\n".join(undrawable))

@@ -154,7 +154,8 @@ def stamp(manifest: Manifest, key: tuple[str, str], variants: list[Variant], roo
     """Remember that this build completed without failures: the next one with the same inputs is a
     no-op, which says again what this one said (its drafts, what a release would refuse)."""
     record_stamp(manifest.out_dir, key, len(variants), [p for v in variants for p in expected_paths(v)],
-                 sorted({read for o in manifest.outputs for read in o.reads}), root, result.drafts, result.blockers)
+                 sorted({read for o in manifest.outputs for read in o.reads}), root, result.drafts, result.warnings,
+                 result.blockers)
 
 
 def release(library: Library, verdict: Verdict, manifest: Manifest, variants: list[Variant]) -> list[str]:

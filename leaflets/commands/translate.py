@@ -55,6 +55,7 @@ from leaflets.project.pofiles import (
     record_path,
     template_path,
 )
+from leaflets.project.records import NOT_APPLICABLE
 from leaflets.publish.files import write_atomic
 
 
@@ -148,6 +149,7 @@ class Merged:
     fuzzy: int = 0  # to review: the English changed, or the translation came from elsewhere
     new: int = 0  # added by this update, not yet translated
     untranslated: int = 0  # there before, still not translated
+    not_applicable: int = 0  # there before, left untranslated on purpose ("# not-applicable: why")
     obsolete: int = 0
     unchanged: bool = False  # the file already held exactly this: not written
 
@@ -189,6 +191,8 @@ def merge(pot: polib.POFile, old: polib.POFile | None, lang: str, others: list[p
                 result.fuzzy += 1
             elif same.msgstr:
                 result.kept += 1
+            elif any(note.strip().lower().startswith(NOT_APPLICABLE) for note in (same.tcomment or "").splitlines()):
+                result.not_applicable += 1
             else:
                 result.untranslated += 1
         elif moved is not None:  # the same English, now elsewhere: its translation still fits

@@ -47,6 +47,7 @@ class StampEntry:
     paths: list[str]  # every file that build wrote (never empty)
     reads: dict[str, str]  # every project file its renders read -> its sha256
     drafts: list[str]  # the leaflets that build marked as drafts: a no-op says so again
+    warnings: list[str]  # what else it warned about (a logo too coarse for print): said again
     blockers: list[dict[str, str | None]]  # what a release would refuse (each a Finding's fields): said again
 
     @classmethod
@@ -61,6 +62,7 @@ class StampEntry:
                 and entry.paths and all(isinstance(p, str) for p in entry.paths) and isinstance(entry.reads, dict)
                 and all(isinstance(k, str) and isinstance(v, str) for k, v in entry.reads.items())
                 and isinstance(entry.drafts, list) and all(isinstance(d, str) for d in entry.drafts)
+                and isinstance(entry.warnings, list) and all(isinstance(w, str) for w in entry.warnings)
                 and isinstance(entry.blockers, list) and all(_is_finding(b) for b in entry.blockers)):
             return entry
         return None
@@ -116,12 +118,12 @@ def reads_unchanged(root: Path, reads: dict[str, str]) -> bool:
 
 
 def record_stamp(out_dir: Path, key: tuple[str, str], variants: int, paths: list[str], reads: list[str],
-                 root: Path, drafts: list[str], blockers: list[Finding]) -> None:
+                 root: Path, drafts: list[str], warnings: list[str], blockers: list[Finding]) -> None:
     """Remember that a build with these options and inputs completed without failures, which
     project files its renders read (a logo outside assets/, a stylesheet reached by @import), and
-    what it had to say (its drafts, what a release would refuse), which a no-op says again."""
+    what it had to say (its warnings, its drafts, what a release would refuse), which a no-op says again."""
     data = _read(out_dir)
     data[key[0]] = asdict(StampEntry(key[1], variants, sorted(paths),
                                      {read: file_hash(root / read) for read in reads if (root / read).is_file()},
-                                     sorted(drafts), [asdict(finding) for finding in blockers]))
+                                     sorted(drafts), list(warnings), [asdict(finding) for finding in blockers]))
     write_atomic(out_dir / STAMP, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())

@@ -43,8 +43,9 @@ def where(host: str, port: int, query: str = "") -> str:
     """The address to print for a server on ``host``: the URL itself, or for every interface
     (0.0.0.0, ::), which no browser can open, the loopback one for this machine, then the
     machine's own name for the others on the network."""
-    if host in WILDCARDS:
-        return (f"http://127.0.0.1:{port}/{query} on this machine, "
+    if host in WILDCARDS:  # IPv6's (::) may not take IPv4 (an IPv6-only socket): its own loopback then
+        local = "127.0.0.1" if host == "0.0.0.0" else "[::1]"
+        return (f"http://{local}:{port}/{query} on this machine, "
                 f"http://{socket.gethostname().lower()}:{port}/{query} from others on the network")
     name = f"[{host.strip('[]')}]" if ":" in host else host
     return f"http://{name}:{port}/{query}"

@@ -207,6 +207,19 @@ def test_the_shipped_po_files_are_what_update_makes_and_a_second_update_says_unc
             assert (project / "locale" / lang / po.name).read_bytes() == po.read_bytes(), po
 
 
+def test_an_entry_left_untranslated_on_purpose_is_counted_as_not_applicable(tmp_path):
+    project = copy_project(tmp_path / "project", translations=True)
+    path = project / "locale/pl/milia.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgctxt == NOT_APPLICABLE)
+    entry.msgstr, entry.tcomment = "", "not-applicable: the figure is about UK babies"
+    po.save()
+    result = run("--root", project, "translate", "update", "pl", "milia")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "milia.po" in line)
+    assert "0 still untranslated, 1 not applicable, " in line, line
+
+
 def test_update_refuses_an_unknown_language(project):
     for bad in ("english", "xx", "en-GB", "PL"):
         result = run("--root", project, "translate", "update", bad)

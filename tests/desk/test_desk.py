@@ -182,12 +182,12 @@ def test_a_print_from_the_release_shelf_is_asked_for_as_released_and_its_refusal
     for shelf, released in (("release", True), ("build", False), ("", True), ("elsewhere", True)):
         assert anyio.run(request, app, "POST", "/for-you", form(shelf=shelf))[0] == 200
         assert desk.released[-1] is released, shelf
-    desk.refusal = ("This leaflet's text has changed since it was released and is not approved now (Changed "
-                    "since approval: not for patient use). A personalised copy ...\n"
+    desk.refusal = ("This leaflet's text as it is now is not approved (Changed since approval: not for patient "
+                    "use): a personalised copy ...\n"
                     "Print the released copy and write the note on it, or ask a clinician to approve the change.")
     status, _headers, body = anyio.run(request, app, "POST", "/for-you", form(shelf="release"))
     text = " ".join(body.decode().split())
-    assert status == 400 and "has changed since it was released" in text
+    assert status == 400 and "as it is now is not approved" in text
     assert "Print the released copy and write the note on it" in text
     assert ">Keep it dry.</textarea>" in text  # what was typed is kept
 
@@ -332,7 +332,7 @@ def test_the_release_is_shown_first_with_a_switch_to_the_working_build(tmp_path)
         assert "form-action 'self'" in headers["content-security-policy"]
         assert 'href="stoke-on-trent/milia-a4.pdf"' in page
         # a stand-in release of the shipped draft: its text is not approved now, so no For you there
-        assert 'action="/for-you"' not in page and "Its text has changed since this release" in page
+        assert 'action="/for-you"' not in page and "Its text as it is now is not approved" in page
         status, headers, body = anyio.run(request, app, "GET", "/release/stoke-on-trent/milia-a4.pdf")
         assert status == 200 and body.startswith(b"%PDF") and headers["content-disposition"].startswith("inline")
         assert anyio.run(request, app, "GET", "/release/stoke-on-trent/secret.txt")[0] == 404
@@ -359,7 +359,7 @@ def test_the_command_refuses_an_open_address_without_a_password_and_sets_one(tmp
 @pytest.mark.pdf
 def test_the_release_shelf_shows_its_copies_as_approved_when_the_text_has_moved_on(tmp_path):
     """The release holds the copies approved when it was made. After a writer changes the text (and
-    builds), the release shelf still shows them as approved, says the text has changed since, and
+    builds), the release shelf still shows them as approved, says its text as it is now is not approved, and
     offers no For you (which would make a copy from the changed text); the working build shows
     the change as CHANGED, with For you."""
     from leaflets.desk.state import Desk
@@ -389,8 +389,8 @@ def test_the_release_shelf_shows_its_copies_as_approved_when_the_text_has_moved_
         assert run("--root", project, "build", *one).exit_code == 0
         released, working = page("release"), page("build")
         assert "Approved, review due" in released and "(CHANGED)" not in released
-        assert ("Its text has changed since this release (Changed since approval: not for patient use)"
-                in released)
+        assert ("Its text as it is now is not approved (Changed since approval: not for patient use). The copy "
+                "above is the released one" in released)
         assert 'name="shelf" value="release"' not in released  # no For you form on that card
         assert "(CHANGED)" in working and 'name="shelf" value="build"' in working
     finally:

@@ -10,11 +10,11 @@ from leaflets.errors import UserError
 from leaflets.serving.listen import bind, where
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "::", "[::]"])
-def test_every_interface_is_shown_as_this_machine_and_as_its_name_for_others(host):
+@pytest.mark.parametrize(("host", "local"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]"), ("[::]", "[::1]")])
+def test_every_interface_is_shown_as_this_machine_and_as_its_name_for_others(host, local):
     shown = where(host, 8765, "?token=abc")
     name = socket.gethostname().lower()
-    assert shown.startswith("http://127.0.0.1:8765/?token=abc on this machine, ")
+    assert shown.startswith(f"http://{local}:8765/?token=abc on this machine, ")
     assert f"http://{name}:8765/?token=abc from others on the network" in shown
     assert "0.0.0.0" not in shown and "[::]" not in shown
 
