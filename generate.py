@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Thin entry point: `python generate.py ARGS` does exactly what `leaflets ARGS` does.
 
-Run with a Python that lacks the dependencies (the system python3 before `make leaflets`, or one
-with only some of them), it says how to set up in one line and exits 2, instead of ending in an
-import traceback. Kept to syntax
-that Python 3.6 parses, so an older python3 is told it needs 3.11 rather than shown a SyntaxError.
+Run by any python3 once `make leaflets` has made .venv, it runs in that .venv. Run before that
+with a Python that lacks the dependencies (the system python3, or one with only some of them), it
+says how to set up in one line and exits 2, instead of ending in an import traceback. Kept to
+syntax that Python 3.6 parses, so an older python3 is told it needs 3.11 rather than shown a
+SyntaxError.
 """
 
 import os
@@ -48,7 +49,20 @@ def _missing():
     return missing
 
 
+def _in_the_venv():
+    """Run by the project's own .venv (made by `make leaflets`) when there is one and this is another
+    Python (the system python3): `python3 generate.py ARGS` then works as `.venv/bin/leaflets ARGS`."""
+    venv = os.path.join(HERE, ".venv")
+    python = os.path.join(venv, "bin", "python")
+    if (os.path.realpath(sys.prefix) == os.path.realpath(venv) or not os.access(python, os.X_OK)
+            or os.environ.get("LEAFLETS_GENERATE_VENV")):  # already there, none, or it came back here
+        return
+    os.environ["LEAFLETS_GENERATE_VENV"] = "1"
+    os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
+
+
 if __name__ == "__main__":
+    _in_the_venv()
     if sys.version_info < (3, 11):  # noqa: UP036 (runs with whatever python3 is at hand)
         _refuse(f"leaflets needs Python 3.11 or newer, not {sys.version.split()[0]} ({sys.executable})")
     # The project folder, even when Python leaves the script's folder off sys.path (-I, -P).
