@@ -67,7 +67,7 @@ def _refuse_other_inputs(library: Library, shards: dict[Path, list[Output]], day
     prints: dict[Variant, str] = {}
     for folder, outputs in shards.items():
         for output in outputs:
-            variant = Variant(output.branch, output.leaflet, output.format, output.lang, output.profile)
+            variant = output.variant
             if variant not in prints:
                 prints[variant] = fingerprint(library, variant, day)
             if output.fingerprint != prints[variant]:
@@ -93,4 +93,4 @@ def _catalogue_verdict(root: Path | None, outputs: list[Output], day: dt.date) -
 
 def variants_of(outputs: list[Output]) -> list[Variant]:
     """The variants a list of manifest entries was built from (shards of a CI matrix), sorted."""
-    return sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs})
+    return sorted({o.variant for o in outputs})

@@ -31,7 +31,6 @@ from leaflets.gate.gate import judge
 from leaflets.project.folder import find_project
 from leaflets.project.load import load_library
 from leaflets.project.note import PersonalNote
-from leaflets.project.plan import Variant
 from leaflets.publish.catalogue import Served, render
 from leaflets.publish.files import MANIFEST
 from leaflets.publish.release import RELEASE, RELEASE_MANIFEST
@@ -171,7 +170,7 @@ class Desk:
             return page
 
         outputs = [o for o in shelf.outputs if o.leaflet in library.leaflets and o.branch in library.branches]
-        variants = sorted({Variant(o.branch, o.leaflet, o.format, o.lang, o.profile) for o in outputs
+        variants = sorted({o.variant for o in outputs
                            if o.kind in ("pdf", "web")}, key=str)
         verdict = judge(library, variants, today)
         other = next((k for k in self._shelves if k != kind), None)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leaflets.errors import UserError
 from leaflets.formats import OutputKind, ProfileId
+from leaflets.project.plan import Variant
 from leaflets.publish.folder import FAILED as FAILED
 from leaflets.publish.folder import MANIFEST as MANIFEST
 from leaflets.publish.folder import STALE as STALE
@@ -51,6 +52,11 @@ class Output(BaseModel):
     reads: dict[str, str] = Field(default_factory=dict)  # project file the render read -> its sha256
     kind: OutputKind = "pdf"
     sections: dict[str, int] = Field(default_factory=dict)  # lines per section: what grew, when it stops fitting
+
+    @property
+    def variant(self) -> Variant:
+        """The variant this file was built for; a proof's crop marks are in its path (``-proof``)."""
+        return Variant(self.branch, self.leaflet, self.format, self.lang, self.profile, marks="-proof" in self.path)
 
 
 class ManifestFile(BaseModel):

@@ -45,9 +45,7 @@ def set_aside_outdated(library: Library, out_dir: Path, manifest: Manifest, vari
     others: dict[Variant, list[str]] = {}
     for path, output in manifest.entries.items():
         if path not in current and output.leaflet in library.leaflets and output.branch in library.branches:
-            variant = Variant(output.branch, output.leaflet, output.format, output.lang, output.profile,
-                              marks="-proof" in path)
-            others.setdefault(variant, []).append(path)
+            others.setdefault(output.variant, []).append(path)
     moved = []
     for variant, paths in sorted(others.items()):
         outputs = [manifest.entries[p] for p in paths]

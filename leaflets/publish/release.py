@@ -29,7 +29,7 @@ from pathlib import Path
 from leaflets.errors import BuildFailed, UserError
 from leaflets.gate.gate import Verdict
 from leaflets.project.load import Library
-from leaflets.project.plan import Variant, expected_paths
+from leaflets.project.plan import expected_paths
 from leaflets.publish.catalogue import pages
 from leaflets.publish.files import (
     MANIFEST,
@@ -162,7 +162,7 @@ def _built_paths(output: Output) -> list[str]:
     if not all(_ID.fullmatch(value) for value in (output.leaflet, output.branch, output.lang, output.format)):
         return []
     try:
-        return expected_paths(Variant(output.branch, output.leaflet, output.format, output.lang, output.profile))
+        return expected_paths(output.variant)
     except (KeyError, ValueError, TypeError):
         return []
 

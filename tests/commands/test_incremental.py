@@ -171,6 +171,23 @@ def test_shards_split_the_work_and_merge_back(tmp_path: Path):
     assert_all_listed_outputs_intact(merged)
 
 
+def test_proof_shards_merge_and_release(project: Path, tmp_path: Path):
+    """A print shop's proof (crop marks: ``-proof`` in its path) is a file its variant builds: its shards
+    merge (they were refused as files of another variant), and, approved, release."""
+    from tests.helpers.governance import release_ready
+
+    release_ready(project, "milia")
+    proof = ("milia", "--branch", "stoke-on-trent", "--format", "a4", "--for", "print-shop", "--marks",
+             "--today", TODAY)
+    shard = tmp_path / "shard"
+    assert run("--root", project, "build", *proof, "--shard", "1/1", "--out", shard).exit_code == 0
+    merged = tmp_path / "merged"
+    result = run("--root", project, "merge-manifests", shard, "--out", merged, "--release", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert set(digests(merged)) == {"stoke-on-trent/milia-a4-print-shop-proof.pdf"}
+    assert_all_listed_outputs_intact(merged)
+
+
 def test_bad_shard_is_a_usage_error():
     result = run("--root", REPO, "build", "--shard", "3/2")
     assert result.exit_code == 2
