@@ -15,7 +15,7 @@ from leaflets.preview.app import create_app
 from leaflets.preview.state import SERVE_TIMEOUT_SECONDS, Preview, Selection
 from leaflets.preview.watch import Watcher
 from leaflets.serving.guard import Guard, Policy, is_loopback, new_token
-from leaflets.serving.listen import bind, run_until_stopped, where
+from leaflets.serving.listen import bind, local_url, run_until_stopped, where
 
 MIN_TOKEN_LENGTH = 16
 
@@ -68,8 +68,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         app = create_app(preview, policy, say)
         say(f"serving the preview at {where(options.host, port, query)}  (Ctrl-C to stop)")
         if options.open_browser:
-            url = where(options.host, port, query).split()[0]  # this machine's
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+            threading.Timer(0.5, webbrowser.open, args=(local_url(options.host, port, query),)).start()
         return app
 
     def stop() -> None:

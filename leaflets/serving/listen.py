@@ -39,16 +39,23 @@ def bind(host: str, port: int) -> socket.socket:
 WILDCARDS = ("0.0.0.0", "::", "[::]")
 
 
-def where(host: str, port: int, query: str = "") -> str:
-    """The address to print for a server on ``host``: the URL itself, or for every interface
-    (0.0.0.0, ::), which no browser can open, the loopback one for this machine, then the
-    machine's own name for the others on the network."""
-    if host in WILDCARDS:  # IPv6's (::) may not take IPv4 (an IPv6-only socket): its own loopback then
-        local = "127.0.0.1" if host == "0.0.0.0" else "[::1]"
-        return (f"http://{local}:{port}/{query} on this machine, "
-                f"http://{socket.gethostname().lower()}:{port}/{query} from others on the network")
+def local_url(host: str, port: int, query: str = "") -> str:
+    """The URL this machine's browser opens for a server on ``host``: for every interface (0.0.0.0,
+    ::), which no browser can open, the loopback address (IPv6's for ::, whose socket may take no
+    IPv4)."""
+    if host in WILDCARDS:
+        host = "127.0.0.1" if host == "0.0.0.0" else "::1"
     name = f"[{host.strip('[]')}]" if ":" in host else host
     return f"http://{name}:{port}/{query}"
+
+
+def where(host: str, port: int, query: str = "") -> str:
+    """The address to print for a server on ``host``: its URL, and for every interface, after this
+    machine's, the machine's own name for the others on the network."""
+    if host in WILDCARDS:
+        return (f"{local_url(host, port, query)} on this machine, "
+                f"http://{socket.gethostname().lower()}:{port}/{query} from others on the network")
+    return local_url(host, port, query)
 
 
 def run_until_stopped(sock: socket.socket, start: Callable[[], Guard], stop: Callable[[], None]) -> None:
